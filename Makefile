@@ -1,0 +1,48 @@
+# Two commands matter: `make run` and `make test` (see README). Both work on a fresh machine that
+# has only python3 and apt: they create .venv, install what is missing, then run.
+SHELL := /bin/bash
+PY := .venv/bin/python
+DB ?= data/dasbor.duckdb
+PORT ?= 8501
+# apt needs root; use sudo when we are not root and it exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
+
+.PHONY: run test demo bench venv chromium clean
+
+.venv/bin/python:
+	@python3 -m venv .venv 2>/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv .venv; }
+
+.venv/.runtime: .venv/bin/python requirements.txt
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+.venv/.dev: .venv/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+venv: .venv/.runtime
+
+# Browser tests use Debian's chromium (browser downloads are impossible offline).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Start the app; the first run builds the demo database (synthetic data) at $(DB).
+run: .venv/.runtime
+	@test -f $(DB) || $(PY) -m analytics demo --db $(DB)
+	DASBOR_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) \
+	  --server.headless true --browser.gatherUsageStats false
+
+demo: .venv/.runtime
+	$(PY) -m analytics demo --db $(DB)
+
+# The whole suite, browser tests included (never skipped).
+test: .venv/.dev chromium
+	$(PY) -m pytest
+
+bench: .venv/.dev
+	$(PY) benchmarks/bench_core.py
+
+clean:
+	rm -rf .venv .pytest_cache .hypothesis tests/e2e/screens benchmarks/out

@@ -1,0 +1,484 @@
+"""The import pipeline: read → map columns → validate every cell → write in one transaction.
+
+`prepare` does the first three stages and writes nothing (the upload page shows its result before the
+user confirms); `commit` writes a prepared file whole, or not at all. `ingest` does both.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from analytics import offices, parsing, store
+from analytics.instruments import Registry, load_registry
+from analytics.mapping import ColumnMap, MappingError, map_columns
+from analytics.readers import RawSheet, ReadError, read_file
+
+PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (nothing was written); the message says why."""
+
+
+@dataclass
+class ImportOptions:
+    instrument: str | None = None     # for files whose item codes fit several instruments
+    office: str | None = None         # for files without an office column
+    period: str | None = None         # YYYY-MM, for files without a date column
+    strict: bool = False              # refuse the whole file when any row is invalid
+    create_offices: bool = False      # create offices missing from the master
+    source: str = "cli"
+    is_demo: bool = False
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class RowError:
+    sheet: str | None
+    row: int                  # as the user sees it in Excel
+    column: str | None
+    value: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
+                "message": self.message}
+
+
+@dataclass
+class Prepared:
+    """A file read, mapped and validated; nothing written yet."""
+    file_name: str
+    sha256: str
+    rows_read: int
+    good: pd.DataFrame                 # one row per valid respondent (see _respondent_frame)
+    instruments: list[str]
+    errors: list[RowError]
+    rejected: pd.DataFrame             # sheet, source_row, reasons, row_data
+    mapping: list[dict]                # sheet, column, maps_to (or why ignored)
+    notes: list[str]
+    unknown_offices: list[str]         # names not in the office master (created only on request)
+
+
+@dataclass
+class ImportReport:
+    file: str
+    status: str                        # "imported" | "already_imported" | "refused"
+    message: str
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    instruments: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["errors"] = [e.as_dict() for e in self.errors]
+        return data
+
+
+# --- stage 3: validation --------------------------------------------------------------------------
+
+def _column_name(sheet: RawSheet, pos: int) -> str:
+    return sheet.header[pos]
+
+
+def _score_column(inst: str, no: int) -> str:
+    return f"{inst}__{no}"
+
+
+def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions):
+    """Parse every mapped cell. Returns (frame of parsed values, per-row error lists)."""
+    data = sheet.data
+    errors: dict[int, list[RowError]] = {}
+
+    def add(cell_errors, column):
+        for e in cell_errors:
+            errors.setdefault(e.index, []).append(
+                RowError(sheet.sheet, int(sheet.excel_rows[e.index]), column, e.value, e.message))
+
+    out = pd.DataFrame(index=data.index)
+    for pos, (inst_id, no) in cmap.items.items():
+        inst = registry.get(inst_id)
+        column = _column_name(sheet, pos)
+        try:
+            parsed = parsing.parse_scores(data[pos], column, inst.scale_min, inst.scale_max,
+                                          inst.label_sets_for(inst.item(no), registry.label_sets),
+                                          list(registry.not_answered))
+        except parsing.ColumnError as exc:
+            raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: {exc}") from None
+        out[_score_column(inst_id, no)] = parsed.scores
+        add(parsed.errors, column)
+
+    if "date" in cmap.fields:
+        column = _column_name(sheet, cmap.fields["date"])
+        dates = parsing.parse_dates(data[cmap.fields["date"]], column, options.today)
+        out["response_ts"] = dates.dates
+        out["has_time"] = dates.has_time
+        add(dates.errors, column)
+    else:
+        month = _period_month(options.period, sheet)
+        out["response_ts"] = pd.Timestamp(month)
+        out["has_time"] = False
+
+    if "office" in cmap.fields:
+        out["office_name"] = parsing.normalize_text(data[cmap.fields["office"]])
+        blank = out["office_name"].isna()
+        add([parsing.CellError(i, "", "nama kantor kosong") for i in out.index[blank]],
+            _column_name(sheet, cmap.fields["office"]))
+    elif options.office:
+        out["office_name"] = options.office
+    else:
+        raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: tidak ada kolom kantor "
+                            "(Unit Kerja/Satker/Kantor); sebutkan kantornya (--office \"Nama Kantor\")")
+
+    out["external_id"] = (parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
+                          if "respondent_id" in cmap.fields else pd.NA)
+    _add_profile(out, data, cmap)
+    return out, errors
+
+
+def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None:
+    normalizers = {"gender": parsing.normalize_gender, "age": parsing.normalize_age,
+                   "education": parsing.normalize_education}
+    for name in PROFILE_FIELDS:
+        if name not in cmap.fields:
+            out[name] = pd.NA
+            if name in normalizers:
+                out[f"{name}_raw"] = pd.NA
+            continue
+        raw = parsing.normalize_text(data[cmap.fields[name]].astype("string"))
+        if name in normalizers:
+            out[name] = normalizers[name](raw)
+            out[f"{name}_raw"] = raw
+        else:
+            out[name] = raw
+
+
+def _sheet_suffix(sheet: RawSheet) -> str:
+    return f", sheet {sheet.sheet}" if sheet.sheet else ""
+
+
+def _period_month(period: str | None, sheet: RawSheet) -> date:
+    if not period:
+        raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: tidak ada kolom tanggal; "
+                            "sebutkan periodenya (--period YYYY-MM)")
+    try:
+        year, month = (int(p) for p in period.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ImportRefused(f"periode '{period}' tidak terbaca; gunakan YYYY-MM, mis. 2024-03") from None
+
+
+def _row_data(sheet: RawSheet, index) -> str:
+    """The original cells of a row as JSON text (header → value), for the rejects download."""
+    row = sheet.data.loc[index]
+    cells = {sheet.header[pos] or f"kolom {pos + 1}": (None if pd.isna(v) else str(v))
+             for pos, v in row.items()}
+    return json.dumps(cells, ensure_ascii=False, default=str)
+
+
+# --- prepare --------------------------------------------------------------------------------------
+
+def prepare(con, content: bytes, file_name: str, options: ImportOptions | None = None,
+            registry: Registry | None = None) -> Prepared:
+    """Read, map and validate a file against the store's office master. Writes nothing."""
+    options = options or ImportOptions()
+    registry = registry or load_registry()
+    try:
+        sheets = read_file(content, file_name)
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from None
+    frames, rejected, all_errors, mapping, notes = [], [], [], [], []
+    rows_read = 0
+    for sheet in sheets:
+        notes.extend(sheet.notes)
+        try:
+            cmap = map_columns(sheet.header, registry, options.instrument)
+        except MappingError as exc:
+            raise ImportRefused(f"{file_name}{_sheet_suffix(sheet)}: {exc}") from None
+        if not cmap.items:
+            if len(sheets) > 1:
+                notes.append(f"sheet {sheet.sheet} dilewati: tidak ada kolom jawaban survei")
+                continue
+            raise ImportRefused(f"{file_name}: tidak ada kolom jawaban survei yang dikenali "
+                                f"(kolom: {', '.join(h for h in sheet.header[:12] if h)})")
+        mapping.extend(_mapping_rows(sheet, cmap, registry))
+        data = sheet.data.dropna(how="all")
+        sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
+        sheet.data = sheet.data.reset_index(drop=True)
+        rows_read += len(sheet.data)
+        out, errors = _validate_sheet(sheet, cmap, registry, options)
+        _reject_rows_without_answers(out, errors, sheet, cmap)
+        out["sheet"] = sheet.sheet
+        out["source_row"] = sheet.excel_rows
+        frames.append((sheet, out, errors))
+    if not frames:
+        raise ImportRefused(f"{file_name}: tidak ada sheet yang berisi jawaban survei")
+
+    good_parts = []
+    for sheet, out, errors in frames:
+        bad = out.index.isin(list(errors))
+        for index in sorted(errors):
+            row_errors = errors[index]
+            all_errors.extend(row_errors)
+            rejected.append({"sheet": sheet.sheet, "source_row": int(sheet.excel_rows[index]),
+                             "reasons": "; ".join(_describe(e) for e in row_errors),
+                             "row_data": _row_data(sheet, index)})
+        good_parts.append(out[~bad])
+    good = pd.concat(good_parts, ignore_index=True) if good_parts else pd.DataFrame()
+    instruments = sorted({c.split("__")[0] for c in good.columns if "__" in c})
+    good, unknown = _resolve_offices(con, good, options, all_errors, rejected, frames)
+    good = _reject_in_file_duplicates(good, instruments, all_errors, rejected, frames)
+    return Prepared(file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), rows_read=rows_read,
+                    good=good, instruments=instruments, errors=all_errors,
+                    rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
+                    mapping=mapping, notes=notes, unknown_offices=unknown)
+
+
+def _describe(error: RowError) -> str:
+    return f"{error.column}: {error.message}" if error.column else error.message
+
+
+def _mapping_rows(sheet: RawSheet, cmap: ColumnMap, registry: Registry) -> list[dict]:
+    rows = []
+    for pos, (inst_id, no) in sorted(cmap.items.items()):
+        item = registry.get(inst_id).item(no)
+        rows.append({"sheet": sheet.sheet, "column": sheet.header[pos],
+                     "maps_to": f"{inst_id.upper()} {no}: {item.statement}"})
+    for name, pos in cmap.fields.items():
+        rows.append({"sheet": sheet.sheet, "column": sheet.header[pos], "maps_to": name})
+    for pos, header, reason in cmap.ignored:
+        rows.append({"sheet": sheet.sheet, "column": header, "maps_to": f"diabaikan: {reason}"})
+    return rows
+
+
+def _reject_rows_without_answers(out, errors, sheet, cmap) -> None:
+    score_cols = [c for c in out.columns if "__" in c]
+    empty = out[score_cols].isna().all(axis=1)
+    for index in out.index[empty]:
+        if index not in errors:
+            errors[index] = [RowError(sheet.sheet, int(sheet.excel_rows[index]), None, None,
+                                      "baris tanpa satu pun jawaban survei")]
+
+
+def _reject(good, mask, message_of, all_errors, rejected, frames, column=None) -> pd.DataFrame:
+    """Move the rows of `good` selected by mask to the rejects, each with its message."""
+    sheets = {sheet.sheet: sheet for sheet, _, _ in frames}
+    for _, row in good[mask].iterrows():
+        sheet = sheets[row["sheet"]]
+        error = RowError(row["sheet"], int(row["source_row"]), column, message_of(row)[0], message_of(row)[1])
+        all_errors.append(error)
+        index = int(np.flatnonzero(sheet.excel_rows == row["source_row"])[0])
+        rejected.append({"sheet": row["sheet"], "source_row": int(row["source_row"]),
+                         "reasons": _describe(error), "row_data": _row_data(sheet, index)})
+    return good[~mask]
+
+
+def _resolve_offices(con, good, options, all_errors, rejected, frames):
+    if good.empty:
+        good["office_id"] = pd.Series(dtype="Int64")
+        return good, []
+    names = good["office_name"].unique().tolist()
+    resolved = offices.resolve(con, names)
+    unknown = sorted(name for name, office_id in resolved.items() if office_id is None)
+    good = good.copy()
+    good["office_id"] = good["office_name"].map(resolved).astype("Int64")
+    good["office_key"] = good["office_name"].map(offices.name_key)
+    if unknown and not options.create_offices:
+        mask = good["office_id"].isna()
+        good = _reject(good, mask, lambda r: (r["office_name"],
+                       f"kantor '{r['office_name']}' tidak ada di daftar kantor; tambahkan ke daftar kantor "
+                       "atau izinkan pembuatan kantor baru (--create-offices)"),
+                       all_errors, rejected, frames, column="kantor")
+    return good, unknown
+
+
+def _dedup_keys(good: pd.DataFrame, instruments) -> pd.Series:
+    """office + respondent id, else office + timestamp + answers (when the time of day is known)."""
+    score_cols = [c for c in good.columns if "__" in c]
+    answers_hash = pd.util.hash_pandas_object(good[score_cols], index=False).astype("string")
+    by_id = good["office_key"] + "|id|" + good["external_id"].astype("string")
+    by_ts = (good["office_key"] + "|ts|" + good["response_ts"].astype("string") + "|" + answers_hash)
+    keys = by_id.where(good["external_id"].notna(), by_ts.where(good["has_time"].astype(bool)))
+    return keys.astype("string")
+
+
+def _reject_in_file_duplicates(good, instruments, all_errors, rejected, frames):
+    if good.empty:
+        good["dedup_key"] = pd.Series(dtype="string")
+        return good
+    good = good.copy()
+    good["dedup_key"] = _dedup_keys(good, instruments)
+    dup = good["dedup_key"].notna() & good.duplicated("dedup_key", keep="first")
+    if dup.any():
+        first_row = good[~dup & good["dedup_key"].notna()].set_index("dedup_key")["source_row"]
+        good = _reject(good, dup, lambda r: (r["external_id"] if pd.notna(r["external_id"]) else None,
+                       f"responden yang sama sudah ada di baris {int(first_row[r['dedup_key']])} file ini"),
+                       all_errors, rejected, frames)
+    return good
+
+
+# --- stage 4: write -------------------------------------------------------------------------------
+
+def already_imported(con, sha256: str):
+    return store.fetch_one(con, "SELECT batch_id, file_name, imported_at FROM batches WHERE file_sha256 = ? "
+                       "ORDER BY batch_id LIMIT 1", [sha256])
+
+
+def commit(con, prepared: Prepared, options: ImportOptions | None = None,
+           before_commit: Callable[[], None] | None = None) -> ImportReport:
+    """Write a prepared file in one transaction. `before_commit` is a test hook (crash simulation)."""
+    options = options or ImportOptions()
+    base = dict(file=prepared.file_name, rows_read=prepared.rows_read, instruments=prepared.instruments,
+                errors=prepared.errors)
+    if (held := already_imported(con, prepared.sha256)):
+        return ImportReport(status="already_imported", batch_id=None,
+                            message=f"isi file ini sudah tersimpan sebagai batch {held[0]} ({held[1]}, "
+                                    f"{held[2]:%Y-%m-%d %H:%M}); tidak ada yang diimpor", **base)
+    if options.strict and prepared.errors:
+        first = prepared.errors[0]
+        return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base,
+                            message=f"--strict: {len(prepared.rejected)} baris tidak valid, file ditolak "
+                                    f"seluruhnya; pertama: baris {first.row}, {_describe(first)}")
+    if prepared.good.empty:
+        first = prepared.errors[0] if prepared.errors else None
+        detail = f"; pertama: baris {first.row}, {_describe(first)}" if first else ""
+        return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base,
+                            message=f"tidak ada baris valid: {len(prepared.rejected)} baris ditolak, "
+                                    f"tidak ada yang diimpor{detail}")
+    con.execute("BEGIN")
+    try:
+        report = _write(con, prepared, options)
+        if report.status == "imported" and before_commit:
+            before_commit()
+        con.execute("ROLLBACK" if report.status != "imported" else "COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _write(con, prepared: Prepared, options: ImportOptions) -> ImportReport:
+    batch_id = store.fetch_one(con, "SELECT nextval('batch_id_seq')")[0]
+    good = prepared.good.copy()
+    if prepared.unknown_offices and options.create_offices:
+        created = {name: offices.add_office(con, name, created_by_batch=batch_id)
+                   for name in prepared.unknown_offices}
+        good["office_id"] = good["office_id"].fillna(good["office_name"].map(created)).astype("Int64")
+    good = _drop_stored_duplicates(con, good)
+    duplicates = len(prepared.good) - len(good)
+    if good.empty:   # everything valid is stored already: nothing to write, the caller rolls back
+        return ImportReport(file=prepared.file_name, status="already_imported", rows_read=prepared.rows_read,
+                            rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
+                            instruments=prepared.instruments, errors=prepared.errors,
+                            message=f"semua {duplicates} responden valid di file ini sudah tersimpan "
+                                    "(ekspor yang tumpang tindih); tidak ada yang diimpor")
+    first_id = store.fetch_one(con, "SELECT coalesce(max(respondent_id), 0) + 1 FROM respondents")[0]
+    good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
+    good["response_date"] = good["response_ts"].dt.normalize()
+    good["month"] = good["response_ts"].dt.to_period("M").dt.to_timestamp()
+    good["response_ts"] = good["response_ts"].where(good["has_time"].astype(bool))
+    _insert_respondents(con, good, batch_id)
+    for inst in prepared.instruments:
+        _insert_answers(con, good, batch_id, inst)
+    _insert_rejects(con, prepared, batch_id)
+    notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
+    con.execute("INSERT INTO batches (batch_id, file_name, file_sha256, source, is_demo, rows_read, "
+                "rows_imported, rows_rejected, rows_duplicate, instruments, notes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
+                 prepared.rows_read, len(good), len(prepared.rejected), duplicates,
+                 prepared.instruments, notes])
+    message = (f"{len(good)} responden diimpor sebagai batch {batch_id}; {len(prepared.rejected)} baris "
+               f"ditolak; {duplicates} duplikat dilewati")
+    return ImportReport(file=prepared.file_name, status="imported", message=message, batch_id=batch_id,
+                        rows_read=prepared.rows_read, rows_imported=len(good),
+                        rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
+                        instruments=prepared.instruments, errors=prepared.errors)
+
+
+def _drop_stored_duplicates(con, good: pd.DataFrame) -> pd.DataFrame:
+    keys = good["dedup_key"].dropna()
+    if keys.empty:
+        return good
+    con.register("new_keys", pd.DataFrame({"dedup_key": keys.astype(str).unique()}))
+    try:
+        stored = {k for (k,) in con.execute(
+            "SELECT dedup_key FROM new_keys SEMI JOIN respondents USING (dedup_key)").fetchall()}
+    finally:
+        con.unregister("new_keys")
+    return good[~good["dedup_key"].isin(stored)] if stored else good
+
+
+def _insert_respondents(con, good: pd.DataFrame, batch_id: int) -> None:
+    con.register("new_respondents", good)
+    try:
+        con.execute("""
+            INSERT INTO respondents
+            SELECT respondent_id, ?, sheet, source_row, office_id, response_date::DATE, month::DATE,
+                   response_ts, external_id, dedup_key, gender, gender_raw, age, age_raw,
+                   education, education_raw, occupation, service_type, saran
+            FROM new_respondents
+        """, [batch_id])
+    finally:
+        con.unregister("new_respondents")
+
+
+def _insert_answers(con, good: pd.DataFrame, batch_id: int, inst: str) -> None:
+    """Unpivot the instrument's score columns (blanks dropped) and derive its sums and counts."""
+    cols = [c for c in good.columns if c.startswith(f"{inst}__")]
+    frame = good[["respondent_id", "office_id", "month"] + cols]
+    con.register("new_scores", frame)
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE staged_answers AS
+            SELECT respondent_id, office_id, month::DATE AS month,
+                   CAST(split_part(item, '__', 2) AS SMALLINT) AS item_no, CAST(score AS SMALLINT) AS score
+            FROM (UNPIVOT new_scores ON {', '.join(f'"{c}"' for c in cols)} INTO NAME item VALUE score)
+        """)
+        con.execute("INSERT INTO answers SELECT respondent_id, ?, ?, item_no, score FROM staged_answers",
+                    [batch_id, inst])
+        con.execute("INSERT INTO answer_sums SELECT ?, office_id, month, ?, item_no, count(*), sum(score) "
+                    "FROM staged_answers GROUP BY office_id, month, item_no", [batch_id, inst])
+        con.execute("INSERT INTO respondent_counts SELECT ?, office_id, month, ?, count(DISTINCT respondent_id) "
+                    "FROM staged_answers GROUP BY office_id, month", [batch_id, inst])
+        con.execute("DROP TABLE staged_answers")
+    finally:
+        con.unregister("new_scores")
+
+
+def _insert_rejects(con, prepared: Prepared, batch_id: int) -> None:
+    if prepared.rejected.empty:
+        return
+    rows = prepared.rejected.assign(batch_id=batch_id)
+    errors = pd.DataFrame([e.as_dict() for e in prepared.errors]).assign(batch_id=batch_id)
+    con.register("new_rejects", rows)
+    con.register("new_errors", errors)
+    try:
+        con.execute("INSERT INTO rejected_rows SELECT batch_id, sheet, source_row, reasons, row_data "
+                    "FROM new_rejects")
+        con.execute("INSERT INTO reject_errors SELECT batch_id, sheet, row, \"column\", value, message "
+                    "FROM new_errors")
+    finally:
+        con.unregister("new_rejects")
+        con.unregister("new_errors")
+
+
+def ingest(con, content: bytes, file_name: str, options: ImportOptions | None = None,
+           registry: Registry | None = None) -> ImportReport:
+    """Prepare and commit one file; a file that cannot be used gives a 'refused' report."""
+    options = options or ImportOptions()
+    try:
+        prepared = prepare(con, content, file_name, options, registry)
+    except ImportRefused as exc:
+        return ImportReport(file=file_name, status="refused", message=str(exc))
+    return commit(con, prepared, options)

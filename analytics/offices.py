@@ -1,0 +1,116 @@
+"""The office master: names, Kanwil, type and aliases, and matching the names exports use."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import store
+
+# Long forms and abbreviations that name the same thing; applied to lower-cased, space-separated text.
+_PHRASES = [
+    (r"\bkanim\b", "kantor imigrasi"),
+    (r"\bkantor imigrasi kelas\b", "kantor imigrasi kelas"),
+    (r"\blembaga pemasyarakatan\b", "lapas"),
+    (r"\blembaga pembinaan khusus anak\b", "lpka"),
+    (r"\brumah tahanan( negara)?\b", "rutan"),
+    (r"\bbalai pemasyarakatan\b", "bapas"),
+    (r"\brumah penyimpanan benda sitaan( negara)?\b", "rupbasan"),
+    (r"\b(kls|klas|kl)\b", "kelas"),
+    (r"\bnon ?-? ?tpi\b", "nontpi"),
+    (r"\b(iii|ii|i) (a|b)\b", r"\1\2"),        # "II A" = "IIA"
+    (r"\b2 ?a\b", "iia"), (r"\b2 ?b\b", "iib"), (r"\b3\b", "iii"),
+]
+
+
+def name_key(name: str) -> str:
+    """A matching key: case, spacing, punctuation and common abbreviations do not matter."""
+    text = re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
+    for pattern, repl in _PHRASES:
+        text = re.sub(pattern, repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def list_offices(con) -> pd.DataFrame:
+    return con.execute("""
+        SELECT o.office_id, o.name, o.kanwil, o.office_type,
+               coalesce(string_agg(a.alias, '; ' ORDER BY a.alias)
+                        FILTER (WHERE a.alias <> o.name), '') AS aliases
+        FROM offices o LEFT JOIN office_aliases a USING (office_id)
+        GROUP BY ALL ORDER BY o.kanwil, o.name
+    """).fetchdf()
+
+
+def resolve(con, names) -> dict[str, int | None]:
+    """Map each distinct office name as written to an office_id (None when unknown)."""
+    known = dict(con.execute("SELECT alias_key, office_id FROM office_aliases").fetchall())
+    return {name: known.get(name_key(name)) for name in names}
+
+
+def add_office(con, name: str, kanwil: str | None = None, office_type: str | None = None,
+               aliases=(), created_by_batch: int | None = None) -> int:
+    """Create an office (or update its Kanwil/type) and register its name and aliases."""
+    row = store.fetch_one(con, "SELECT office_id FROM offices WHERE name = ?", [name])
+    if row:
+        office_id = row[0]
+        con.execute("UPDATE offices SET kanwil = coalesce(?, kanwil), office_type = coalesce(?, office_type) "
+                    "WHERE office_id = ?", [kanwil, office_type, office_id])
+    else:
+        office_id = store.fetch_one(con, 
+            "INSERT INTO offices (name, kanwil, office_type, created_by_batch) VALUES (?, ?, ?, ?) "
+            "RETURNING office_id", [name, kanwil, office_type, created_by_batch])[0]
+    for alias in [name, *aliases]:
+        alias = str(alias).strip()
+        if alias:
+            key = name_key(alias)
+            owner = store.fetch_one(con, "SELECT office_id FROM office_aliases WHERE alias_key = ?", [key])
+            if owner and owner[0] != office_id:
+                raise ValueError(f"alias '{alias}' sudah dipakai kantor lain")
+            if not owner:
+                con.execute("INSERT INTO office_aliases VALUES (?, ?, ?)", [key, alias, office_id])
+    return office_id
+
+
+_MASTER_COLUMNS = {"nama": "name", "name": "name", "nama kantor": "name", "kantor": "name",
+                   "kanwil": "kanwil", "jenis": "office_type", "type": "office_type", "tipe": "office_type",
+                   "alias": "aliases", "aliases": "aliases"}
+
+
+def read_master(path: Path) -> pd.DataFrame:
+    """Read an office master file (CSV or XLSX): nama, kanwil, jenis, alias (';'-separated)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        frame = pd.read_excel(path, engine="calamine", dtype=str)
+    else:
+        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    frame = frame.rename(columns=lambda c: _MASTER_COLUMNS.get(str(c).strip().lower(), str(c)))
+    if "name" not in frame.columns:
+        raise ValueError(f"{path.name}: kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)")
+    for column in ("kanwil", "office_type", "aliases"):
+        if column not in frame.columns:
+            frame[column] = None
+    frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
+    return frame[["name", "kanwil", "office_type", "aliases"]]
+
+
+def import_master(con, path: Path) -> int:
+    """Add or update every office of a master file, all or nothing. Returns the number of offices."""
+    frame = read_master(path)
+    con.execute("BEGIN")
+    try:
+        for row in frame.itertuples(index=False):
+            aliases = [a for a in str(row.aliases or "").split(";") if a.strip()] if pd.notna(row.aliases) else []
+            add_office(con, row.name.strip(), _clean(row.kanwil), _clean(row.office_type), aliases)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(frame)
+
+
+def _clean(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value):
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,528 @@
+"""Vectorised cell parsing for the import pipeline (../shared/domain.md §3).
+
+Every function takes a whole pandas Series and returns values aligned on the same index. Per-row work
+is done with pandas/numpy; Python only runs over the *distinct* values of a column (answer labels,
+profile categories) and over the cells that are reported as errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+class ColumnError(ValueError):
+    """The whole column cannot be used (e.g. an ambiguous label set); the message names the column."""
+
+    def __init__(self, message: str, column: str, label: str | None = None,
+                 readings: dict[str, int] | None = None):
+        super().__init__(message)
+        self.column = column
+        self.label = label                # the label read differently by the candidate sets
+        self.readings = readings or {}    # label-set name -> score of `label`; lets the UI ask
+
+
+@dataclass
+class CellError:
+    index: object  # Series index label of the bad cell (the importer maps it to the sheet row)
+    value: str     # the raw value as text
+    message: str   # plain explanation incl. what was expected
+
+
+@dataclass
+class ParsedScores:
+    scores: pd.Series        # same index as input, nullable Int8/Int16; <NA> = not answered
+    errors: list[CellError]
+    label_set: str | None    # label set used when the column held labels, else None
+
+
+@dataclass
+class ParsedDates:
+    dates: pd.Series         # datetime64[us], NaT for rejected cells; same index
+    has_time: pd.Series      # bool: the cell carried a time of day other than 00:00:00
+    errors: list[CellError]
+    day_first: bool | None   # order decided for d/m/y-style cells; None when the column has none
+
+
+# --------------------------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """Case- and whitespace-insensitive key (also folds NBSP and other Unicode spaces)."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _num_text(x: float) -> str:
+    """A number as an Indonesian reader writes it: 5, 3,5."""
+    if float(x).is_integer():
+        return str(int(x))
+    return repr(float(x)).replace(".", ",")
+
+
+def _raw_text(v: object) -> str:
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+        return str(int(v))  # an Excel 5 arrives as 5.0; show what the user typed
+    return str(v)
+
+
+def _is_numeric_dtype(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+
+
+def _map_unique(values: pd.Series, fn, dtype: str = "string") -> pd.Series:
+    """Apply `fn` to each distinct non-missing value only, then spread the results over the rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.array([fn(u) for u in uniques], dtype=dtype)
+    return pd.Series(mapped.take(codes, allow_fill=True), index=values.index)
+
+
+def _cell_errors(values: pd.Series, bad: np.ndarray, messages) -> list[CellError]:
+    """One CellError per bad position; `messages` is a sequence aligned with np.flatnonzero(bad)."""
+    pos = np.flatnonzero(bad)
+    raw = values.iloc[pos]
+    return [CellError(i, _raw_text(v), m) for i, v, m in zip(raw.index, raw.array, messages)]
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# "4 - Sangat Baik", "(3) Setuju", "3. Baik", "4 Sangat Baik", "(4)": number, separator, label.
+# The number must be set apart ("4x" is junk, not 4); the label must start with a letter.
+_PREFIXED = re.compile(r"^(?:\((\d+)\)|(\d+)(?=[\s\-–—.:)=]|$))[\s\-–—.:)=]*([^\W\d_].*)?$")
+_STARS = re.compile(r"^[★⭐☆\s]+$")
+
+
+def _classify(v: object, not_answered: set[str]):
+    """Token for one distinct cell value: ('na',) ('num', x) ('label', key) ('prefixed', n, key)."""
+    if isinstance(v, (bool, np.bool_)):
+        return ("label", _norm(v))  # TRUE/FALSE are not answers
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return ("na",) if np.isnan(v) else ("num", float(v))
+    key = _norm(v)
+    if key in not_answered:
+        return ("na",)
+    if _NUMBER.match(key):
+        return ("num", float(key.replace(",", ".")))
+    if _STARS.match(key) and ("★" in key or "⭐" in key):
+        return ("num", float(key.count("★") + key.count("⭐")))  # filled stars only
+    m = _PREFIXED.match(key)
+    if m:
+        return ("prefixed", int(m.group(1) or m.group(2)), m.group(3))
+    return ("label", key)
+
+
+def _check_number(x: float, lo: int, hi: int) -> tuple[int | None, str | None]:
+    if not np.isfinite(x) or not float(x).is_integer():
+        if np.isfinite(x) and lo <= x <= hi:
+            return None, f"nilai {_num_text(x)} bukan bilangan bulat (skala {lo}–{hi})"
+        return None, f"jawaban {_num_text(x) if np.isfinite(x) else x} di luar skala {lo}–{hi}"
+    if not lo <= x <= hi:
+        return None, f"jawaban {_num_text(x)} di luar skala {lo}–{hi}"
+    return int(x), None
+
+
+def _usable_sets(label_sets: dict[str, list[str]], lo: int, hi: int) -> dict[str, dict[str, int]]:
+    """name -> {normalised label: score}; sets of another length belong to another scale."""
+    size = hi - lo + 1
+    return {name: {_norm(lab): lo + i for i, lab in enumerate(labels)}
+            for name, labels in label_sets.items() if len(labels) == size}
+
+
+def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int, str]],
+                       sets: dict[str, dict[str, int]], display: dict[str, str]) -> str | None:
+    """Pick the label set for a whole column (domain.md §3: never guess silently).
+
+    Candidates are the sets covering most of the column's labels (all of them when one does). They
+    must agree on every label's score; explicit number prefixes may rule a candidate out.
+    """
+    if not required:
+        return None
+    coverage = {name: len(required & mapping.keys()) for name, mapping in sets.items()}
+    best = max(coverage.values(), default=0)
+    if best == 0:
+        return None
+    candidates = [name for name, c in coverage.items() if c == best]
+    conflict = _first_conflict(candidates, required, sets)
+    if conflict:
+        # "1 - Tidak Setuju" settles which reading the respondent saw.
+        agree = [n for n in candidates
+                 if all(sets[n].get(lab, num) == num for num, lab in prefixed)]
+        if agree and not _first_conflict(agree, required, sets):
+            return agree[0]
+        label = conflict
+        readings = {n: sets[n][label] for n in candidates if label in sets[n]}
+        text = " tetapi ".join(f"{score} menurut set {n}" for n, score in readings.items())
+        raise ColumnError(
+            f"Kolom '{column}': label jawaban '{display.get(label, label)}' bermakna ganda — "
+            f"bernilai {text}; label lain di kolom ini tidak cukup untuk memutuskan. "
+            f"Pilih set label untuk kolom ini atau gunakan jawaban berupa angka.",
+            column=column, label=display.get(label, label), readings=readings)
+    return candidates[0]
+
+
+def _first_conflict(candidates: list[str], labels: set[str], sets) -> str | None:
+    for label in sorted(labels):
+        if len({sets[n][label] for n in candidates if label in sets[n]}) > 1:
+            return label
+    return None
+
+
+def _expected_text(chosen: str | None, sets, label_sets, lo: int, hi: int) -> str:
+    names = [chosen] if chosen else list(sets)
+    texts = [" / ".join(label_sets[n]) for n in names]
+    return f"angka {lo}–{hi}" + (" atau " + "; ".join(texts) if texts else "")
+
+
+def _score_token(raw, tok, chosen: dict[str, int] | None, chosen_name, lo, hi, expected, display):
+    """(score, error message) for one distinct cell value."""
+    kind = tok[0]
+    if kind == "na":
+        return None, None
+    if kind == "num":
+        return _check_number(tok[1], lo, hi)
+    if kind == "prefixed":
+        num, label = tok[1], tok[2]
+        score, err = _check_number(num, lo, hi)
+        if err or not label or not chosen or label not in chosen:
+            return score, err  # a valid number prefix is enough when the label is unknown
+        if chosen[label] != num:
+            return None, (f"nomor {num} tidak cocok dengan label '{display[label]}' "
+                          f"(= {chosen[label]} pada set {chosen_name})")
+        return score, None
+    label = tok[1]
+    if chosen and label in chosen:
+        return chosen[label], None
+    return None, f"jawaban '{str(raw).strip()}' tidak dikenal; yang diharapkan: {expected}"
+
+
+def _int_dtype(lo: int, hi: int) -> str:
+    return "Int8" if -128 <= lo and hi <= 127 else "Int16"
+
+
+def parse_scores(values: pd.Series, column: str, scale_min: int, scale_max: int,
+                 label_sets: dict[str, list[str]], not_answered: list[str]) -> ParsedScores:
+    """Read one answer column into integer scores within [scale_min, scale_max]."""
+    lo, hi = int(scale_min), int(scale_max)
+    if _is_numeric_dtype(values):
+        return _parse_numeric_scores(values, lo, hi)
+
+    # Label path: classify the distinct values, decide the label set, score, spread back by code.
+    na_keys = {_norm(x) for x in not_answered} | {""}
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    tokens = [_classify(u, na_keys) for u in uniques]
+
+    sets = _usable_sets(label_sets, lo, hi)
+    display = {_norm(lab): lab for labels in label_sets.values() for lab in labels}
+    known = set().union(*sets.values()) if sets else set()
+    bare = {t[1] for t in tokens if t[0] == "label"}
+    prefixed = {(t[1], t[2]) for t in tokens if t[0] == "prefixed" and t[2] in known}
+    chosen_name = _resolve_label_set(column, bare | {lab for _, lab in prefixed}, prefixed,
+                                     sets, display)
+    chosen = sets.get(chosen_name) if chosen_name else None
+    expected = _expected_text(chosen_name, sets, label_sets, lo, hi)
+
+    results = [_score_token(u, t, chosen, chosen_name, lo, hi, expected, display)
+               for u, t in zip(uniques, tokens)]
+    score_u = np.array([-1 if s is None else s for s, _ in results] + [-1], dtype=np.int64)
+    err_u = np.array([e is not None for _, e in results] + [False])
+    row_score = score_u[codes]  # code -1 picks the trailing "missing" slot
+    bad = err_u[codes]
+
+    messages = [results[c][1] for c in codes[bad]]
+    errors = _cell_errors(values, bad, messages)
+    scores = _int_series(row_score, row_score < 0, values.index, lo, hi)
+    label_used = chosen_name if bare or prefixed else None
+    return ParsedScores(scores, errors, label_used)
+
+
+def _int_series(arr: np.ndarray, missing: np.ndarray, index, lo: int, hi: int) -> pd.Series:
+    dtype = _int_dtype(lo, hi)
+    np_type = np.int8 if dtype == "Int8" else np.int16
+    data = pd.arrays.IntegerArray(np.where(missing, 0, arr).astype(np_type), missing)
+    return pd.Series(data, index=index)
+
+
+def _parse_numeric_scores(values: pd.Series, lo: int, hi: int) -> ParsedScores:
+    """Fast path: the column is already int/float."""
+    arr = values.to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(arr)
+    with np.errstate(invalid="ignore"):
+        valid = ~missing & (arr == np.round(arr)) & (arr >= lo) & (arr <= hi)
+    bad = ~missing & ~valid
+    # Messages are built once per distinct bad value.
+    bad_vals = arr[bad]
+    msg_of = {x: _check_number(x, lo, hi)[1] for x in np.unique(bad_vals)}
+    errors = _cell_errors(values, bad, [msg_of[x] for x in bad_vals])
+    scores = _int_series(np.where(valid, arr, 0), ~valid, values.index, lo, hi)
+    return ParsedScores(scores, errors, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    **dict.fromkeys(["januari", "jan", "january"], 1),
+    **dict.fromkeys(["februari", "pebruari", "feb", "peb", "february"], 2),
+    **dict.fromkeys(["maret", "mar", "march"], 3),
+    **dict.fromkeys(["april", "apr"], 4),
+    **dict.fromkeys(["mei", "may"], 5),
+    **dict.fromkeys(["juni", "jun", "june"], 6),
+    **dict.fromkeys(["juli", "jul", "july"], 7),
+    **dict.fromkeys(["agustus", "agu", "agt", "ags", "agst", "aug", "august"], 8),
+    **dict.fromkeys(["september", "sep", "sept"], 9),
+    **dict.fromkeys(["oktober", "okt", "oct", "october"], 10),
+    **dict.fromkeys(["november", "nopember", "nov", "nop"], 11),
+    **dict.fromkeys(["desember", "des", "dec", "december"], 12),
+}
+
+# Optional time of day: " 14:02:11", "T14:02", " 14.02.11", ", 2:02:11 pm", trailing Z/+07:00 ignored.
+_TIME = (r"(?:(?:t|,? )(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
+         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|[+-]\d{2}:?\d{2}))?$")
+_NUMERIC_DATE = r"^(?P<a>\d{1,4})[/.-](?P<b>\d{1,2})[/.-](?P<c>\d{1,4})" + _TIME
+_WEEKDAY = r"(?:[a-z']+,? )?"  # "Selasa, 5 Maret 2024"
+_DAY_MONTH = r"^" + _WEEKDAY + r"(?P<d>\d{1,2})[ /.-]?(?P<mon>[a-z]+)\.?[ /.,-]{0,2}(?P<y>\d{4})" + _TIME
+_MONTH_DAY = r"^" + _WEEKDAY + r"(?P<mon>[a-z]+)\.? (?P<d>\d{1,2}),? (?P<y>\d{4})" + _TIME
+_SERIAL = r"^\d+(?:\.\d+)?$"
+
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73415  # 1990-01-01 .. 2100-12-31 in Excel's 1900 system
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "us")
+_MIN_DATE = np.datetime64("1990-01-01", "us")
+_BLANKS = ["", "-", "–", "—"]
+
+# Why a row has no date (codes; 0 = fine).
+_OK, _BLANK, _UNREADABLE, _BAD_SERIAL, _NO_SUCH_DAY, _TOO_OLD, _FUTURE = range(7)
+_EXAMPLES = "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024"
+_SPACES = "[\\s\u00a0]+"  # literal NBSP: the pyarrow (RE2) engine has no \u escape
+
+
+def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedDates:
+    """Read one date column; day/month order is decided once for the whole column."""
+    vals = values.reset_index(drop=True)  # positional work inside; the caller's index goes back on
+    ts = np.full(len(vals), np.datetime64("NaT"), dtype="M8[us]")
+    why = np.full(len(vals), _OK, dtype=np.int8)
+    day_first = None
+
+    kind = pd.api.types.infer_dtype(vals, skipna=True) if vals.dtype == object else None
+    if pd.api.types.is_datetime64_any_dtype(vals.dtype) or kind in ("datetime", "datetime64", "date"):
+        converted = pd.to_datetime(vals)  # real date cells from Excel
+        if converted.dt.tz is not None:
+            converted = converted.dt.tz_localize(None)  # keep the wall-clock time
+        ts[:] = converted.to_numpy(dtype="M8[us]")
+        why[np.isnat(ts)] = _BLANK
+    elif _is_numeric_dtype(vals):
+        serial = vals.to_numpy(dtype="float64", na_value=np.nan)
+        why[np.isnan(serial)] = _BLANK
+        _from_serial(serial, ~np.isnan(serial), ts, why)
+    else:
+        day_first = _parse_date_strings(vals, ts, why)
+
+    ok = why == _OK
+    why[ok & (ts < _MIN_DATE)] = _TOO_OLD
+    why[ok & (ts >= np.datetime64(today + datetime.timedelta(days=1), "us"))] = _FUTURE
+    bad = why != _OK
+    raw = vals.array[bad]
+    messages = [_date_message(c, w, r, day_first) for c, w, r in zip(why[bad], ts[bad], raw)]
+    ts[bad] = np.datetime64("NaT")
+
+    has_time = ~np.isnat(ts)
+    has_time[has_time] = ts[has_time] != ts[has_time].astype("M8[D]")  # midnight = date only
+    return ParsedDates(pd.Series(ts, index=values.index), pd.Series(has_time, index=values.index),
+                       _cell_errors(values, bad, messages), day_first)
+
+
+def _date_message(code: int, when: np.datetime64, raw: object, day_first: bool | None) -> str:
+    if code == _BLANK:
+        return "tanggal kosong"
+    if code == _BAD_SERIAL:
+        return f"angka {_raw_text(raw).strip()} bukan nomor tanggal Excel (1990–2100); " + _EXAMPLES
+    if code == _NO_SUCH_DAY:
+        order = {True: " (kolom ini dibaca hari/bulan/tahun)",
+                 False: " (kolom ini dibaca bulan/hari/tahun)"}.get(day_first, "")
+        return f"tanggal tidak ada di kalender{order}"
+    if code == _FUTURE:
+        return f"tanggal {when.astype('M8[D]')} di masa depan"
+    if code == _TOO_OLD:
+        return f"tanggal {when.astype('M8[D]')} sebelum tahun 1990"
+    return "tanggal tidak terbaca; " + _EXAMPLES
+
+
+def _from_serial(serial: np.ndarray, rows: np.ndarray, ts: np.ndarray, why: np.ndarray) -> None:
+    """Excel serial day numbers (time of day in the fraction), limited to 1990–2100."""
+    with np.errstate(invalid="ignore"):
+        sane = rows & (serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX + 1)
+    seconds = np.round(serial[sane] * 86400).astype(np.int64)  # Excel times carry float noise
+    ts[sane] = _EXCEL_EPOCH + (seconds * 1_000_000).astype("m8[us]")
+    why[rows & ~sane] = _BAD_SERIAL
+
+
+def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> bool | None:
+    """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision."""
+    text = vals.astype("str").str.strip().str.lower().str.replace(_SPACES, " ", regex=True)
+    blank = vals.isna().to_numpy() | text.isin(_BLANKS).to_numpy()
+    why[blank] = _BLANK
+    todo = ~blank
+
+    serial_rows = todo & text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
+    serial = pd.to_numeric(text.where(serial_rows), errors="coerce")
+    _from_serial(serial.to_numpy(dtype="float64", na_value=np.nan), serial_rows, ts, why)
+    todo &= ~serial_rows
+
+    # Numeric dates: yyyy-mm-dd, or a/b/yyyy read with one day/month order for the whole column.
+    num = _extract(text, todo, _NUMERIC_DATE)
+    iso = (num["a"].str.len() == 4).to_numpy(dtype=bool)
+    dmy = (num["c"].str.len() == 4).to_numpy(dtype=bool) & ~iso  # 2-digit years stay unreadable
+    a, b, c = (_numbers(num[g]) for g in "abc")
+    day_first = None
+    if dmy.any():
+        # A first part > 12 anywhere means day-first; else a second part > 12 means m/d/y
+        # (Google Forms); else the Indonesian default, day-first.
+        day_first = bool((a[dmy] > 12).any()) or not bool((b[dmy] > 12).any())
+    day = np.where(iso, c, a if day_first else b)
+    month = np.where(iso, b, b if day_first else a)
+    keep = iso | dmy
+    _assemble(num[keep], np.where(iso, a, c)[keep], month[keep], day[keep], ts, why)
+    todo[num.index[keep]] = False
+
+    # Month names: "5 Maret 2024", "05-Agu-2024", "Selasa, 5 Maret 2024", "March 5, 2024".
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        named = _extract(text, todo, pattern)
+        month = named["mon"].map(_MONTHS).to_numpy(dtype="float64", na_value=np.nan)
+        keep = ~np.isnan(month)
+        named = named[keep]
+        _assemble(named, _numbers(named["y"]), month[keep], _numbers(named["d"]), ts, why)
+        todo[named.index] = False
+
+    why[todo] = _UNREADABLE
+    return day_first
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    return pd.to_numeric(col).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _extract(text: pd.Series, rows: np.ndarray, pattern: str) -> pd.DataFrame:
+    """Regex groups of the given rows that match `pattern`, indexed by row position."""
+    parts = text[rows].str.extract(pattern)
+    return parts[parts.iloc[:, 0].notna()]
+
+
+def _assemble(parts: pd.DataFrame, year, month, day, ts: np.ndarray, why: np.ndarray) -> None:
+    """Timestamps from components (arrays aligned with `parts`); impossible ones get _NO_SUCH_DAY."""
+    hour = np.nan_to_num(_numbers(parts["H"]))
+    pm, am = (parts["P"] == "p").to_numpy(dtype=bool), (parts["P"] == "a").to_numpy(dtype=bool)
+    hour = np.where(pm & (hour < 12), hour + 12, np.where(am & (hour == 12), 0, hour))
+    minute, second = np.nan_to_num(_numbers(parts["M"])), np.nan_to_num(_numbers(parts["S"]))
+    fraction = parts["F"].str.slice(0, 6).str.pad(6, side="right", fillchar="0")
+    micro = np.nan_to_num(_numbers(fraction))
+
+    with np.errstate(invalid="ignore"):
+        valid = ((year >= 1000) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+                 & (hour < 24) & (minute < 60) & (second < 60))
+    months = np.where(valid, (year - 1970) * 12 + month - 1, 0).astype(np.int64).astype("M8[M]")
+    date = months.astype("M8[D]") + np.where(valid, day - 1, 0).astype(np.int64).astype("m8[D]")
+    valid &= date.astype("M8[M]") == months  # 31/02 would roll into March: reject instead
+    micros = ((hour * 3600 + minute * 60 + second) * 1_000_000 + micro).astype(np.int64)
+    stamp = date.astype("M8[us]") + micros.astype("m8[us]")
+
+    rows = parts.index.to_numpy()
+    ts[rows[valid]] = stamp[valid]
+    why[rows[~valid]] = _NO_SUCH_DAY
+
+
+# --------------------------------------------------------------------------------------------
+# Respondent profile
+# --------------------------------------------------------------------------------------------
+
+_GENDER = {
+    **dict.fromkeys(["l", "lk", "laki", "lakilaki", "pria", "male", "m", "man", "cowok"], "L"),
+    **dict.fromkeys(["p", "pr", "perempuan", "wanita", "female", "f", "woman", "w", "cewek"], "P"),
+}
+
+
+def normalize_gender(values: pd.Series) -> pd.Series:
+    """'L', 'P' or <NA>."""
+    return _map_unique(values, lambda v: _GENDER.get(re.sub(r"[^a-z]", "", str(v).lower())))
+
+
+_AGE_BANDS = [(20, "<20"), (30, "20-29"), (40, "30-39"), (50, "40-49"), (60, "50-59"), (999, "60+")]
+_BELOW = re.compile(r"^(?:<|≤|<=|kurang dari|di ?bawah|dibawah|under|below)")
+
+
+def _age_band(v: object) -> str | None:
+    """Years ('35', '35 tahun') or a band ('20-30 tahun', '> 50', '17 - 25'): band of its lower bound."""
+    text = _norm(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if not np.isfinite(v):
+            return None
+        text = str(int(v)) if float(v).is_integer() else str(v)
+    m = re.search(r"\d+", text)
+    if not m:
+        return None
+    # "< 30" has no lower bound: the respondent may be any age under 30, so only "<20" is safe.
+    age = 0 if _BELOW.match(text) else int(m.group())
+    if age > 120:
+        return None
+    return next(label for upper, label in _AGE_BANDS if age < upper)
+
+
+def normalize_age(values: pd.Series) -> pd.Series:
+    """Age band '<20', '20-29', '30-39', '40-49', '50-59', '60+' or <NA>."""
+    return _map_unique(values, _age_band)
+
+
+_EDU_ORDER = ["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
+_EDU_WORDS = {
+    **dict.fromkeys(["SD", "SEKOLAHDASAR", "MI", "SR"], "SD"),
+    **dict.fromkeys(["SMP", "SLTP", "MTS", "SEKOLAHMENENGAHPERTAMA"], "SMP"),
+    **dict.fromkeys(["SMA", "SLTA", "SMK", "SMU", "MA", "MAN", "MAK", "STM", "SMEA",
+                     "SEKOLAHMENENGAHATAS", "SEKOLAHMENENGAHKEJURUAN"], "SMA"),
+    **dict.fromkeys(["AHLIPRATAMA"], "D1"),
+    **dict.fromkeys(["AHLIMUDA"], "D2"),
+    **dict.fromkeys(["AHLIMADYA", "SARJANAMUDA", "BA"], "D3"),
+    **dict.fromkeys(["SARJANATERAPAN", "STR"], "D4"),
+    **dict.fromkeys(["SARJANA"], "S1"),
+    **dict.fromkeys(["MAGISTER", "MASTER", "PASCASARJANA"], "S2"),
+    **dict.fromkeys(["DOKTOR", "DOKTORAL", "PHD"], "S3"),
+}
+_ROMAN = {"1": 1, "I": 1, "2": 2, "II": 2, "3": 3, "III": 3, "4": 4, "IV": 4}
+
+
+def _education_word(word: str) -> str | None:
+    word = re.sub(r"^(LULUSAN|TAMATAN|TAMAT)|SEDERAJAT$", "", word)
+    if word in _EDU_WORDS:
+        return _EDU_WORDS[word]
+    m = re.fullmatch(r"(D|DIPLOMA)(1|I|2|II|3|III|4|IV)", word)
+    if m:
+        return f"D{_ROMAN[m.group(2)]}"
+    m = re.fullmatch(r"(S|STRATA)(1|I|2|II|3|III)", word)
+    if m:
+        return f"S{_ROMAN[m.group(2)]}"
+    return None
+
+
+def _education(v: object) -> str | None:
+    """'Sarjana (S1)', 'SMA/SMK/Sederajat', 'D-IV': each alternative is read; the highest wins."""
+    alternatives = re.split(r"[/()\\,;]|\bATAU\b", str(v).upper())
+    found = {_education_word(re.sub(r"[^A-Z0-9]", "", alt)) for alt in alternatives} - {None}
+    return max(found, key=_EDU_ORDER.index) if found else None
+
+
+def normalize_education(values: pd.Series) -> pd.Series:
+    """One of SD SMP SMA D1 D2 D3 D4 S1 S2 S3 or <NA>."""
+    return _map_unique(values, _education)
+
+
+def normalize_text(values: pd.Series) -> pd.Series:
+    """Strip and collapse whitespace; blank -> <NA>."""
+    text = values.astype("string").str.replace(_SPACES, " ", regex=True).str.strip()
+    return text.mask(text == "")

@@ -1,0 +1,249 @@
+"""Index computation over the store: all the SQL that reads survey results lives here.
+
+Every query pools the per-batch sums of answer_sums/respondent_counts over the window (never an
+average of indices), restricted to the offices the viewer may see (`scope`, None = all).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from analytics import formulas, store
+from analytics.instruments import Registry, load_registry
+
+PERIODS = ("month", "quarter", "semester", "year", "all")
+GROUPINGS = ("office", "kanwil", "all")
+
+# Period label of a month (first day of month) column: 2024-03, 2024-Q1, 2024-S1, 2024, all.
+_PERIOD_SQL = {
+    "month": "strftime(s.month, '%Y-%m')",
+    "quarter": "strftime(s.month, '%Y') || '-Q' || quarter(s.month)",
+    "semester": "strftime(s.month, '%Y') || '-S' || CASE WHEN month(s.month) <= 6 THEN 1 ELSE 2 END",
+    "year": "strftime(s.month, '%Y')",
+    "all": "'all'",
+}
+# (unit key, office name, kanwil) per grouping.
+_UNIT_SQL = {
+    "office": ("o.office_id::VARCHAR", "o.name", "o.kanwil"),
+    "kanwil": ("coalesce(o.kanwil, '')", "NULL", "o.kanwil"),
+    "all": ("'all'", "NULL", "NULL"),
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which rows a query pools: months [start, end] (inclusive) of the offices in scope."""
+    start: date | None = None
+    end: date | None = None
+    scope: tuple[int, ...] | None = None     # office_ids the viewer may see; None = all
+
+    def where(self, alias: str = "s") -> tuple[str, list]:
+        clauses, params = [], []
+        if self.start:
+            clauses.append(f"{alias}.month >= ?")
+            params.append(self.start)
+        if self.end:
+            clauses.append(f"{alias}.month <= ?")
+            params.append(self.end)
+        if self.scope is not None:
+            clauses.append(f"list_contains(?, {alias}.office_id)")
+            params.append(list(self.scope))
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+def parse_month(text: str | None, end: bool = False) -> date | None:
+    """'2024-03' → date(2024, 3, 1). Raises ValueError with the expected form."""
+    if not text:
+        return None
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValueError(f"bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03") from None
+
+
+def _item_sums_sql(by: str, period: str, where: str, instrument_filter: str) -> str:
+    unit, office, kanwil = _UNIT_SQL[by]
+    return f"""
+        SELECT {unit} AS unit, any_value({office}) AS office, any_value({kanwil}) AS kanwil,
+               {_PERIOD_SQL[period]} AS period, s.instrument, s.item_no,
+               sum(s.n_answers)::BIGINT AS n_i, sum(s.score_sum)::BIGINT AS total
+        FROM answer_sums s JOIN offices o USING (office_id)
+        WHERE {where} {instrument_filter}
+        GROUP BY unit, period, s.instrument, s.item_no
+    """
+
+
+def _counts_sql(by: str, period: str, where: str, instrument_filter: str) -> str:
+    unit = _UNIT_SQL[by][0]
+    return f"""
+        SELECT {unit} AS unit, {_PERIOD_SQL[period]} AS period, s.instrument, sum(s.n)::BIGINT AS n
+        FROM respondent_counts s JOIN offices o USING (office_id)
+        WHERE {where} {instrument_filter}
+        GROUP BY unit, period, s.instrument
+    """
+
+
+def _instrument_filter(instruments) -> tuple[str, list]:
+    if not instruments:
+        return "", []
+    return "AND list_contains(?, s.instrument)", [list(instruments)]
+
+
+def _exact_index(sums, counts) -> Fraction:
+    return formulas.index_from_sums([(int(s), int(n)) for s, n in zip(sums, counts)])
+
+
+def indices(con, by: str = "office", period: str = "month", window: Window = Window(),
+            instruments=None, registry: Registry | None = None) -> pd.DataFrame:
+    """One row per unit × period × instrument: n, k, index, converted, percent, grade.
+
+    index is rounded half-up to 4 dp, converted and percent to 2 dp; converted and grade are only
+    defined for 1–4 instruments (NaN/None otherwise).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"--by harus salah satu dari {', '.join(GROUPINGS)}")
+    if period not in PERIODS:
+        raise ValueError(f"--period harus salah satu dari {', '.join(PERIODS)}")
+    registry = registry or load_registry()
+    where, params = window.where()
+    inst_sql, inst_params = _instrument_filter(instruments)
+    sql = f"""
+        WITH items AS ({_item_sums_sql(by, period, where, inst_sql)}),
+             per_unit AS (
+                SELECT unit, any_value(office) AS office, any_value(kanwil) AS kanwil, period, instrument,
+                       avg(total / n_i) AS index_float, count(*) AS k,
+                       list(total ORDER BY item_no) AS sums, list(n_i ORDER BY item_no) AS counts
+                FROM items WHERE n_i > 0 GROUP BY unit, period, instrument),
+             n AS ({_counts_sql(by, period, where, inst_sql)})
+        SELECT p.unit, p.office, p.kanwil, p.period, p.instrument, n.n, p.k, p.index_float, p.sums, p.counts
+        FROM per_unit p JOIN n USING (unit, period, instrument)
+        ORDER BY p.kanwil NULLS FIRST, p.office NULLS FIRST, p.period, p.instrument
+    """
+    frame = con.execute(sql, params + inst_params + params + inst_params).fetchdf()
+    return _finish(frame, registry)
+
+
+def _finish(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Round once, at the end, and classify after rounding (domain.md §4.6–4.7)."""
+    columns = ["unit", "office", "kanwil", "period", "instrument", "n", "k", "index", "converted",
+               "percent", "grade", "scale_max"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    exact = lambda factor: (lambda i: _exact_index(frame.at[i, "sums"], frame.at[i, "counts"]) * factor)
+    scale_max = frame["instrument"].map(lambda i: registry.get(i).scale_max).to_numpy()
+    four_point = frame["instrument"].map(lambda i: registry.get(i).is_four_point).to_numpy()
+    raw = frame["index_float"].to_numpy()
+    frame["index"] = formulas.half_up_array(raw, 4, exact(1))
+    frame["percent"] = formulas.half_up_array(
+        raw / scale_max * 100, 2, lambda i: _exact_index(frame.at[i, "sums"], frame.at[i, "counts"])
+        / int(scale_max[i]) * 100)
+    converted = formulas.half_up_array(raw * 25, 2, exact(25))
+    frame["converted"] = np.where(four_point, converted, np.nan)
+    frame["grade"] = grades_of(frame["converted"], registry)
+    frame["scale_max"] = scale_max
+    frame["n"] = frame["n"].astype("int64")
+    frame["k"] = frame["k"].astype("int64")
+    return frame[columns].reset_index(drop=True)
+
+
+def grades_of(converted: pd.Series, registry: Registry) -> pd.Series:
+    """Grade letter of rounded converted values (None where not defined)."""
+    hundredths = np.round(converted.to_numpy(dtype="float64") * 100)
+    result = np.full(len(hundredths), None, dtype=object)
+    for grade in reversed(registry.grades):          # lowest first, so higher grades overwrite
+        result[hundredths >= int(grade.min * 100)] = grade.grade
+    result[np.isnan(hundredths)] = None
+    return pd.Series(result, index=converted.index)
+
+
+def items(con, instrument: str, window: Window = Window(), by_period: str | None = None,
+          registry: Registry | None = None) -> pd.DataFrame:
+    """Per item (optionally per period): code, statement, aspect, n (n_i), nrr — weakest first."""
+    registry = registry or load_registry()
+    inst = registry.get(instrument)
+    where, params = window.where()
+    period_sql = _PERIOD_SQL[by_period] if by_period else "'all'"
+    frame = con.execute(f"""
+        SELECT {period_sql} AS period, s.item_no, sum(s.n_answers)::BIGINT AS n, sum(s.score_sum)::BIGINT AS total
+        FROM answer_sums s WHERE {where} AND s.instrument = ?
+        GROUP BY ALL HAVING sum(s.n_answers) > 0
+    """, params + [instrument]).fetchdf()
+    frame["nrr"] = frame["total"] / frame["n"]
+    frame["code"] = frame["item_no"].map(lambda no: inst.item(int(no)).code)
+    frame["statement"] = frame["item_no"].map(lambda no: inst.item(int(no)).statement)
+    frame["aspect"] = frame["item_no"].map(lambda no: inst.item(int(no)).aspect)
+    frame["n"] = frame["n"].astype("int64")
+    frame = frame.sort_values(["period", "nrr", "item_no"]).reset_index(drop=True)
+    columns = ["code", "statement", "aspect", "n", "nrr"]
+    return frame[(["period"] if by_period else []) + ["item_no"] + columns]
+
+
+def latest_full_quarter(con, today: date, scope=None) -> tuple[date, date] | None:
+    """The latest calendar quarter that has ended by `today` and holds data: the default ZI window."""
+    where, params = Window(scope=scope).where()
+    latest = store.fetch_one(con, f"SELECT max(month) FROM respondent_counts s WHERE {where} AND month < ?",
+                         params + [date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)])[0]
+    if latest is None:
+        return None
+    start = date(latest.year, 3 * ((latest.month - 1) // 3) + 1, 1)
+    return start, date(start.year, start.month + 2, 1)
+
+
+def readiness(con, rules_id: str, window: Window = Window(), registry: Registry | None = None) -> pd.DataFrame:
+    """Per office: the pair of instruments the rule set takes, their n and nilai, WBK/WBBM verdicts."""
+    registry = registry or load_registry()
+    rules = registry.rule_set(rules_id)
+    where, params = window.where()
+    frame = con.execute(f"""
+        WITH items AS ({_item_sums_sql('office', 'all', where, '')}),
+             per_unit AS (SELECT unit, instrument, list(total ORDER BY item_no) AS sums,
+                                 list(n_i ORDER BY item_no) AS counts
+                          FROM items WHERE n_i > 0 GROUP BY ALL),
+             n AS ({_counts_sql('office', 'all', where, '')})
+        SELECT o.office_id, o.name AS office, o.kanwil, n.instrument, n.n, p.sums, p.counts
+        FROM n JOIN offices o ON o.office_id::VARCHAR = n.unit
+        LEFT JOIN per_unit p USING (unit, instrument)
+        ORDER BY o.kanwil, o.name
+    """, params + params).fetchdf()
+    rows = []
+    for (office_id, office, kanwil), group in frame.groupby(["office_id", "office", "kanwil"], dropna=False, sort=False):
+        parts = {r.instrument: formulas.SurveyPart(registry.get(r.instrument), int(r.n),
+                                                   _exact_index(r.sums, r.counts) if r.n else None)
+                 for r in group.itertuples() if r.instrument in registry.instruments}
+        pair = _pair_for(rules, parts)
+        if pair is None:
+            continue
+        service, anti = parts.get(pair[0]), parts.get(pair[1])
+        verdict = formulas.readiness(rules, service, anti)
+        rows.append({
+            "office_id": office_id, "office": office, "kanwil": None if pd.isna(kanwil) else kanwil,
+            "rules": rules.id,
+            "service_instrument": pair[0], "service_n": service.n if service else 0,
+            "service_nilai": _float(verdict.service_nilai),
+            "anticorruption_instrument": pair[1], "anticorruption_n": anti.n if anti else 0,
+            "anticorruption_nilai": _float(verdict.anticorruption_nilai),
+            "wbk": verdict.wbk, "wbbm": verdict.wbbm, "reasons": list(verdict.reasons),
+        })
+    return pd.DataFrame(rows, columns=[
+        "office_id", "office", "kanwil", "rules", "service_instrument", "service_n", "service_nilai",
+        "anticorruption_instrument", "anticorruption_n", "anticorruption_nilai", "wbk", "wbbm", "reasons"])
+
+
+def _pair_for(rules, parts: dict) -> tuple[str, str] | None:
+    """The first pair with data on both sides; else the first with data on either (shown as short)."""
+    for pair in rules.pairs:
+        if all(parts.get(i) and parts[i].n > 0 for i in pair):
+            return pair
+    for pair in rules.pairs:
+        if any(parts.get(i) and parts[i].n > 0 for i in pair):
+            return pair
+    return None
+
+
+def _float(value):
+    return None if value is None else float(value)

@@ -1,0 +1,124 @@
+"""The DuckDB store: connecting, schema migrations, batches and the office master.
+
+One process writes (the app, or the CLI when no app holds the file); readers may share a file
+opened read-only. Index SQL lives in analytics/queries.py, import writes in analytics/importer.py.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Offline machines: an extension that is not built in must fail at once, not try a download.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why in one line."""
+
+
+def fetch_one(con, sql: str, params=None):
+    """First row of a query, or None. DuckDB 2.0 streams results, and a result left half-read (as
+    fetchone leaves it) blocks the next statement on the connection: always read them whole."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, read-write, create and migrate) the store at `path` (':memory:' for tests)."""
+    path = str(path)
+    if path != ":memory:" and not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(path, read_only=read_only, config=_CONFIG)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(f"database {path} sedang dipakai proses lain (mis. aplikasi yang berjalan); "
+                             "hentikan proses itu atau gunakan --db lain") from None
+        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+def schema_version(con) -> int:
+    exists = fetch_one(con, "SELECT count(*) FROM information_schema.tables "
+                         "WHERE table_name = 'schema_version'")[0]
+    if not exists:
+        return 0
+    return fetch_one(con, "SELECT coalesce(max(version), 0) FROM schema_version")[0]
+
+
+def migrate(con) -> int:
+    """Apply pending migrations, each in its own transaction. Returns the resulting version."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    current = schema_version(con)
+    for version, path in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, path.name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+def has_data(con) -> bool:
+    return fetch_one(con, "SELECT count(*) FROM respondents")[0] > 0
+
+
+# --- batches --------------------------------------------------------------------------------------
+
+def list_batches(con) -> pd.DataFrame:
+    return con.execute("""
+        SELECT batch_id, file_name, imported_at, source, is_demo, rows_read, rows_imported,
+               rows_rejected, rows_duplicate, array_to_string(instruments, ', ') AS instruments
+        FROM batches ORDER BY batch_id
+    """).fetchdf()
+
+
+def delete_batch(con, batch_id: int) -> bool:
+    """Remove one import batch and every row it brought, in one transaction. False if unknown."""
+    if not fetch_one(con, "SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id])[0]:
+        return False
+    con.execute("BEGIN")
+    try:
+        for table in ("answers", "answer_sums", "respondent_counts", "respondents",
+                      "rejected_rows", "reject_errors", "batches"):
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+        con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return True
+
+
+def rejects(con, batch_id: int) -> pd.DataFrame:
+    """Rejected rows of a batch with their reasons, as the operator downloads them."""
+    return con.execute("""
+        SELECT sheet, source_row, reasons, row_data FROM rejected_rows
+        WHERE batch_id = ? ORDER BY sheet NULLS FIRST, source_row
+    """, [batch_id]).fetchdf()
