@@ -1,0 +1,123 @@
+"""Import pipeline behaviour a user relies on: rejects kept, all-or-nothing, no double counting."""
+from datetime import date
+
+import pytest
+
+from analytics import queries, store
+from analytics.reference import Respondent
+from tests.helpers import canonical_csv, ingest_bytes, memory_store
+
+OFFICE = "Kantor Imigrasi Kelas I TPI Uji"
+
+
+def people(months, per_month=3, score=3, office=OFFICE):
+    return [Respondent(office, None, date(2024, m, 10 + i), {"ikm": (score,) * 21, "ipk": (4,) * 8})
+            for m in months for i in range(per_month)]
+
+
+def counts(con):
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("batches", "respondents", "answers", "answer_sums", "respondent_counts", "rejected_rows")}
+
+
+@pytest.fixture
+def con():
+    return memory_store({OFFICE: "Kanwil Uji"})
+
+
+def with_bad_cells(content: bytes) -> bytes:
+    lines = content.decode().splitlines()
+    cells = lines[2].split(",")
+    cells[3] = "5"                      # IKM1 = 5 on a 1–4 scale
+    lines[2] = ",".join(cells)
+    cells = lines[3].split(",")
+    cells[1] = "31/02/2024"             # no such date
+    lines[3] = ",".join(cells)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_valid_rows_imported_and_invalid_rows_kept_with_reason(con):
+    report = ingest_bytes(con, with_bad_cells(canonical_csv(people([1, 2]))))
+    assert (report.status, report.rows_read, report.rows_imported, report.rows_rejected) == ("imported", 6, 4, 2)
+    bad = {(e.row, e.column, e.value) for e in report.errors}
+    assert (3, "IKM1", "5") in bad                      # data row 2 is Excel row 3
+    assert any(e.row == 4 and e.column == "Tanggal" and e.value == "31/02/2024" for e in report.errors)
+    kept = store.rejects(con, report.batch_id)
+    assert list(kept["source_row"]) == [3, 4]
+    assert "skala 1–4" in kept["reasons"][0] and '"IKM1": "5"' in kept["row_data"][0]
+
+
+def test_strict_refuses_whole_file_and_writes_nothing(con):
+    before = counts(con)
+    report = ingest_bytes(con, with_bad_cells(canonical_csv(people([1]))), strict=True)
+    assert report.status == "refused" and "--strict" in report.message and "baris 3" in report.message
+    assert counts(con) == before
+
+
+def test_reimporting_same_content_imports_nothing_and_names_the_batch(con):
+    content = canonical_csv(people([1]))
+    first = ingest_bytes(con, content)
+    again = ingest_bytes(con, content, name="renamed.csv")
+    assert again.status == "already_imported" and f"batch {first.batch_id}" in again.message
+    assert counts(con)["respondents"] == 3
+
+
+def test_overlapping_exports_skip_stored_respondents(con):
+    ingest_bytes(con, canonical_csv(people([1, 2, 3])), name="jan-mar.csv")
+    report = ingest_bytes(con, canonical_csv(people([1, 2, 3, 4, 5, 6])), name="jan-jun.csv")
+    assert (report.rows_imported, report.rows_duplicate) == (9, 9)
+    n = queries.indices(con, by="office", period="all")
+    assert n.loc[n.instrument == "ikm", "n"].item() == 18
+
+
+def test_same_respondent_twice_in_one_file_is_rejected(con):
+    rows = people([1], per_month=2)
+    content = canonical_csv(rows)
+    lines = content.decode().splitlines()
+    lines.append(lines[1])                              # the same respondent id again
+    report = ingest_bytes(con, ("\n".join(lines) + "\n").encode())
+    assert report.rows_imported == 2 and report.rows_rejected == 1
+    assert "sudah ada di baris 2" in report.errors[0].message
+
+
+def test_unknown_office_rejected_with_its_name_unless_creation_allowed(con):
+    content = canonical_csv(people([1], office="Lapas Kelas III Baru"))
+    refused = ingest_bytes(con, content)
+    assert refused.status == "refused" and "Lapas Kelas III Baru" in refused.message
+    created = ingest_bytes(con, content, create_offices=True)
+    assert created.rows_imported == 3
+    assert "Lapas Kelas III Baru" in con.execute("SELECT name FROM offices").fetchdf()["name"].tolist()
+
+
+def test_office_names_match_through_abbreviations(con):
+    report = ingest_bytes(con, canonical_csv(people([1], office="KANIM KLS. I TPI UJI")))
+    assert report.rows_imported == 3
+
+
+def test_several_instruments_side_by_side(con):
+    rows = [Respondent(OFFICE, None, date(2024, 1, 5),
+                       {"ikm": (4,) * 21, "ipk": (3,) * 8, "spkp": (6,) * 8, "spak": (5,) * 5})]
+    report = ingest_bytes(con, canonical_csv(rows, ("ikm", "ipk", "spkp", "spak")))
+    assert report.instruments == ["ikm", "ipk", "spak", "spkp"]
+    got = queries.indices(con, period="all").set_index("instrument")
+    assert got.loc["spak", "percent"] == pytest.approx(83.33) and got.loc["ipk", "converted"] == 75.0
+
+
+def test_delete_batch_removes_its_rows_and_nothing_else(con):
+    ingest_bytes(con, canonical_csv(people([1], score=4)), name="a.csv")
+    before = queries.indices(con, period="all")
+    second = ingest_bytes(con, canonical_csv(people([2], score=1)[:2], with_id=False), name="b.csv")
+    assert not queries.indices(con, period="all").equals(before)
+    assert store.delete_batch(con, second.batch_id)
+    assert queries.indices(con, period="all").equals(before)
+    assert counts(con)["batches"] == 1
+    assert not store.delete_batch(con, 999)
+
+
+def test_a_row_without_any_answer_is_rejected_but_blank_rows_are_skipped(con):
+    content = canonical_csv(people([1], per_month=1)).decode()
+    blank_answers = "R9,2024-01-20," + OFFICE + "," + "," * 28
+    content = content + ",,,," + "," * 28 + "\n" + blank_answers + "\n"
+    report = ingest_bytes(con, content.encode())
+    assert (report.rows_read, report.rows_imported, report.rows_rejected) == (2, 1, 1)
+    assert "tanpa satu pun jawaban" in report.errors[0].message
