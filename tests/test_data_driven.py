@@ -1,0 +1,67 @@
+"""Instruments and rules are data: a new instrument or a new threshold needs no code change."""
+import shutil
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from analytics import config, formulas, importer, offices, queries, store
+from analytics.instruments import load_registry
+
+NEW_INSTRUMENT = """
+id: sipp
+name: "Survei Uji Coba"
+index_name: "ISU"
+role: service
+scale: {min: 1, max: 5}
+code_prefixes: [SIPP]
+label_sets: []
+items:
+  - {number: 1, code: SIPP1, statement: "Loket mudah ditemukan", aspect: "Sarana"}
+  - {number: 2, code: SIPP2, statement: "Antrian tertib", aspect: "Prosedur"}
+"""
+
+
+def copy_data(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR / "instruments", target / "instruments")
+    shutil.copytree(config.DATA_DIR / "rules", target / "rules")
+    shutil.copy(config.LABELS_FILE, target / "labels.yaml")
+    return target
+
+
+def test_a_sixth_instrument_is_imported_and_computed(tmp_path):
+    data = copy_data(tmp_path)
+    (data / "instruments" / "sipp.yaml").write_text(NEW_INSTRUMENT, encoding="utf-8")
+    registry = load_registry(data)
+    con = store.connect(":memory:")
+    offices.add_office(con, "Bapas Kelas I Uji", "Kanwil Uji")
+    csv = "Kantor,Tanggal,SIPP1,Antrian tertib\nBapas Kelas I Uji,2024-05-02,5,4\nBapas Kelas I Uji,2024-05-03,3,\n"
+    report = importer.ingest(con, csv.encode(), "sipp.csv", importer.ImportOptions(today=date(2026, 1, 1)),
+                             registry)
+    assert (report.status, report.instruments, report.rows_imported) == ("imported", ["sipp"], 2)
+    (row,) = queries.indices(con, period="all", registry=registry).to_dict("records")
+    # NRR1 = 8/2, NRR2 = 4/1 → index 4.0 on 1–5: percent 80, no 25–100 conversion.
+    assert (row["n"], row["index"], row["percent"], row["grade"]) == (2, 4.0, 80.0, None)
+
+
+def test_a_changed_threshold_changes_the_verdict(tmp_path):
+    data = copy_data(tmp_path)
+    rules = data / "rules" / "zi-2019.yaml"
+    rules.write_text(rules.read_text().replace("wbk: 16.00", "wbk: 16.50"), encoding="utf-8")
+    registry = load_registry(data)
+    ikm = formulas.SurveyPart(registry.get("ikm"), 30, Fraction("3.25"))    # nilai 16,25
+    ipk = formulas.SurveyPart(registry.get("ipk"), 30, Fraction(4))
+    assert formulas.readiness(load_registry().rule_set("zi-2019"), ikm, ipk).wbk == "yes"
+    verdict = formulas.readiness(registry.rule_set("zi-2019"), ikm, ipk)
+    assert verdict.wbk == "no" and verdict.service_nilai == Decimal("16.25")
+    assert "IKM 16,25 — kurang 0,25 untuk WBK (≥ 16,50)" in verdict.reasons
+
+
+def test_migrations_apply_once(tmp_path):
+    path = tmp_path / "m.duckdb"
+    with store.connect(path) as con:
+        version = store.schema_version(con)
+        assert version == store.migrations()[-1][0]
+    with store.connect(path) as con:
+        assert store.migrate(con) == version
+        assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == len(store.migrations())
