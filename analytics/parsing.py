@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class ColumnError(ValueError):
@@ -285,14 +287,24 @@ _MONTHS = {
     **dict.fromkeys(["desember", "des", "dec", "december"], 12),
 }
 
-# Optional time of day: " 14:02:11", "T14:02", " 14.02.11", ", 2:02:11 pm", trailing Z/+07:00 ignored.
-_TIME = (r"(?:(?:t|,? )(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
-         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|[+-]\d{2}:?\d{2}))?$")
-_NUMERIC_DATE = r"^(?P<a>\d{1,4})[/.-](?P<b>\d{1,2})[/.-](?P<c>\d{1,4})" + _TIME
+# Patterns run on pyarrow's RE2 engine (pandas' .str.extract would fall back to a Python loop):
+# named groups only, [0-9] rather than \d, no \s. Text is lower-cased and single-spaced first.
+# Optional time of day: " 14:02:11", "T14:02", " 14.02.11", ", 2:02:11 pm"; a trailing Z/+07:00 is
+# ignored (wall-clock time is what the respondent saw).
+_TIME = (r"(?:(?:t|,? )(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})"
+         r"(?:[:.](?P<S>[0-9]{2})(?:[.,](?P<F>[0-9]{1,9}))?)?"
+         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|[+-][0-9]{2}:?[0-9]{2}))?$")
+_NUMERIC_DATE = r"^(?P<a>[0-9]{1,4})[/.-](?P<b>[0-9]{1,2})[/.-](?P<c>[0-9]{1,4})" + _TIME
 _WEEKDAY = r"(?:[a-z']+,? )?"  # "Selasa, 5 Maret 2024"
-_DAY_MONTH = r"^" + _WEEKDAY + r"(?P<d>\d{1,2})[ /.-]?(?P<mon>[a-z]+)\.?[ /.,-]{0,2}(?P<y>\d{4})" + _TIME
-_MONTH_DAY = r"^" + _WEEKDAY + r"(?P<mon>[a-z]+)\.? (?P<d>\d{1,2}),? (?P<y>\d{4})" + _TIME
-_SERIAL = r"^\d+(?:\.\d+)?$"
+_DAY_MONTH = (r"^" + _WEEKDAY + r"(?P<d>[0-9]{1,2})[ /.-]?(?P<mon>[a-z]+)\.?[ /.,-]{0,2}(?P<y>[0-9]{4})"
+              + _TIME)
+_MONTH_DAY = r"^" + _WEEKDAY + r"(?P<mon>[a-z]+)\.? (?P<d>[0-9]{1,2}),? (?P<y>[0-9]{4})" + _TIME
+_SERIAL = r"^(?P<serial>[0-9]+(?:\.[0-9]+)?)$"
+_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?$"
+_ODD_SPACE = "[\t\n\r\f\v\u00a0]|  "
+_SPACES = "[ \t\n\r\f\v\u00a0]+"  # literal characters: RE2 has no \u escape and a narrower \s
+_MONTH_NAMES = pa.array(list(_MONTHS), pa.large_string())
+_MONTH_NUMBERS = np.array(list(_MONTHS.values()), dtype="float64")
 
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73415  # 1990-01-01 .. 2100-12-31 in Excel's 1900 system
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "us")
@@ -302,7 +314,6 @@ _BLANKS = ["", "-", "–", "—"]
 # Why a row has no date (codes; 0 = fine).
 _OK, _BLANK, _UNREADABLE, _BAD_SERIAL, _NO_SUCH_DAY, _TOO_OLD, _FUTURE = range(7)
 _EXAMPLES = "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024"
-_SPACES = "[\\s\u00a0]+"  # literal NBSP: the pyarrow (RE2) engine has no \u escape
 
 
 def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedDates:
@@ -322,13 +333,15 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
     elif _is_numeric_dtype(vals):
         serial = vals.to_numpy(dtype="float64", na_value=np.nan)
         why[np.isnan(serial)] = _BLANK
-        _from_serial(serial, ~np.isnan(serial), ts, why)
+        rows = np.flatnonzero(~np.isnan(serial))
+        _from_serial(serial[rows], rows, ts, why)
     else:
         day_first = _parse_date_strings(vals, ts, why)
 
     ok = why == _OK
     why[ok & (ts < _MIN_DATE)] = _TOO_OLD
-    why[ok & (ts >= np.datetime64(today + datetime.timedelta(days=1), "us"))] = _FUTURE
+    tomorrow = (np.datetime64(today, "D") + 1).astype("M8[us]")  # also right if given a datetime
+    why[ok & (ts >= tomorrow)] = _FUTURE
     bad = why != _OK
     raw = vals.array[bad]
     messages = [_date_message(c, w, r, day_first) for c, w, r in zip(why[bad], ts[bad], raw)]
@@ -357,73 +370,105 @@ def _date_message(code: int, when: np.datetime64, raw: object, day_first: bool |
 
 
 def _from_serial(serial: np.ndarray, rows: np.ndarray, ts: np.ndarray, why: np.ndarray) -> None:
-    """Excel serial day numbers (time of day in the fraction), limited to 1990–2100."""
-    with np.errstate(invalid="ignore"):
-        sane = rows & (serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX + 1)
+    """Excel serial day numbers (time of day in the fraction) at positions `rows`; 1990–2100 only."""
+    sane = (serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX + 1)
     seconds = np.round(serial[sane] * 86400).astype(np.int64)  # Excel times carry float noise
-    ts[sane] = _EXCEL_EPOCH + (seconds * 1_000_000).astype("m8[us]")
-    why[rows & ~sane] = _BAD_SERIAL
+    ts[rows[sane]] = _EXCEL_EPOCH + (seconds * 1_000_000).astype("m8[us]")
+    why[rows[~sane]] = _BAD_SERIAL
 
 
 def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> bool | None:
     """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision."""
-    text = vals.astype("str").str.strip().str.lower().str.replace(_SPACES, " ", regex=True)
-    blank = vals.isna().to_numpy() | text.isin(_BLANKS).to_numpy()
+    text = _arrow_text(vals)
+    blank = pc.is_in(text, value_set=pa.array(_BLANKS)).to_numpy(zero_copy_only=False)
+    blank |= vals.isna().to_numpy()
     why[blank] = _BLANK
-    todo = ~blank
+    pending = ~blank  # rows no pattern has claimed yet
 
-    serial_rows = todo & text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
-    serial = pd.to_numeric(text.where(serial_rows), errors="coerce")
-    _from_serial(serial.to_numpy(dtype="float64", na_value=np.nan), serial_rows, ts, why)
-    todo &= ~serial_rows
+    pos, g = _extract(text, pending, _SERIAL)
+    _from_serial(_floats(g["serial"]), pos, ts, why)
+    pending[pos] = False
+
+    # Fast path for canonical ISO text, the usual CSV export; what it rejects takes the general path.
+    iso_shape = pc.match_substring_regex(text, _ISO).fill_null(False)
+    iso_rows = pending & iso_shape.to_numpy(zero_copy_only=False)
+    if iso_rows.any():
+        pos = np.flatnonzero(iso_rows)
+        iso_text = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text.filter(iso_rows)])))
+        parsed = pd.to_datetime(iso_text, format="ISO8601", errors="coerce").to_numpy("M8[us]")
+        ok = ~np.isnat(parsed)
+        ts[pos[ok]] = parsed[ok]
+        pending[pos[ok]] = False
 
     # Numeric dates: yyyy-mm-dd, or a/b/yyyy read with one day/month order for the whole column.
-    num = _extract(text, todo, _NUMERIC_DATE)
-    iso = (num["a"].str.len() == 4).to_numpy(dtype=bool)
-    dmy = (num["c"].str.len() == 4).to_numpy(dtype=bool) & ~iso  # 2-digit years stay unreadable
-    a, b, c = (_numbers(num[g]) for g in "abc")
+    pos, g = _extract(text, pending, _NUMERIC_DATE)
+    a, b, c = _floats(g["a"]), _floats(g["b"]), _floats(g["c"])
+    iso = pc.utf8_length(g["a"]).to_numpy() == 4
+    dmy = (pc.utf8_length(g["c"]).to_numpy() == 4) & ~iso  # 2-digit years stay unreadable
     day_first = None
     if dmy.any():
         # A first part > 12 anywhere means day-first; else a second part > 12 means m/d/y
         # (Google Forms); else the Indonesian default, day-first.
         day_first = bool((a[dmy] > 12).any()) or not bool((b[dmy] > 12).any())
+    keep = iso | dmy
     day = np.where(iso, c, a if day_first else b)
     month = np.where(iso, b, b if day_first else a)
-    keep = iso | dmy
-    _assemble(num[keep], np.where(iso, a, c)[keep], month[keep], day[keep], ts, why)
-    todo[num.index[keep]] = False
+    _assemble(pos[keep], _take(g, keep), np.where(iso, a, c)[keep], month[keep], day[keep], ts, why)
+    pending[pos[keep]] = False
 
     # Month names: "5 Maret 2024", "05-Agu-2024", "Selasa, 5 Maret 2024", "March 5, 2024".
     for pattern in (_DAY_MONTH, _MONTH_DAY):
-        named = _extract(text, todo, pattern)
-        month = named["mon"].map(_MONTHS).to_numpy(dtype="float64", na_value=np.nan)
-        keep = ~np.isnan(month)
-        named = named[keep]
-        _assemble(named, _numbers(named["y"]), month[keep], _numbers(named["d"]), ts, why)
-        todo[named.index] = False
+        pos, g = _extract(text, pending, pattern)
+        which = pc.index_in(g["mon"], value_set=_MONTH_NAMES).to_numpy(zero_copy_only=False)
+        keep = ~np.isnan(which.astype("float64"))
+        g = _take(g, keep)
+        month = _MONTH_NUMBERS[which[keep].astype(np.int64)]
+        _assemble(pos[keep], g, _floats(g["y"]), month, _floats(g["d"]), ts, why)
+        pending[pos[keep]] = False
 
-    why[todo] = _UNREADABLE
+    why[pending] = _UNREADABLE
     return day_first
 
 
-def _numbers(col: pd.Series) -> np.ndarray:
-    return pd.to_numeric(col).to_numpy(dtype="float64", na_value=np.nan)
+def _arrow_text(vals: pd.Series) -> pa.Array:
+    """Cells as lower-cased, trimmed, single-spaced text (non-text cells through str())."""
+    text = pa.array(vals.astype("str").array, pa.large_string())
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(text))
+    if pc.any(pc.match_substring_regex(text, _ODD_SPACE)).as_py():  # rare: skip the costly rewrite
+        text = pc.replace_substring_regex(text, _SPACES, " ")
+    return text
 
 
-def _extract(text: pd.Series, rows: np.ndarray, pattern: str) -> pd.DataFrame:
-    """Regex groups of the given rows that match `pattern`, indexed by row position."""
-    parts = text[rows].str.extract(pattern)
-    return parts[parts.iloc[:, 0].notna()]
+def _extract(text: pa.Array, pending: np.ndarray, pattern: str
+             ) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """Positions of pending rows whose text matches `pattern`, and the named groups of those rows."""
+    rows = np.flatnonzero(pending)
+    found = pc.extract_regex(text.filter(pa.array(pending)), pattern)
+    ok = found.is_valid().to_numpy(zero_copy_only=False)
+    found = found.filter(pa.array(ok))
+    names = [found.type.field(i).name for i in range(found.type.num_fields)]
+    return rows[ok], {name: found.field(name) for name in names}
 
 
-def _assemble(parts: pd.DataFrame, year, month, day, ts: np.ndarray, why: np.ndarray) -> None:
-    """Timestamps from components (arrays aligned with `parts`); impossible ones get _NO_SUCH_DAY."""
-    hour = np.nan_to_num(_numbers(parts["H"]))
-    pm, am = (parts["P"] == "p").to_numpy(dtype=bool), (parts["P"] == "a").to_numpy(dtype=bool)
-    hour = np.where(pm & (hour < 12), hour + 12, np.where(am & (hour == 12), 0, hour))
-    minute, second = np.nan_to_num(_numbers(parts["M"])), np.nan_to_num(_numbers(parts["S"]))
-    fraction = parts["F"].str.slice(0, 6).str.pad(6, side="right", fillchar="0")
-    micro = np.nan_to_num(_numbers(fraction))
+def _take(groups: dict[str, pa.Array], keep: np.ndarray) -> dict[str, pa.Array]:
+    mask = pa.array(keep)
+    return {name: arr.filter(mask) for name, arr in groups.items()}
+
+
+def _floats(arr: pa.Array) -> np.ndarray:
+    """Digits as float64; groups that did not take part (empty text) become NaN."""
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _assemble(rows: np.ndarray, g: dict[str, pa.Array], year, month, day,
+              ts: np.ndarray, why: np.ndarray) -> None:
+    """Timestamps from components (arrays aligned with `rows`); impossible ones get _NO_SUCH_DAY."""
+    hour, minute, second = (np.nan_to_num(_floats(g[k])) for k in "HMS")
+    ampm = g["P"].to_numpy(zero_copy_only=False)
+    hour = np.where((ampm == "p") & (hour < 12), hour + 12,  # 2 pm -> 14, 12 am -> 0
+                    np.where((ampm == "a") & (hour == 12), 0, hour))
+    micro = _floats(pc.utf8_rpad(pc.utf8_slice_codeunits(g["F"], 0, 6), 6, "0"))  # ".5" = 500000 µs
 
     with np.errstate(invalid="ignore"):
         valid = ((year >= 1000) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
@@ -432,10 +477,7 @@ def _assemble(parts: pd.DataFrame, year, month, day, ts: np.ndarray, why: np.nda
     date = months.astype("M8[D]") + np.where(valid, day - 1, 0).astype(np.int64).astype("m8[D]")
     valid &= date.astype("M8[M]") == months  # 31/02 would roll into March: reject instead
     micros = ((hour * 3600 + minute * 60 + second) * 1_000_000 + micro).astype(np.int64)
-    stamp = date.astype("M8[us]") + micros.astype("m8[us]")
-
-    rows = parts.index.to_numpy()
-    ts[rows[valid]] = stamp[valid]
+    ts[rows[valid]] = date[valid].astype("M8[us]") + micros[valid].astype("m8[us]")
     why[rows[~valid]] = _NO_SUCH_DAY
 
 
@@ -468,10 +510,11 @@ def _age_band(v: object) -> str | None:
     m = re.search(r"\d+", text)
     if not m:
         return None
-    # "< 30" has no lower bound: the respondent may be any age under 30, so only "<20" is safe.
-    age = 0 if _BELOW.match(text) else int(m.group())
-    if age > 120:
-        return None
+    if _BELOW.match(text):
+        return "<20"  # "< 30" has no lower bound: any age under 30, so only "<20" is safe
+    age = int(m.group())
+    if not 10 <= age <= 120:
+        return None  # "1", "2" are more likely option numbers than ages
     return next(label for upper, label in _AGE_BANDS if age < upper)
 
 
@@ -488,7 +531,7 @@ _EDU_WORDS = {
                      "SEKOLAHMENENGAHATAS", "SEKOLAHMENENGAHKEJURUAN"], "SMA"),
     **dict.fromkeys(["AHLIPRATAMA"], "D1"),
     **dict.fromkeys(["AHLIMUDA"], "D2"),
-    **dict.fromkeys(["AHLIMADYA", "SARJANAMUDA", "BA"], "D3"),
+    **dict.fromkeys(["AHLIMADYA", "SARJANAMUDA"], "D3"),
     **dict.fromkeys(["SARJANATERAPAN", "STR"], "D4"),
     **dict.fromkeys(["SARJANA"], "S1"),
     **dict.fromkeys(["MAGISTER", "MASTER", "PASCASARJANA"], "S2"),
@@ -523,6 +566,5 @@ def normalize_education(values: pd.Series) -> pd.Series:
 
 
 def normalize_text(values: pd.Series) -> pd.Series:
-    """Strip and collapse whitespace; blank -> <NA>."""
-    text = values.astype("string").str.replace(_SPACES, " ", regex=True).str.strip()
-    return text.mask(text == "")
+    """Strip and collapse whitespace; blank -> <NA>. Works on distinct values (free text repeats)."""
+    return _map_unique(values, lambda v: " ".join(_raw_text(v).split()) or None)
