@@ -125,6 +125,17 @@ def _rounded_nilai(part: SurveyPart | None, rule: RoleRule) -> Decimal | None:
     return round_half_up(nilai(part.index, part.instrument.scale_max, rule.weight), 2)
 
 
+def _shortfall_reasons(shortfalls: dict) -> list[str]:
+    """'IKM 15,62 — kurang 0,38 untuk WBK (≥ 16,00)'; one line for both levels when they share a threshold."""
+    lines = []
+    for name, value, need in shortfalls["wbk"] + shortfalls["wbbm"]:
+        levels = [lv.upper() for lv in ("wbk", "wbbm") if (name, value, need) in shortfalls[lv]]
+        line = f"{name} {fmt_id(value)} — kurang {fmt_id(need - value)} untuk {' dan '.join(levels)} (≥ {fmt_id(need)})"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
 def readiness(rules: RuleSet, service: SurveyPart | None, anticorruption: SurveyPart | None) -> Verdict:
     """WBK/WBBM verdicts with reasons. Below min_respondents it is 'insufficient', never 'no'."""
     s_nilai = _rounded_nilai(service, rules.service)
@@ -137,24 +148,17 @@ def readiness(rules: RuleSet, service: SurveyPart | None, anticorruption: Survey
         if n < rules.min_respondents:
             enough = False
             reasons.append(f"{name}: n = {n} < {rules.min_respondents} responden")
-    verdicts = {}
-    for level in ("wbk", "wbbm"):
-        missing = []
-        for part, value, rule in ((service, s_nilai, rules.service),
-                                  (anticorruption, a_nilai, rules.anticorruption)):
-            if value is None:
-                continue
-            need = rule.thresholds[level]
-            if value < need:
-                missing.append(f"{part.instrument.index_name} {fmt_id(value)} — kurang "
-                               f"{fmt_id(need - value)} untuk {level.upper()} (≥ {fmt_id(need)})")
-        if not enough:
-            verdicts[level] = "insufficient"
-        elif missing:
-            verdicts[level] = "no"
-        else:
-            verdicts[level] = "yes"
-        reasons.extend(m for m in missing if m not in reasons)
+    shortfalls = {"wbk": [], "wbbm": []}     # per level: (instrument, value, threshold)
+    for part, value, rule in ((service, s_nilai, rules.service),
+                              (anticorruption, a_nilai, rules.anticorruption)):
+        if value is None:
+            continue
+        for level in shortfalls:
+            if value < rule.thresholds[level]:
+                shortfalls[level].append((part.instrument.index_name, value, rule.thresholds[level]))
+    verdicts = {level: "insufficient" if not enough else "no" if shortfalls[level] else "yes"
+                for level in shortfalls}
+    reasons.extend(_shortfall_reasons(shortfalls))
     return Verdict(rules=rules.id, service=service, anticorruption=anticorruption,
                    service_nilai=s_nilai, anticorruption_nilai=a_nilai,
                    wbk=verdicts["wbk"], wbbm=verdicts["wbbm"], reasons=tuple(reasons))
