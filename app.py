@@ -1,14 +1,38 @@
-"""Dasbor IKM–IPK — minimal page until the dashboard lands: the indices table of the store."""
+"""Dasbor IKM–IPK: the Streamlit entry point. Sidebar filters (bound to the URL) and the page list;
+each page script lives in app_pages/ and its logic in analytics/ (views.py, charts.py).
+
+Why not pages/: a folder named pages/ beside the entry point makes Streamlit 1.67 start in its legacy
+multipage mode — a fresh server's first request for /tren runs app_pages' script alone, without this
+file's sidebar, and AppTest loses the sidebar after the first rerun.
+"""
+import logging
+
 import streamlit as st
 
-from analytics import config, queries, store
+from analytics import app_state
+from analytics.i18n import t
 
-st.set_page_config(page_title="Dasbor IKM–IPK", layout="wide")
-st.title("Dasbor IKM–IPK")
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+st.set_page_config(page_title="Dasbor IKM–IPK", page_icon=":material/monitoring:", layout="wide")
+
+PAGES = [  # url paths are a contract with the browser tests: keep them
+    ("app_pages/ringkasan.py", "page_ringkasan", ":material/table_chart:", "ringkasan"),
+    ("app_pages/tren.py", "page_tren", ":material/show_chart:", "tren"),
+    ("app_pages/unsur.py", "page_unsur", ":material/format_list_numbered:", "unsur"),
+    ("app_pages/kesiapan.py", "page_kesiapan", ":material/verified:", "kesiapan"),
+    ("app_pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
+    ("app_pages/metode.py", "page_metode", ":material/menu_book:", "metode"),
+]
+
 try:
-    con = store.connect(config.db_path(), read_only=True)
-except store.StoreError as exc:
-    st.info(f"Belum ada data: {exc}. Jalankan `make run` atau `python -m analytics demo`.")
-else:
-    st.caption("Indeks per kantor dan bulan (data demo sintetis bila dibangun oleh `make run`).")
-    st.dataframe(queries.indices(con, by="office", period="month"), hide_index=True)
+    app_state.remember(app_state.sidebar())
+except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
+    logging.getLogger("dasbor").exception("sidebar failed")
+    st.session_state.pop("_filters", None)
+    st.error(t("error_page", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+
+navigation = st.navigation([
+    st.Page(path, title=t(title), icon=icon, url_path=url_path, default=(url_path == "ringkasan"))
+    for path, title, icon, url_path in PAGES
+])
+navigation.run()

@@ -162,14 +162,17 @@ def grades_of(converted: pd.Series, registry: Registry) -> pd.Series:
 
 
 def items(con, instrument: str, window: Window = Window(), by_period: str | None = None,
-          registry: Registry | None = None) -> pd.DataFrame:
-    """Per item (optionally per period): code, statement, aspect, n (n_i), nrr — weakest first."""
+          registry: Registry | None = None, by_office: bool = False) -> pd.DataFrame:
+    """Per item (optionally per period, and per office: office_id): code, statement, aspect, n (n_i),
+    nrr — weakest first."""
     registry = registry or load_registry()
     inst = registry.get(instrument)
     where, params = window.where()
     period_sql = _PERIOD_SQL[by_period] if by_period else "'all'"
+    office_sql = "s.office_id, " if by_office else ""
     frame = con.execute(f"""
-        SELECT {period_sql} AS period, s.item_no, sum(s.n_answers)::BIGINT AS n, sum(s.score_sum)::BIGINT AS total
+        SELECT {office_sql}{period_sql} AS period, s.item_no, sum(s.n_answers)::BIGINT AS n,
+               sum(s.score_sum)::BIGINT AS total
         FROM answer_sums s WHERE {where} AND s.instrument = ?
         GROUP BY ALL HAVING sum(s.n_answers) > 0
     """, params + [instrument]).fetchdf()
@@ -178,9 +181,10 @@ def items(con, instrument: str, window: Window = Window(), by_period: str | None
     frame["statement"] = frame["item_no"].map(lambda no: inst.item(int(no)).statement)
     frame["aspect"] = frame["item_no"].map(lambda no: inst.item(int(no)).aspect)
     frame["n"] = frame["n"].astype("int64")
-    frame = frame.sort_values(["period", "nrr", "item_no"]).reset_index(drop=True)
+    keys = (["office_id"] if by_office else []) + ["period"]
+    frame = frame.sort_values(keys + ["nrr", "item_no"]).reset_index(drop=True)
     columns = ["code", "statement", "aspect", "n", "nrr"]
-    return frame[(["period"] if by_period else []) + ["item_no"] + columns]
+    return frame[(["office_id"] if by_office else []) + (["period"] if by_period else []) + ["item_no"] + columns]
 
 
 def latest_full_quarter(con, today: date, scope=None) -> tuple[date, date] | None:
@@ -199,7 +203,7 @@ def readiness(con, rules_id: str, window: Window = Window(), registry: Registry 
     registry = registry or load_registry()
     rules = registry.rule_set(rules_id)
     where, params = window.where()
-    frame = con.execute(f"""
+    fetched = con.execute(f"""
         WITH items AS ({_item_sums_sql('office', 'all', where, '')}),
              per_unit AS (SELECT unit, instrument, list(total ORDER BY item_no) AS sums,
                                  list(n_i ORDER BY item_no) AS counts
@@ -209,12 +213,16 @@ def readiness(con, rules_id: str, window: Window = Window(), registry: Registry 
         FROM n JOIN offices o ON o.office_id::VARCHAR = n.unit
         LEFT JOIN per_unit p USING (unit, instrument)
         ORDER BY o.kanwil, o.name
-    """, params + params).fetchdf()
+    """, params + params).fetchall()
+    # Plain tuples, grouped in a dict: a pandas groupby over hundreds of offices costs more than the SQL.
+    by_office: dict[tuple, list] = {}
+    for office_id, office, kanwil, instrument, n, sums, counts in fetched:
+        by_office.setdefault((office_id, office, kanwil), []).append((instrument, n, sums, counts))
     rows = []
-    for (office_id, office, kanwil), group in frame.groupby(["office_id", "office", "kanwil"], dropna=False, sort=False):
-        parts = {r.instrument: formulas.SurveyPart(registry.get(r.instrument), int(r.n),
-                                                   _exact_index(r.sums, r.counts) if r.n else None)
-                 for r in group.itertuples() if r.instrument in registry.instruments}
+    for (office_id, office, kanwil), group in by_office.items():
+        parts = {instrument: formulas.SurveyPart(registry.get(instrument), int(n),
+                                                 _exact_index(sums, counts) if n else None)
+                 for instrument, n, sums, counts in group if instrument in registry.instruments}
         pair = _pair_for(rules, parts)
         if pair is None:
             continue

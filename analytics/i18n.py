@@ -1,0 +1,374 @@
+"""UI text in Bahasa Indonesia (first) and English, and number formatting for both.
+
+`t(key)` reads the language of the current Streamlit session (widget key `lang`); outside Streamlit
+(tests, charts built by scripts) it falls back to Indonesian unless `lang=` is given.
+"""
+from __future__ import annotations
+
+import math
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- app shell ------------------------------------------------------------------------------
+    "app_title": {"id": "Dasbor IKM–IPK", "en": "IKM–IPK Dashboard"},
+    "page_ringkasan": {"id": "Ringkasan", "en": "Overview"},
+    "page_tren": {"id": "Tren", "en": "Trend"},
+    "page_unsur": {"id": "Unsur", "en": "Elements"},
+    "page_kesiapan": {"id": "Kesiapan ZI", "en": "ZI readiness"},
+    "page_unggah": {"id": "Unggah", "en": "Upload"},
+    "page_metode": {"id": "Metode", "en": "Method"},
+    "lang_label": {"id": "Bahasa", "en": "Language"},
+    "filters": {"id": "Filter", "en": "Filters"},
+    "kanwil": {"id": "Kanwil", "en": "Regional office (Kanwil)"},
+    "all_kanwil": {"id": "Semua Kanwil", "en": "All regional offices"},
+    "no_kanwil": {"id": "(tanpa Kanwil)", "en": "(no Kanwil)"},
+    "office": {"id": "Kantor", "en": "Office"},
+    "all_offices": {"id": "Semua kantor", "en": "All offices"},
+    "pair": {"id": "Pasangan survei", "en": "Survey pair"},
+    "granularity": {"id": "Periode", "en": "Period"},
+    "g_month": {"id": "Bulanan", "en": "Monthly"},
+    "g_quarter": {"id": "Triwulanan", "en": "Quarterly"},
+    "g_semester": {"id": "Semesteran", "en": "Half-yearly"},
+    "g_year": {"id": "Tahunan", "en": "Yearly"},
+    "start": {"id": "Dari bulan", "en": "From month"},
+    "end": {"id": "Sampai bulan", "en": "To month"},
+    "rules": {"id": "Aturan ZI", "en": "ZI rule set"},
+    "start_after_end": {"id": "'Dari bulan' setelah 'Sampai bulan': keduanya ditukar.",
+                        "en": "'From month' is after 'To month': they were swapped."},
+    "share_hint": {"id": "Salin alamat di bilah browser untuk membagikan tampilan ini.",
+                   "en": "Copy the address bar to share this view."},
+    "demo_banner": {"id": "DATA DEMO SINTETIS — semua angka di dasbor ini berasal dari data buatan, "
+                          "bukan survei nyata.",
+                    "en": "DATA DEMO SINTETIS (synthetic demo data) — every figure here comes from "
+                          "invented data, not a real survey."},
+    "error_page": {"id": "Halaman ini tidak dapat ditampilkan: {message}. Rincian teknis dicatat di log "
+                         "server; coba ubah filter atau muat ulang halaman.",
+                   "en": "This page cannot be shown: {message}. Technical details are in the server log; "
+                         "try other filters or reload the page."},
+    "filters_unavailable": {"id": "filter sidebar tidak dapat dibuat (lihat pesan di atas)",
+                            "en": "the sidebar filters could not be built (see the message above)"},
+    # Shown as Markdown: the asterisk is escaped so a caption that starts with it is not a list item.
+    "small_sample_note": {"id": "\\* n < {n} responden: sampel kecil, baca dengan hati-hati.",
+                          "en": "\\* n < {n} respondents: small sample, read with care."},
+    # --- empty state ----------------------------------------------------------------------------
+    "empty_title": {"id": "Belum ada data survei", "en": "No survey data yet"},
+    "empty_body": {"id": "Unggah ekspor survei (CSV/XLSX/XLS/ODS) di halaman **Unggah**, atau buka data demo "
+                         "sintetis untuk mencoba dasbor.",
+                   "en": "Upload survey exports (CSV/XLSX/XLS/ODS) on the **Upload** page, or open the "
+                         "synthetic demo data to try the dashboard."},
+    "load_demo": {"id": "Buka data demo", "en": "Open demo data"},
+    "loading_demo": {"id": "Membuat data demo sintetis… (sekitar setengah menit)",
+                     "en": "Building synthetic demo data… (about half a minute)"},
+    "demo_loaded": {"id": "Data demo sintetis dimuat: {n} responden.",
+                    "en": "Synthetic demo data loaded: {n} respondents."},
+    "go_upload": {"id": "Ke halaman Unggah", "en": "Go to Upload"},
+    "no_data_window": {"id": "Tidak ada data untuk pilihan ini. Ubah Kanwil, kantor, pasangan survei atau "
+                             "rentang bulan di sidebar.",
+                       "en": "No data for this selection. Change the Kanwil, office, survey pair or month "
+                             "range in the sidebar."},
+    # --- ringkasan ------------------------------------------------------------------------------
+    "ringkasan_title": {"id": "Ringkasan per kantor", "en": "Overview by office"},
+    "period_caption": {"id": "Periode {label} ({months}); dibandingkan dengan {prev}.",
+                       "en": "Period {label} ({months}); compared with {prev}."},
+    "partial": {"id": "belum lengkap", "en": "incomplete"},
+    "pooled_caption": {"id": "Angka Kanwil dihitung dari seluruh responden (dipadukan), bukan rata-rata "
+                             "indeks kantor.",
+                       "en": "The Kanwil figures pool every respondent; they are not an average of office "
+                             "indices."},
+    "office_ignored": {"id": "Ringkasan menampilkan semua kantor {kanwil}; kantor terpilih ditandai ▶.",
+                       "en": "The overview lists every office of {kanwil}; the selected office is marked ▶."},
+    "col_office": {"id": "Kantor", "en": "Office"},
+    "col_n": {"id": "n {name}", "en": "n {name}"},
+    "col_value": {"id": "{name}", "en": "{name}"},
+    "col_grade": {"id": "Mutu {name}", "en": "{name} grade"},
+    "col_category": {"id": "Kategori {name}", "en": "{name} category"},
+    "col_delta": {"id": "Δ {name}", "en": "Δ {name}"},
+    "col_zi": {"id": "ZI (komponen survei)", "en": "ZI (survey component)"},
+    "value_converted": {"id": "nilai konversi 25–100", "en": "converted value 25–100"},
+    "value_percent": {"id": "persen dari skala maksimum", "en": "percent of the scale maximum"},
+    "table_help": {"id": "{service}: {service_unit}; {anti}: {anti_unit}. Δ = perubahan terhadap periode "
+                         "sebelumnya. Klik judul kolom untuk mengurutkan.",
+                   "en": "{service}: {service_unit}; {anti}: {anti_unit}. Δ = change against the previous "
+                         "period. Click a column header to sort."},
+    "tile_n": {"id": "{n} responden", "en": "{n} respondents"},
+    "headline": {"id": "{kanwil} secara keseluruhan", "en": "{kanwil} as a whole"},
+    "zi_wbbm": {"id": "WBBM ✓", "en": "WBBM ✓"},
+    "zi_wbk": {"id": "WBK ✓", "en": "WBK ✓"},
+    "zi_no": {"id": "belum memenuhi", "en": "not met"},
+    "zi_insufficient": {"id": "data belum cukup", "en": "not enough data"},
+    "zi_none": {"id": "—", "en": "—"},
+    # --- tren -----------------------------------------------------------------------------------
+    "tren_title": {"id": "Tren {unit}", "en": "Trend of {unit}"},
+    "tren_caption": {"id": "Garis: nilai per periode; pita warna: mutu pelayanan (PermenPANRB 14/2017); garis "
+                           "putus-putus: ambang WBK/WBBM ({rules}); batang: jumlah responden.",
+                     "en": "Line: value per period; coloured bands: service grade (PermenPANRB 14/2017); "
+                           "dashed lines: WBK/WBBM thresholds ({rules}); bars: respondents."},
+    "latest_change": {"id": "Perubahan {period} terhadap {prev}", "en": "Change {period} vs {prev}"},
+    "heatmap_title": {"id": "NRR per unsur dan periode — {name}", "en": "NRR by element and period — {name}"},
+    "unit_all": {"id": "semua kantor", "en": "all offices"},
+    "axis_value_converted": {"id": "Nilai (25–100)", "en": "Value (25–100)"},
+    "axis_value_percent": {"id": "Persen (%)", "en": "Percent (%)"},
+    "axis_n": {"id": "Responden", "en": "Respondents"},
+    "axis_period": {"id": "Periode", "en": "Period"},
+    "hover_value": {"id": "Nilai", "en": "Value"},
+    "hover_change": {"id": "Perubahan", "en": "Change"},
+    "hover_small": {"id": "sampel kecil (n < {n})", "en": "small sample (n < {n})"},
+    "hover_partial": {"id": "periode terpotong oleh rentang bulan", "en": "period cut short by the month range"},
+    "hover_item": {"id": "Unsur", "en": "Element"},
+    "trace_n": {"id": "Responden (n)", "en": "Respondents (n)"},
+    "trace_small": {"id": "n < {n}", "en": "n < {n}"},
+    "band": {"id": "Mutu {grade} ({label})", "en": "Grade {grade} ({label})"},
+    "threshold": {"id": "{level} {value}", "en": "{level} {value}"},
+    # --- unsur ----------------------------------------------------------------------------------
+    "unsur_title": {"id": "Unsur terlemah — {unit}", "en": "Weakest elements — {unit}"},
+    "unsur_caption": {"id": "NRR = rata-rata skor jawaban yang sah per unsur (n_i = jumlah jawaban sah), "
+                            "{start} s.d. {end}. Terlemah di atas.",
+                      "en": "NRR = mean of the valid answers per element (n_i = number of valid answers), "
+                            "{start} to {end}. Weakest on top."},
+    "items_ranked": {"id": "Unsur {name}, diurutkan dari NRR terendah", "en": "{name} elements, lowest NRR first"},
+    "aspects_ranked": {"id": "Aspek {name} (rata-rata NRR unsur)", "en": "{name} aspects (mean element NRR)"},
+    "office_item_heatmap": {"id": "Kantor × unsur {name} (NRR)", "en": "Office × element {name} (NRR)"},
+    "heatmap_limited": {"id": "Ditampilkan {shown} kantor dengan rata-rata NRR terendah dari {total} kantor.",
+                        "en": "Showing the {shown} offices with the lowest mean NRR out of {total}."},
+    "persistent_title": {"id": "Unsur yang bertahan di 3 terlemah ≥ 3 bulan berturut-turut ({name})",
+                         "en": "Elements among the 3 weakest for ≥ 3 consecutive months ({name})"},
+    "persistent_none": {"id": "Tidak ada unsur yang bertahan di tiga terlemah selama tiga bulan berturut-turut.",
+                        "en": "No element stayed among the three weakest for three consecutive months."},
+    "col_code": {"id": "Kode", "en": "Code"},
+    "col_statement": {"id": "Pernyataan", "en": "Statement"},
+    "col_aspect": {"id": "Aspek", "en": "Aspect"},
+    "col_nrr": {"id": "NRR", "en": "NRR"},
+    "col_ni": {"id": "n_i", "en": "n_i"},
+    "col_ni_range": {"id": "n_i (min–maks)", "en": "n_i (min–max)"},
+    "col_items": {"id": "Jumlah unsur", "en": "Elements"},
+    "col_months": {"id": "Bulan berturut-turut", "en": "Consecutive months"},
+    "col_from": {"id": "Dari", "en": "From"},
+    "col_to": {"id": "Sampai", "en": "To"},
+    "col_ongoing": {"id": "Masih berlangsung", "en": "Ongoing"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+    # --- kesiapan -------------------------------------------------------------------------------
+    "kesiapan_title": {"id": "Komponen survei memenuhi syarat WBK/WBBM",
+                       "en": "Survey component meets the WBK/WBBM requirement"},
+    "kesiapan_caption": {"id": "Hanya komponen survei ({rules}); bagian lain lembar evaluasi (LKE) berada di luar "
+                               "data survei. nilai = indeks ÷ skala maksimum × bobot, dibulatkan 2 desimal, "
+                               "dibandingkan dengan ≥; minimal {n} responden per survei.",
+                         "en": "Survey component only ({rules}); the other parts of the evaluation sheet (LKE) "
+                               "are outside survey data. nilai = index ÷ scale maximum × weight, rounded to 2 "
+                               "decimals, compared with ≥; at least {n} respondents per survey."},
+    "zi_window": {"id": "Jendela penilaian", "en": "Assessment window"},
+    "zi_window_quarter": {"id": "Triwulan penuh terakhir ({label})", "en": "Latest full quarter ({label})"},
+    "zi_window_filter": {"id": "Rentang filter ({start} s.d. {end})", "en": "Filter range ({start} to {end})"},
+    "zi_window_none": {"id": "belum ada triwulan penuh", "en": "no full quarter yet"},
+    "count_wbbm": {"id": "Memenuhi WBBM", "en": "Meet WBBM"},
+    "count_wbk": {"id": "Memenuhi WBK", "en": "Meet WBK"},
+    "count_no": {"id": "Belum memenuhi", "en": "Not met"},
+    "count_insufficient": {"id": "Data belum cukup", "en": "Not enough data"},
+    "col_wbk": {"id": "WBK", "en": "WBK"},
+    "col_wbbm": {"id": "WBBM", "en": "WBBM"},
+    "col_nilai": {"id": "nilai {name}", "en": "{name} nilai"},
+    "col_need_wbk": {"id": "Jarak ke WBK", "en": "Distance to WBK"},
+    "col_need_wbbm": {"id": "Jarak ke WBBM", "en": "Distance to WBBM"},
+    "col_service_n": {"id": "n layanan", "en": "n service"},
+    "col_service_nilai": {"id": "nilai layanan", "en": "service nilai"},
+    "col_anti_n": {"id": "n antikorupsi", "en": "n anticorruption"},
+    "col_anti_nilai": {"id": "nilai antikorupsi", "en": "anticorruption nilai"},
+    "col_reasons": {"id": "Alasan", "en": "Reasons"},
+    "verdict_yes": {"id": "✓ memenuhi", "en": "✓ met"},
+    "verdict_no": {"id": "✗ belum", "en": "✗ not met"},
+    "verdict_insufficient": {"id": "… data belum cukup", "en": "… not enough data"},
+    "need": {"id": "butuh +{gap} nilai {name}", "en": "needs +{gap} {name} nilai"},
+    "met": {"id": "terpenuhi", "en": "met"},
+    "need_n": {"id": "butuh {missing} responden {name} lagi (n = {n} < {min})",
+               "en": "needs {missing} more {name} respondents (n = {n} < {min})"},
+    "reason_n": {"id": "{name}: n = {n} < {min} responden", "en": "{name}: n = {n} < {min} respondents"},
+    "reason_gap": {"id": "{name} {value} — kurang {gap} untuk {level} (≥ {need})",
+                   "en": "{name} {value} — {gap} short of {level} (≥ {need})"},
+    # --- unggah ---------------------------------------------------------------------------------
+    "unggah_title": {"id": "Unggah ekspor survei", "en": "Upload survey exports"},
+    "upload_label": {"id": "File ekspor survei (CSV, XLSX, XLS, ODS) — boleh beberapa sekaligus",
+                     "en": "Survey export files (CSV, XLSX, XLS, ODS) — several at once are fine"},
+    "upload_help": {"id": "Tidak ada yang disimpan sebelum Anda menekan Simpan impor.",
+                    "en": "Nothing is stored until you press Save import."},
+    "refused": {"id": "{file}: tidak dapat diimpor — {message}", "en": "{file}: cannot be imported — {message}"},
+    "mapping": {"id": "Pemetaan kolom ({n} kolom)", "en": "Column mapping ({n} columns)"},
+    "col_column": {"id": "Kolom di file", "en": "Column in the file"},
+    "col_maps_to": {"id": "Dibaca sebagai", "en": "Read as"},
+    "col_sheet": {"id": "Sheet", "en": "Sheet"},
+    "validation": {"id": "{file}: {read} baris dibaca, {good} valid, {bad} ditolak; instrumen: {instruments}",
+                   "en": "{file}: {read} rows read, {good} valid, {bad} rejected; instruments: {instruments}"},
+    "rejected_rows": {"id": "Baris yang ditolak dan alasannya", "en": "Rejected rows and why"},
+    "download_rejects": {"id": "Unduh baris yang ditolak (CSV)", "en": "Download rejected rows (CSV)"},
+    "col_row": {"id": "Baris", "en": "Row"},
+    "unknown_offices": {"id": "Kantor berikut belum ada di daftar kantor: {names}. Barisnya ditolak kecuali "
+                              "Anda mengizinkan pembuatan kantor baru.",
+                        "en": "These offices are not in the office master: {names}. Their rows are rejected "
+                              "unless you allow creating new offices."},
+    "create_offices": {"id": "Buat kantor yang belum ada", "en": "Create the missing offices"},
+    "preview": {"id": "Indeks yang akan ditambahkan impor ini", "en": "Indices this import would add"},
+    "preview_caption": {"id": "Dihitung dari isi file saja (per kantor dan bulan), sebelum disimpan.",
+                        "en": "Computed from the file alone (per office and month), before saving."},
+    "confirm": {"id": "Simpan impor", "en": "Save import"},
+    "cancel": {"id": "Batal", "en": "Cancel"},
+    "nothing_to_import": {"id": "Tidak ada baris valid untuk disimpan.", "en": "No valid rows to save."},
+    "cancelled": {"id": "Impor dibatalkan; tidak ada yang disimpan. Hapus file dari daftar di atas atau "
+                        "unggah file lain.",
+                  "en": "Import cancelled; nothing was saved. Remove the files above or upload others."},
+    "imported": {"id": "{file}: {message}", "en": "{file}: {message}"},
+    "history": {"id": "Riwayat impor", "en": "Import history"},
+    "history_empty": {"id": "Belum ada impor.", "en": "No imports yet."},
+    "delete_batch": {"id": "Batch yang akan dihapus", "en": "Batch to delete"},
+    "delete_confirm": {"id": "Saya yakin: hapus batch ini beserta semua barisnya",
+                       "en": "I am sure: delete this batch and all its rows"},
+    "delete_button": {"id": "Hapus batch", "en": "Delete batch"},
+    "deleted": {"id": "Batch {batch} dihapus.", "en": "Batch {batch} deleted."},
+    "master": {"id": "Daftar kantor", "en": "Office master"},
+    "master_upload": {"id": "Impor daftar kantor (CSV/XLSX: nama, kanwil, jenis, alias)",
+                      "en": "Import office master (CSV/XLSX: nama, kanwil, jenis, alias)"},
+    "master_button": {"id": "Impor daftar kantor", "en": "Import office master"},
+    "master_done": {"id": "{n} kantor diimpor.", "en": "{n} offices imported."},
+    "demo_col": {"id": "Demo", "en": "Demo"},
+    "h_file": {"id": "File", "en": "File"},
+    "h_imported_at": {"id": "Diimpor", "en": "Imported"},
+    "h_source": {"id": "Sumber", "en": "Source"},
+    "h_rows_read": {"id": "Baris dibaca", "en": "Rows read"},
+    "h_rows_imported": {"id": "Diimpor (baris)", "en": "Rows imported"},
+    "h_rows_rejected": {"id": "Ditolak", "en": "Rejected"},
+    "h_rows_duplicate": {"id": "Duplikat", "en": "Duplicates"},
+    "h_instruments": {"id": "Instrumen", "en": "Instruments"},
+    "h_instrument": {"id": "Instrumen", "en": "Instrument"},
+    "h_converted": {"id": "Nilai konversi", "en": "Converted value"},
+    "h_percent": {"id": "Persen", "en": "Percent"},
+    "h_office_type": {"id": "Jenis", "en": "Type"},
+    "h_aliases": {"id": "Alias", "en": "Aliases"},
+    # --- metode ---------------------------------------------------------------------------------
+    "metode_title": {"id": "Cara setiap angka dihitung", "en": "How every number is computed"},
+    "m_intro": {"id": "Semua angka di dasbor ini dihitung dengan aturan di bawah, dari berkas data yang sama "
+                      "dengan yang dipakai kode (instrumen, tabel mutu, aturan ZI). Angka yang sama dapat "
+                      "diperiksa dengan perintah `python -m analytics indices`.",
+                "en": "Every figure on this dashboard follows the rules below, read from the same data files the "
+                      "code uses (instruments, grade table, ZI rule sets). The same figures come out of "
+                      "`python -m analytics indices`."},
+    "m_window_h": {"id": "1. Unit dan jendela waktu", "en": "1. Unit and time window"},
+    "m_window": {"id": "Satu angka = satu unit (kantor, Kanwil, atau semua kantor) × satu instrumen × satu jendela "
+                       "waktu (bulan, triwulan, semester, tahun, atau rentang bulan). Semua jawaban responden di "
+                       "jendela itu **dipadukan**: indeks bulanan tidak pernah dirata-ratakan menjadi triwulan atau "
+                       "tahun, dan indeks kantor tidak dirata-ratakan menjadi angka Kanwil.",
+                 "en": "One figure = one unit (office, Kanwil or all offices) × one instrument × one time window "
+                       "(month, quarter, half-year, year or a month range). All respondents of the window are "
+                       "**pooled**: monthly indices are never averaged into a quarter or a year, and office indices "
+                       "are never averaged into a Kanwil figure."},
+    "m_n_h": {"id": "2. Responden dan jawaban", "en": "2. Respondents and answers"},
+    "m_n": {"id": "**n** = responden yang punya sedikitnya satu jawaban sah pada instrumen itu. **n_i** = jumlah "
+                  "jawaban sah pada unsur i. Jawaban kosong, \"-\" atau \"Tidak menjawab\" tidak dihitung "
+                  "(bukan kesalahan); jawaban di luar skala membuat barisnya ditolak, tidak pernah dipotong.",
+            "en": "**n** = respondents with at least one valid answer on the instrument. **n_i** = valid answers on "
+                  "element i. Blank, \"-\" or \"Tidak menjawab\" answers are left out (not errors); answers "
+                  "outside the scale reject the row, never clipped."},
+    "m_index_h": {"id": "3. NRR, indeks, nilai konversi", "en": "3. NRR, index, converted value"},
+    "m_index": {"id": "NRR setiap unsur adalah rata-rata skornya; indeks adalah rata-rata NRR dengan bobot sama "
+                      "1/k (k = jumlah unsur yang punya jawaban; bobot lama 0,111 atau 0,11 tidak dipakai). Untuk "
+                      "instrumen skala 1–4, nilai konversi = indeks × 25 (25–100). Untuk semua instrumen, "
+                      "persen = indeks ÷ skala maksimum × 100; instrumen berskala lain (mis. SPKP/SPAK 1–6) "
+                      "ditampilkan dalam persen dan tidak diberi mutu.",
+                "en": "The NRR of an element is its mean score; the index is the mean of the NRRs with equal "
+                      "weights 1/k (k = elements with at least one answer; the legacy 0.111 or 0.11 weights are not "
+                      "used). For 1–4 instruments the converted value = index × 25 (25–100). For every instrument "
+                      "percent = index ÷ scale maximum × 100; other scales (e.g. SPKP/SPAK 1–6) are shown as "
+                      "percent and get no grade."},
+    "m_round_h": {"id": "4. Pembulatan", "en": "4. Rounding"},
+    "m_round": {"id": "Dibulatkan **sekali, di akhir**, setengah ke atas (half-up) ke 2 desimal; mutu ditentukan "
+                      "setelah pembulatan. Contoh: 88,305 → 88,31 (A); 76,605 → 76,61 (B).",
+                "en": "Rounded **once, at the end**, half-up to 2 decimals; the grade is decided after rounding. "
+                      "Examples: 88.305 → 88.31 (A); 76.605 → 76.61 (B)."},
+    "m_grades_h": {"id": "5. Mutu pelayanan (PermenPANRB 14/2017)", "en": "5. Service grade (PermenPANRB 14/2017)"},
+    "m_grades": {"id": "Berlaku pada nilai konversi 25–100 yang sudah dibulatkan. Untuk IPK/IPAK tabel yang sama "
+                       "ditampilkan sebagai *kategori*, bukan mutu resmi. Warna tabel ini dipakai di semua grafik.",
+                 "en": "Applied to the rounded 25–100 converted value. For IPK/IPAK the same table is shown as a "
+                       "*category*, not a legal grade. These colours are used in every chart."},
+    "m_zi_h": {"id": "6. Kesiapan Zona Integritas (komponen survei)", "en": "6. Zona Integritas readiness (survey component)"},
+    "m_zi": {"id": "nilai = indeks ÷ skala maksimum × bobot, dibulatkan 2 desimal dan dibandingkan dengan ≥. Di bawah "
+                   "{n} responden pada salah satu survei, hasilnya **data belum cukup** (bukan gagal). Aturan yang "
+                   "berlaku sekarang: **{rules}**. Hanya komponen survei; bagian lain LKE di luar data survei. "
+                   "Garis ambang di grafik Tren = nilai ambang ÷ bobot × skala maksimum (→ indeks) × 25.",
+             "en": "nilai = index ÷ scale maximum × weight, rounded to 2 decimals and compared with ≥. Below {n} "
+                   "respondents on either survey the result is **not enough data** (not a fail). Rule set in "
+                   "force: **{rules}**. Survey component only; the rest of the LKE is outside survey data. The "
+                   "threshold lines on the Trend charts = threshold nilai ÷ weight × scale maximum (→ index) × 25."},
+    "m_sample_h": {"id": "7. Ukuran sampel", "en": "7. Sample size"},
+    "m_sample": {"id": "Setiap angka menampilkan n-nya; angka dari kurang dari {small} responden ditandai *. Sampel "
+                       "minimum dari populasi N (PermenPANRB 14/2017, Krejcie–Morgan): N = 100 → {k100}, "
+                       "N = 1.000 → {k1000}, N = 10.000 → {k10000}.",
+                 "en": "Every figure shows its n; a figure from fewer than {small} respondents is marked *. Minimum "
+                       "sample from population N (PermenPANRB 14/2017, Krejcie–Morgan): N = 100 → {k100}, "
+                       "N = 1,000 → {k1000}, N = 10,000 → {k10000}."},
+    "m_weak_h": {"id": "8. Unsur terlemah", "en": "8. Weakest elements"},
+    "m_weak": {"id": "Unsur diurutkan dari NRR terendah, selalu dengan n_i. Aspek = rata-rata NRR unsur-unsurnya "
+                     "(bobot sama, seperti indeks). Unsur \"bertahan lemah\" = masuk tiga NRR terendah selama "
+                     "sedikitnya tiga bulan kalender berturut-turut (bulan tanpa data memutus urutan).",
+               "en": "Elements are ranked from the lowest NRR, always with n_i. Aspect = mean NRR of its elements "
+                     "(equal weights, as in the index). A \"persistently weak\" element is among the three lowest "
+                     "NRRs for at least three consecutive calendar months (a month without data breaks the run)."},
+    "m_instruments_h": {"id": "9. Instrumen dan unsurnya", "en": "9. Instruments and their elements"},
+    "m_instrument": {"id": "{name} — skala {lo}–{hi}, {k} unsur, peran: {role}, seri: {series}",
+                     "en": "{name} — scale {lo}–{hi}, {k} elements, role: {role}, series: {series}"},
+    "m_col_grade": {"id": "Mutu", "en": "Grade"},
+    "m_col_label": {"id": "Kinerja unit pelayanan", "en": "Service unit performance"},
+    "m_col_range": {"id": "Nilai konversi", "en": "Converted value"},
+    "m_col_role": {"id": "Survei", "en": "Survey"},
+    "m_col_level": {"id": "Predikat", "en": "Level"},
+    "m_col_weight": {"id": "Bobot", "en": "Weight"},
+    "m_col_threshold": {"id": "Ambang nilai", "en": "nilai threshold"},
+    "m_col_index": {"id": "Setara indeks", "en": "Equivalent index"},
+    "m_col_min_n": {"id": "Min. responden", "en": "Min. respondents"},
+    "m_role_service": {"id": "layanan", "en": "service"},
+    "m_role_anticorruption": {"id": "antikorupsi", "en": "anticorruption"},
+}
+
+
+def current_lang() -> str:
+    """The session's language (widget `lang`), or Indonesian outside a Streamlit run."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return DEFAULT_LANG
+        import streamlit as st
+        lang = st.session_state.get("lang", DEFAULT_LANG)
+    except Exception:          # streamlit missing or no session: plain Indonesian
+        return DEFAULT_LANG
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The text of `key` in the session's (or the given) language, with {placeholders} filled in."""
+    entry = STRINGS[key]
+    text = entry.get(lang or current_lang()) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text
+
+
+def num(value, decimals: int = 2, lang: str | None = None, signed: bool = False) -> str:
+    """87.5612 → '87,56' (id) / '87.56' (en); 1234 → '1.234' / '1,234'; missing → '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    try:
+        if value != value:      # pandas NA / NaN of other types
+            return "—"
+    except TypeError:
+        return "—"
+    text = f"{float(value):{'+' if signed else ''},.{decimals}f}"
+    if signed:
+        text = text.replace("-", "−")       # a real minus sign reads better on a projector
+    if (lang or current_lang()) == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def integer(value, lang: str | None = None) -> str:
+    return num(value, 0, lang)
+
+
+def plotly_separators(lang: str | None = None) -> str:
+    """Plotly's `separators` layout value: decimal mark then thousands mark."""
+    return ",." if (lang or current_lang()) == "id" else ".,"

@@ -1,0 +1,574 @@
+"""Page-level data shaping: the frames the pages show, built from analytics.queries results.
+
+Pure pandas (no Streamlit), so every rule a user relies on — change against the previous period,
+small-sample marks, distances to the ZI thresholds, persistent weak items — is unit-tested here.
+"""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from analytics import formulas, importer, offices, queries, store
+from analytics.i18n import integer, num, t
+from analytics.instruments import Instrument, Registry, RuleSet
+
+# domain.md §6: a figure from fewer than 30 respondents is visibly marked (the ZI minimum too).
+SMALL_SAMPLE = 30
+GRANULARITIES = ("month", "quarter", "semester", "year")
+HEATMAP_OFFICES = 30            # the office × element heatmap shows at most this many (weakest) offices
+_MONTHS_PER = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def bucket(granularity: str, month: date) -> tuple[date, date]:
+    """First and last month of the calendar period (of that granularity) holding `month`."""
+    size = _MONTHS_PER[granularity]
+    first = date(month.year, (month.month - 1) // size * size + 1, 1)
+    return first, add_months(first, size - 1)
+
+
+def period_label(granularity: str, month: date) -> str:
+    """The label analytics.queries gives the period holding `month` (2024-03, 2024-Q1, 2024-S1, 2024)."""
+    if granularity == "month":
+        return f"{month:%Y-%m}"
+    if granularity == "quarter":
+        return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    if granularity == "semester":
+        return f"{month.year}-S{1 if month.month <= 6 else 2}"
+    return str(month.year)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a page reports on (ending at the user's `end` month) and the one before it."""
+    label: str
+    start: date
+    end: date              # the user's end month (the period may go on after it)
+    partial: bool          # the period goes on after `end`
+    previous_label: str
+    previous_start: date
+
+
+def report_period(granularity: str, end: date) -> Period:
+    first, last = bucket(granularity, end)
+    previous_start = bucket(granularity, add_months(first, -1))[0]
+    return Period(label=period_label(granularity, end), start=first, end=end, partial=end < last,
+                  previous_label=period_label(granularity, previous_start), previous_start=previous_start)
+
+
+def months_text(start: date, end: date) -> str:
+    return f"{start:%Y-%m}" if start == end else f"{start:%Y-%m} – {end:%Y-%m}"
+
+
+# --- values -------------------------------------------------------------------------------------
+
+def value_column(inst: Instrument) -> str:
+    """The figure shown for an instrument: the 25–100 conversion for 1–4 scales, else the percent."""
+    return "converted" if inst.is_four_point else "percent"
+
+
+def change(now, before) -> float:
+    """now − before of two values already rounded to 2 decimals, exactly (no float noise: the
+    change shown must equal the difference of the figures shown)."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return float("nan")
+    return float(Decimal(f"{float(now):.2f}") - Decimal(f"{float(before):.2f}"))
+
+
+def is_small(n) -> bool:
+    return pd.notna(n) and int(n) < SMALL_SAMPLE
+
+
+def grade_label(grade: str | None, registry: Registry, lang: str | None = None) -> str | None:
+    """'B Baik' (or 'B Good'); None when no grade is defined."""
+    if not grade or (isinstance(grade, float) and np.isnan(grade)):
+        return None
+    found = next((g for g in registry.grades if g.grade == grade), None)
+    if found is None:
+        return grade
+    return f"{found.grade} {found.label_en if (lang or '') == 'en' else found.label}"
+
+
+def _unit_values(frame: pd.DataFrame, inst: Instrument, period: str, key: str) -> pd.DataFrame:
+    rows = frame[(frame["instrument"] == inst.id) & (frame["period"] == period)]
+    return rows.set_index(key)[["n", value_column(inst), "grade"]].rename(
+        columns={value_column(inst): "value"})
+
+
+def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tuple[str, str],
+             period: Period, readiness_frame: pd.DataFrame | None, registry: Registry) -> pd.DataFrame:
+    """One row per office in `offices_frame` (office_id, name): n, value, grade and change against the
+    previous period for the service and anticorruption instrument of `pair`, and the ZI verdict.
+
+    indices_frame: queries.indices(by="office", period=<granularity>) over both periods.
+    Offices without data in the period keep their row (n = 0): a monev meeting asks about them too.
+    """
+    base = pd.DataFrame({"office_id": offices_frame["office_id"].astype("int64").to_numpy(),
+                         "office": offices_frame["name"].to_numpy()})
+    frame = indices_frame.assign(unit=pd.to_numeric(indices_frame["unit"]).astype("int64")) \
+        if not indices_frame.empty else indices_frame.assign(unit=pd.Series(dtype="int64"))
+    for side, inst_id in zip(("svc", "anti"), pair):
+        inst = registry.get(inst_id)
+        now = _unit_values(frame, inst, period.label, "unit")
+        before = _unit_values(frame, inst, period.previous_label, "unit")
+        ids = base["office_id"]
+        base[f"{side}_n"] = ids.map(now["n"]).fillna(0).astype("int64")
+        base[f"{side}_value"] = ids.map(now["value"]).astype("float64")
+        base[f"{side}_grade"] = ids.map(now["grade"])
+        previous = ids.map(before["value"]).astype("float64")
+        base[f"{side}_delta"] = [change(a, b) for a, b in zip(base[f"{side}_value"], previous)]
+    base["zi"] = base["office_id"].map(zi_levels(readiness_frame)) if readiness_frame is not None else None
+    return base.sort_values(["svc_value", "office"], ascending=[False, True], na_position="last") \
+        .reset_index(drop=True)
+
+
+def zi_levels(readiness_frame: pd.DataFrame) -> dict[int, str]:
+    """office_id → best level the survey component meets: 'wbbm', 'wbk', 'no' or 'insufficient'."""
+    levels = {}
+    for row in readiness_frame.itertuples():
+        if row.wbbm == "yes":
+            levels[int(row.office_id)] = "wbbm"
+        elif row.wbk == "yes":
+            levels[int(row.office_id)] = "wbk"
+        elif "insufficient" in (row.wbk, row.wbbm):
+            levels[int(row.office_id)] = "insufficient"
+        else:
+            levels[int(row.office_id)] = "no"
+    return levels
+
+
+def overview_columns(pair: tuple[str, str], registry: Registry, lang: str | None = None) -> dict[str, str]:
+    """Stable column keys of `overview` → the headers the user reads."""
+    names = {}
+    for side, inst_id in zip(("svc", "anti"), pair):
+        inst = registry.get(inst_id)
+        name = inst.index_name
+        grade_key = "col_grade" if inst.role == "service" else "col_category"
+        value_name = name if inst.is_four_point else f"{name} (%)"
+        names.update({f"{side}_value": t("col_value", lang, name=value_name),
+                      f"{side}_grade": t(grade_key, lang, name=name),
+                      f"{side}_delta": t("col_delta", lang, name=name),
+                      f"{side}_n": t("col_n", lang, name=name)})
+    return {"office": t("col_office", lang), **{k: names[k] for k in (
+        "svc_value", "svc_grade", "svc_delta", "svc_n", "anti_value", "anti_grade", "anti_delta", "anti_n")},
+        "zi": t("col_zi", lang)}
+
+
+def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registry, lang: str | None = None,
+                   selected_office: str | None = None):
+    """The overview as a pandas Styler: Indonesian number format on the shown text, numbers kept
+    underneath (so st.dataframe sorts numerically), and every figure with n < 30 marked '*'."""
+    columns = overview_columns(pair, registry, lang)
+    shown = frame.copy()
+    shown["office"] = [("▶ " if name == selected_office else "") + name for name in shown["office"]]
+    for side in ("svc", "anti"):
+        shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
+    shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
+                   for level in shown["zi"]]
+    shown = shown[list(columns)].rename(columns=columns)
+    styler = shown.style
+    for side in ("svc", "anti"):
+        small = frame[f"{side}_n"].map(is_small).to_numpy()
+        value, delta = columns[f"{side}_value"], columns[f"{side}_delta"]
+        plain = lambda v: num(v, 2, lang)
+        marked = lambda v: num(v, 2, lang) + (" *" if pd.notna(v) else "")
+        signed = lambda v: num(v, 2, lang, signed=True)
+        styler = styler.format(plain, subset=[value]).format(signed, subset=[delta])
+        styler = styler.format(lambda v: integer(v, lang), subset=[columns[f"{side}_n"]])
+        if small.any():
+            rows = shown.index[small]
+            styler = styler.format(marked, subset=pd.IndexSlice[rows, [value]])
+            styler = styler.map(lambda _: "color: #8a6d3b; font-style: italic",
+                                subset=pd.IndexSlice[rows, [value, columns[f"{side}_n"]]])
+        styler = styler.map(_delta_style, subset=[delta])
+    for side in ("svc", "anti"):
+        styler = styler.map(lambda g: _grade_style(g, registry), subset=[columns[f"{side}_grade"]])
+    return styler
+
+
+def _delta_style(value) -> str:
+    if pd.isna(value) or value == 0:
+        return ""
+    return "color: #1a7f37" if value > 0 else "color: #b42318"
+
+
+def _grade_style(label, registry: Registry) -> str:
+    if not isinstance(label, str):
+        return ""
+    grade = next((g for g in registry.grades if label.startswith(g.grade + " ")), None)
+    return f"background-color: {grade.color}33" if grade else ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    name: str
+    value: float | None
+    grade: str | None
+    n: int
+    delta: float | None
+    small: bool
+    four_point: bool
+
+
+def headline(frame: pd.DataFrame, pair: tuple[str, str], period: Period, registry: Registry) -> list[Headline]:
+    """The pooled figure per instrument of the pair for the unit of `frame` (one unit, e.g. by="kanwil")."""
+    tiles = []
+    for inst_id in pair:
+        inst = registry.get(inst_id)
+        column = value_column(inst)
+        rows = frame[frame["instrument"] == inst_id].set_index("period")
+        now = rows.loc[period.label] if period.label in rows.index else None
+        before = rows.loc[period.previous_label] if period.previous_label in rows.index else None
+        value = float(now[column]) if now is not None else None
+        previous = float(before[column]) if before is not None else None
+        n = int(now["n"]) if now is not None else 0
+        tiles.append(Headline(name=inst.index_name, value=value, grade=now["grade"] if now is not None else None,
+                              n=n, delta=change(value, previous) if value is not None and previous is not None
+                              else None, small=is_small(n), four_point=inst.is_four_point))
+    return tiles
+
+
+# --- trend --------------------------------------------------------------------------------------
+
+def trend(frame: pd.DataFrame, inst: Instrument, granularity: str = "month", start: date | None = None,
+          end: date | None = None) -> pd.DataFrame:
+    """One row per period of one unit: value (converted or percent), n, grade, change against the
+    previous period shown (NaN for the first), small-sample flag, and whether the window [start, end]
+    cuts the period short (a quarter that starts before `start` or ends after `end`)."""
+    rows = frame[frame["instrument"] == inst.id].sort_values("period")
+    out = pd.DataFrame({"period": rows["period"].to_numpy(),
+                        "value": rows[value_column(inst)].astype("float64").to_numpy(),
+                        "n": rows["n"].astype("int64").to_numpy(),
+                        "grade": rows["grade"].to_numpy()})
+    values = out["value"].to_numpy()
+    out["delta"] = [float("nan")] * min(len(values), 1) + [change(a, b) for a, b in zip(values[1:], values[:-1])]
+    out["small"] = out["n"] < SMALL_SAMPLE
+    cut = {period_label(granularity, m) for m in (start, end) if m is not None}
+    cut = {label for label in cut if _is_cut(granularity, label, start, end)}
+    out["partial"] = out["period"].isin(cut)
+    return out
+
+
+def _is_cut(granularity: str, label: str, start: date | None, end: date | None) -> bool:
+    month = start if start and period_label(granularity, start) == label else end
+    first, last = bucket(granularity, month)
+    return bool((start and first < start) or (end and last > end))
+
+
+def thresholds(rules: RuleSet, inst: Instrument) -> dict[str, float]:
+    """WBK/WBBM thresholds on the chart's scale: nilai ÷ bobot × skala maks → index, then × 25 for
+    1–4 instruments (converted value) or ÷ skala maks × 100 for the others (percent)."""
+    rule = rules.service if inst.role == "service" else rules.anticorruption
+    out = {}
+    for level, nilai in rule.thresholds.items():
+        index = Decimal(nilai) / rule.weight * inst.scale_max
+        value = index * 25 if inst.is_four_point else index / inst.scale_max * 100
+        out[level] = float(round(value, 2))
+    return out
+
+
+# --- items --------------------------------------------------------------------------------------
+
+def batches_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Import history with the user's headers; demo batches say so."""
+    headers = {"batch_id": "batch", "file_name": t("h_file", lang), "imported_at": t("h_imported_at", lang),
+               "source": t("h_source", lang), "is_demo": t("demo_col", lang), "rows_read": t("h_rows_read", lang),
+               "rows_imported": t("h_rows_imported", lang), "rows_rejected": t("h_rows_rejected", lang),
+               "rows_duplicate": t("h_rows_duplicate", lang), "instruments": t("h_instruments", lang)}
+    shown = frame.assign(is_demo=frame["is_demo"].map(lambda d: "DATA DEMO SINTETIS" if d else ""))
+    return shown[list(headers)].rename(columns=headers)
+
+
+def offices_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    headers = {"office_id": "id", "name": t("col_office", lang), "kanwil": "Kanwil",
+               "office_type": t("h_office_type", lang), "aliases": t("h_aliases", lang)}
+    return frame[list(headers)].rename(columns=headers)
+
+
+def aspects(items_frame: pd.DataFrame) -> pd.DataFrame:
+    """Aspects ranked by the mean NRR of their items (equal weight, as in the index) [choice]."""
+    if items_frame.empty:
+        return pd.DataFrame(columns=["aspect", "nrr", "items", "n_min", "n_max"])
+    grouped = items_frame.groupby("aspect", sort=False).agg(
+        nrr=("nrr", "mean"), items=("code", "count"), n_min=("n", "min"), n_max=("n", "max"))
+    return grouped.reset_index().sort_values(["nrr", "aspect"]).reset_index(drop=True)
+
+
+def office_item_matrix(items_by_office: pd.DataFrame, offices_frame: pd.DataFrame,
+                       limit: int = HEATMAP_OFFICES) -> tuple[pd.DataFrame, int]:
+    """queries.items(by_office=True) with office names, keeping the `limit` offices with the lowest
+    mean element NRR (a heatmap of hundreds of rows helps nobody). Returns (frame, offices in all)."""
+    if items_by_office.empty:
+        return items_by_office.assign(office=pd.Series(dtype="str")), 0
+    names = offices_frame.set_index("office_id")["name"]
+    frame = items_by_office.assign(office=items_by_office["office_id"].map(names))
+    weakest = frame.groupby("office")["nrr"].mean().nsmallest(limit).index
+    return frame[frame["office"].isin(weakest)].reset_index(drop=True), frame["office"].nunique()
+
+
+def persistent_weak(items_by_month: pd.DataFrame, top: int = 3, min_run: int = 3) -> pd.DataFrame:
+    """Items that stayed among the `top` weakest (lowest NRR; ties by item number) for at least
+    `min_run` consecutive calendar months. A month without data breaks a run.
+
+    items_by_month: queries.items(by_period="month"). One row per run, longest first.
+    """
+    columns = ["item_no", "code", "statement", "months", "first", "last", "ongoing"]
+    if items_by_month.empty:
+        return pd.DataFrame(columns=columns)
+    ranked = items_by_month.sort_values(["period", "nrr", "item_no"])
+    weakest = ranked.groupby("period", sort=True).head(top)
+    all_months = sorted(items_by_month["period"].unique())
+    latest = all_months[-1]
+    month_no = {p: _month_index(p) for p in all_months}
+    runs = []
+    for (item_no, code, statement), group in weakest.groupby(["item_no", "code", "statement"]):
+        numbers = sorted(month_no[p] for p in group["period"])
+        start = prev = numbers[0]
+        for number in numbers[1:] + [None]:
+            if number is not None and number == prev + 1:
+                prev = number
+                continue
+            if prev - start + 1 >= min_run:
+                runs.append({"item_no": int(item_no), "code": code, "statement": statement,
+                             "months": prev - start + 1, "first": _month_text(start), "last": _month_text(prev),
+                             "ongoing": _month_text(prev) == latest})
+            if number is not None:
+                start = prev = number
+    frame = pd.DataFrame(runs, columns=columns)
+    return frame.sort_values(["months", "last", "item_no"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def _month_index(label: str) -> int:
+    year, month = (int(part) for part in label.split("-"))
+    return year * 12 + month - 1
+
+
+def _month_text(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# --- ZI readiness -------------------------------------------------------------------------------
+
+def readiness_table(frame: pd.DataFrame, rules: RuleSet, registry: Registry,
+                    lang: str | None = None) -> pd.DataFrame:
+    """queries.readiness → what the user reads: per office the verdicts, the nilai, and what is still
+    needed for each level in the user's terms ('butuh +0,38 nilai IKM'), or 'data belum cukup'."""
+    rows = []
+    for r in frame.itertuples():
+        svc, anti = registry.get(r.service_instrument), registry.get(r.anticorruption_instrument)
+        parts = ((svc, r.service_n, r.service_nilai, rules.service),
+                 (anti, r.anticorruption_n, r.anticorruption_nilai, rules.anticorruption))
+        row = {"office_id": int(r.office_id), "office": r.office, "kanwil": r.kanwil,
+               "pair": f"{svc.index_name}/{anti.index_name}",
+               "service_name": svc.index_name, "service_n": int(r.service_n), "service_nilai": r.service_nilai,
+               "anti_name": anti.index_name, "anti_n": int(r.anticorruption_n), "anti_nilai": r.anticorruption_nilai,
+               "wbk": r.wbk, "wbbm": r.wbbm}
+        for level in ("wbk", "wbbm"):
+            row[f"need_{level}"] = _needs(parts, level, rules, lang)
+        row["reasons"] = "; ".join(_reasons(parts, rules, lang))
+        rows.append(row)
+    columns = ["office_id", "office", "kanwil", "pair", "service_name", "service_n", "service_nilai",
+               "anti_name", "anti_n", "anti_nilai", "wbk", "wbbm", "need_wbk", "need_wbbm", "reasons"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def gap(nilai, threshold: Decimal) -> Decimal | None:
+    """How much nilai is missing for the threshold (None when it is met or unknown)."""
+    if nilai is None or pd.isna(nilai):
+        return None
+    value = formulas.round_half_up(str(nilai), 2)
+    return threshold - value if value < threshold else None
+
+
+def _needs(parts, level: str, rules: RuleSet, lang) -> str:
+    needs = []
+    for inst, n, nilai, rule in parts:
+        if n < rules.min_respondents:
+            needs.append(t("need_n", lang, missing=rules.min_respondents - n, name=inst.index_name, n=n,
+                           min=rules.min_respondents))
+        elif (missing := gap(nilai, rule.thresholds[level])) is not None:
+            needs.append(t("need", lang, gap=num(missing, 2, lang), name=inst.index_name))
+    return "; ".join(needs) if needs else t("met", lang)
+
+
+def _reasons(parts, rules: RuleSet, lang) -> list[str]:
+    reasons = []
+    for inst, n, _, _ in parts:
+        if n < rules.min_respondents:
+            reasons.append(t("reason_n", lang, name=inst.index_name, n=n, min=rules.min_respondents))
+    for level in ("wbk", "wbbm"):
+        for inst, n, nilai, rule in parts:
+            need = rule.thresholds[level]
+            if (missing := gap(nilai, need)) is not None:
+                reasons.append(t("reason_gap", lang, name=inst.index_name, value=num(nilai, 2, lang),
+                                 gap=num(missing, 2, lang), level=level.upper(), need=num(need, 2, lang)))
+    return reasons
+
+
+def readiness_display(table: pd.DataFrame, lang: str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The readiness table with the user's headers and verdict badges; plus the decimals per column."""
+    headers = {"office": t("col_office", lang), "pair": t("pair", lang),
+               "wbk": t("col_wbk", lang), "need_wbk": t("col_need_wbk", lang),
+               "wbbm": t("col_wbbm", lang), "need_wbbm": t("col_need_wbbm", lang),
+               "service_n": t("col_service_n", lang), "service_nilai": t("col_service_nilai", lang),
+               "anti_n": t("col_anti_n", lang), "anti_nilai": t("col_anti_nilai", lang),
+               "reasons": t("col_reasons", lang)}
+    shown = table.assign(wbk=table["wbk"].map(lambda v: verdict_text(v, lang)),
+                         wbbm=table["wbbm"].map(lambda v: verdict_text(v, lang)))
+    shown = shown[list(headers)].rename(columns=headers)
+    return shown, {headers["service_nilai"]: 2, headers["anti_nilai"]: 2, headers["service_n"]: 0,
+                   headers["anti_n"]: 0}
+
+
+def verdict_text(verdict: str, lang: str | None = None) -> str:
+    return t({"yes": "verdict_yes", "no": "verdict_no", "insufficient": "verdict_insufficient"}[verdict], lang)
+
+
+def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many offices meet WBBM, WBK (only), neither, or lack data."""
+    values = list(zi_levels(frame).values())
+    return {level: values.count(level) for level in ("wbbm", "wbk", "no", "insufficient")}
+
+
+# --- upload -------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula is prefixed with a single quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rejects_csv(rejected: pd.DataFrame, lang: str | None = None) -> bytes:
+    """Rejected rows for download: row number, reasons, then the original cells, every text cell
+    neutralised against formula injection. UTF-8 with BOM so Excel reads the accents."""
+    cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
+    frame = pd.DataFrame({t("col_sheet", lang): rejected["sheet"].to_numpy(),
+                          t("col_row", lang): rejected["source_row"].to_numpy(),
+                          t("col_reasons", lang): rejected["reasons"].to_numpy()})
+    original = pd.DataFrame(cells, index=frame.index)
+    frame = pd.concat([frame, original], axis=1)
+    if frame[t("col_sheet", lang)].isna().all():
+        frame = frame.drop(columns=[t("col_sheet", lang)])
+    frame = frame.map(neutralise)
+    out = io.StringIO()
+    frame.to_csv(out, index=False)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def mapping_table(mapping: list[dict], lang: str | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(mapping, columns=["sheet", "column", "maps_to"])
+    if frame["sheet"].isna().all():
+        frame = frame.drop(columns=["sheet"])
+    return frame.rename(columns={"sheet": t("col_sheet", lang), "column": t("col_column", lang),
+                                 "maps_to": t("col_maps_to", lang)})
+
+
+def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None = None):
+    """A Styler showing the given columns in the user's number format; the numbers stay underneath
+    so st.dataframe still sorts them as numbers."""
+    styler = frame.style
+    for column, places in decimals.items():
+        if column in frame.columns:
+            styler = styler.format(lambda v, p=places: num(v, p, lang), subset=[column])
+    return styler
+
+
+def preview_indices(offices_frame: pd.DataFrame, prepared: list, create_offices: bool) -> pd.DataFrame:
+    """The indices an import would add (per office and month): the prepared files committed into an
+    in-memory store holding a copy of the office master, then queries.indices over it.
+
+    The copy keeps every office_id: a prepared file already carries the ids of the real store."""
+    mem = store.connect(":memory:")
+    try:
+        _copy_office_master(mem, offices_frame)
+        options = importer.ImportOptions(create_offices=create_offices, source="preview")
+        for item in prepared:
+            importer.commit(mem, item, options)
+        return queries.indices(mem, by="office", period="month")
+    finally:
+        mem.close()
+
+
+def _copy_office_master(mem, offices_frame: pd.DataFrame) -> None:
+    if offices_frame.empty:
+        return
+    master = offices_frame[["office_id", "name", "kanwil", "office_type"]]
+    aliases = pd.DataFrame(
+        [(offices.name_key(alias), alias, int(row.office_id)) for row in offices_frame.itertuples()
+         for alias in [row.name, *[a for a in str(_text(row.aliases) or "").split("; ") if a]]],
+        columns=["alias_key", "alias", "office_id"]).drop_duplicates("alias_key")
+    mem.register("master_copy", master)
+    mem.register("alias_copy", aliases)
+    try:
+        mem.execute("INSERT INTO offices (office_id, name, kanwil, office_type) "
+                    "SELECT office_id, name, kanwil, office_type FROM master_copy")
+        mem.execute("INSERT INTO office_aliases SELECT alias_key, alias, office_id FROM alias_copy")
+    finally:
+        mem.unregister("master_copy")
+        mem.unregister("alias_copy")
+    # Offices the import creates get ids after the copied ones.
+    mem.execute("SELECT count(nextval('office_id_seq')) FROM range(?)",
+                [int(offices_frame["office_id"].max())]).fetchall()
+
+
+def preview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    headers = {"office": t("col_office", lang), "period": t("axis_period", lang), "instrument": t("h_instrument", lang),
+               "n": "n", "converted": t("h_converted", lang), "percent": t("h_percent", lang),
+               "grade": t("m_col_grade", lang)}
+    shown = frame.assign(instrument=frame["instrument"].str.upper())
+    return shown[list(headers)].rename(columns=headers)
+
+
+def _text(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+# --- method page --------------------------------------------------------------------------------
+
+def grade_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
+    """The grade table as the code applies it (data/rules/grades-14-2017.yaml)."""
+    return pd.DataFrame({
+        t("m_col_grade", lang): [g.grade for g in registry.grades],
+        t("m_col_label", lang): [g.label_en if lang == "en" else g.label for g in registry.grades],
+        t("m_col_range", lang): [f"{num(g.min, 2, lang)} – {num(g.max, 2, lang)}" for g in registry.grades],
+    })
+
+
+def rules_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
+    """Every ZI rule set: weights, thresholds (nilai and the index they equal on each scale), minimum n."""
+    rows = []
+    for rules in registry.rules.values():
+        for role, rule in (("service", rules.service), ("anticorruption", rules.anticorruption)):
+            instruments = sorted({pair[0 if role == "service" else 1] for pair in rules.pairs})
+            for level, nilai in rule.thresholds.items():
+                index_at = {registry.get(i).index_name: num(Decimal(nilai) / rule.weight * registry.get(i).scale_max,
+                                                            2, lang) for i in instruments}
+                rows.append({
+                    t("rules", lang): rules.id, t("m_col_role", lang): t(f"m_role_{role}", lang),
+                    t("m_col_level", lang): level.upper(), t("m_col_weight", lang): num(rule.weight, 2, lang),
+                    t("m_col_threshold", lang): f"≥ {num(nilai, 2, lang)}",
+                    t("m_col_index", lang): ", ".join(f"{name} ≥ {value}" for name, value in index_at.items()),
+                    t("m_col_min_n", lang): rules.min_respondents})
+    return pd.DataFrame(rows)
+
+
+def instrument_items(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame({t("col_code", lang): [i.code for i in inst.items],
+                         t("col_statement", lang): [i.statement for i in inst.items],
+                         t("col_aspect", lang): [i.aspect for i in inst.items]})

@@ -1,0 +1,53 @@
+"""Ringkasan: one row per office of the chosen Kanwil for the chosen period, with the Kanwil's pooled
+figures as headline tiles."""
+import streamlit as st
+
+from analytics import app_state, queries, views
+from analytics.i18n import num, t
+from analytics.instruments import load_registry
+
+
+def tiles(f: app_state.Filters, period: views.Period, registry) -> None:
+    window = queries.Window(period.previous_start, period.end, f.kanwil_scope)
+    pooled = app_state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
+    st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
+    for column, tile in zip(st.columns(len(f.pair)), views.headline(pooled, f.pair, period, registry)):
+        grade = views.grade_label(tile.grade, registry, f.lang)
+        value = num(tile.value, 2) + (" *" if tile.small and tile.value is not None else "")
+        delta = num(tile.delta, 2, signed=True).replace("−", "-") if tile.delta is not None else None
+        label = tile.name if tile.four_point else f"{tile.name} (%)"
+        column.metric(label, value + (f" · {grade}" if grade else ""), delta=delta, border=True)
+        column.caption(t("tile_n", n=num(tile.n, 0)))
+
+
+def body() -> None:
+    st.title(t("ringkasan_title"))
+    app_state.flash()
+    if app_state.empty_state():
+        return
+    f, registry = app_state.filters(), load_registry()
+    if f.end is None or not f.kanwil_scope:
+        st.info(t("no_data_window"))
+        return
+    period = views.report_period(f.granularity, f.end)
+    months = views.months_text(period.start, period.end) + (f", {t('partial')}" if period.partial else "")
+    st.caption(t("period_caption", label=period.label, months=months, prev=period.previous_label))
+    tiles(f, period, registry)
+    frame = app_state.indices("office", f.granularity,
+                              queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
+    ready = app_state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
+    offices = app_state.office_list()
+    offices = offices[offices["office_id"].isin(f.kanwil_scope)]
+    table = views.overview(frame, offices, f.pair, period, ready, registry)
+    if f.office:
+        st.caption(t("office_ignored", kanwil=f.kanwil_name))
+    st.dataframe(views.overview_table(table, f.pair, registry, f.lang, f.office), hide_index=True,
+                 width="stretch", height=min(38 + 35 * len(table), 760))
+    svc, anti = (registry.get(i) for i in f.pair)
+    unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
+    st.caption(t("small_sample_note", n=views.SMALL_SAMPLE) + " " + t(
+        "table_help", service=svc.index_name, service_unit=unit(svc), anti=anti.index_name, anti_unit=unit(anti))
+        + " " + t("pooled_caption"))
+
+
+app_state.run_page(body)

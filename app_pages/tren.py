@@ -1,0 +1,57 @@
+"""Tren: the chosen office's (or Kanwil's, pooled) value per period over the grade bands with the
+WBK/WBBM lines and the respondent counts, then the element × period heatmap."""
+import streamlit as st
+
+from analytics import app_state, charts, views
+from analytics.i18n import num, t
+from analytics.instruments import load_registry
+
+
+def unit_grouping(f: app_state.Filters) -> str:
+    """One office, else the Kanwil pooled, else every office pooled (never an average of offices)."""
+    return "office" if f.office_id is not None else ("kanwil" if f.kanwil else "all")
+
+
+def trend_chart(column, f: app_state.Filters, frame, inst, registry) -> None:
+    trend = views.trend(frame, inst, f.granularity, f.start, f.end)
+    if trend.empty:
+        column.info(f"{inst.index_name}: {t('no_data_window')}")
+        return
+    rules = registry.rule_set(f.rules)
+    figure = charts.trend_figure(trend, inst, registry.grades, views.thresholds(rules, inst), f.lang,
+                                 title=inst.index_name if inst.is_four_point else f"{inst.index_name} (%)")
+    column.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=f"trend_{inst.id}")
+    if len(trend) > 1:
+        last, before = trend.iloc[-1], trend.iloc[-2]
+        column.metric(t("latest_change", period=last["period"], prev=before["period"]),
+                      num(last["value"], 2) + (" *" if last["small"] else ""),
+                      delta=num(last["delta"], 2, signed=True).replace("−", "-"))
+
+
+def body() -> None:
+    f = app_state.filters()
+    st.title(t("tren_title", unit=f.unit_name))
+    if app_state.empty_state():
+        return
+    registry = load_registry()
+    window = f.window()
+    frame = app_state.indices(unit_grouping(f), f.granularity, window, f.pair)
+    if frame.empty:
+        st.info(t("no_data_window"))
+        return
+    st.caption(t("tren_caption", rules=f.rules) + " " + t("small_sample_note", n=views.SMALL_SAMPLE))
+    instruments = [registry.get(i) for i in f.pair]
+    for column, inst in zip(st.columns(len(instruments)), instruments):
+        trend_chart(column, f, frame, inst, registry)
+    tabs = st.tabs([inst.index_name for inst in instruments])
+    for tab, inst in zip(tabs, instruments):
+        items = app_state.items(inst.id, window, by_period=f.granularity)
+        if items.empty:
+            tab.info(t("no_data_window"))
+            continue
+        tab.markdown(f"**{t('heatmap_title', name=inst.index_name)}**")
+        tab.plotly_chart(charts.item_heatmap(items, inst, registry.grades, f.lang), width="stretch",
+                         config={"displaylogo": False}, key=f"heat_{inst.id}")
+
+
+app_state.run_page(body)
