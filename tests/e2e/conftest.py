@@ -1,0 +1,207 @@
+"""Browser tests: one `streamlit run app.py` per session on a demo database, driven by Debian's chromium.
+
+These tests are part of the normal `make test` run and are never skipped: a missing chromium, a server
+that does not start or a page that never finishes its run fails the test with the reason (and the
+server's log) in the message.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, ROOT, RUN_COUNTER_JS, RUN_MS
+
+SERVER_START_S = 90
+
+# expect() waits 5 s by default, too short for a rerun on the 2-core machine under load.
+expect.set_options(timeout=RUN_MS)
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _log_tail(path: Path, chars: int = 4000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
+
+class Server:
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path, db: Path):
+        self.url, self.proc, self.log, self.db = url, proc, log, db
+
+    def page_url(self, path: str = "", **params) -> str:
+        """URL of a page by its url path ('' = default page), with query params (lists repeat)."""
+        query = urlencode(params, doseq=True)
+        return f"{self.url}/{path}" + (f"?{query}" if query else "")
+
+    def log_tail(self) -> str:
+        return _log_tail(self.log)
+
+
+def _build_demo_db(path: Path) -> None:
+    from analytics import demo, store
+
+    con = store.connect(path)
+    try:
+        demo.load_demo(con, today=DEMO_TODAY)
+    finally:
+        con.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server's whole process group: TERM, then KILL; always reap it (no zombies)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def _start_server(tmp: Path, db: Path):
+    """`streamlit run app.py` on a free port with DASBOR_DB=db; yields a Server once it is healthy and
+    stops the whole process group afterwards."""
+    port = _free_port()
+    log = tmp / "streamlit.log"
+    env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with code {proc.returncode} before it was healthy:\n"
+                            f"{_log_tail(log)}", pytrace=False)
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {SERVER_START_S} s:\n{_log_tail(log)}",
+                            pytrace=False)
+            time.sleep(0.25)   # polling interval of the health check, not a wait for the app
+        yield Server(url, proc, log, db)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    """The app on a database holding the demo data (built as of DEMO_TODAY)."""
+    tmp = tmp_path_factory.mktemp("e2e_server")
+    db = tmp / "dasbor.duckdb"
+    _build_demo_db(db)
+    yield from _start_server(tmp, db)
+
+
+@pytest.fixture(scope="session")
+def empty_server(tmp_path_factory) -> Server:
+    """The app on a database file that does not exist yet (a fresh install)."""
+    tmp = tmp_path_factory.mktemp("e2e_empty_server")
+    yield from _start_server(tmp, tmp / "dasbor.duckdb")
+
+
+# --- the browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        found = shutil.which("chromium")
+        pytest.fail(f"{CHROMIUM} not found (which chromium: {found}); install Debian's chromium "
+                    "(`make chromium`, run by `make test`). Browser tests are never skipped.",
+                    pytrace=False)
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        pw.stop()
+
+
+def _new_context(browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="id-ID",
+                              timezone_id="Asia/Jakarta")
+    ctx.set_default_timeout(RUN_MS)
+    ctx.add_init_script(RUN_COUNTER_JS)
+    return ctx
+
+
+@pytest.fixture
+def context(browser):
+    ctx = _new_context(browser)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Factory of further, independent browser contexts (fresh cookies/storage), closed at the end."""
+    made = []
+
+    def make():
+        made.append(_new_context(browser))
+        return made[-1]
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test carries the end of the server's log (tracebacks land there)."""
+    report = yield
+    for name in ("server", "empty_server"):
+        server = getattr(item, "funcargs", {}).get(name)
+        if report.failed and isinstance(server, Server):
+            report.sections.append((f"{name}: streamlit log (tail)", server.log_tail()))
+    return report
