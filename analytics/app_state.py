@@ -161,6 +161,12 @@ def is_demo_data() -> bool:
 
 # --- who may see what ---------------------------------------------------------------------------
 
+def table(data, **options) -> None:
+    """st.dataframe as every page shows tables: no index, full width, '—' for a missing value
+    (Streamlit would print 'None')."""
+    st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
+
+
 def viewer_scope() -> tuple[int, ...]:
     """Office ids the current viewer may see. Today every viewer sees every office; accounts and
     scoped share links plug in here (e.g. from st.user or a signed share token)."""

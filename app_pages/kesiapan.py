@@ -45,8 +45,8 @@ def body() -> None:
     counts(frame)
     table = views.readiness_table(frame, rules, registry, f.lang)
     shown, decimals = views.readiness_display(table, f.lang)
-    st.dataframe(views.formatted(shown, decimals, f.lang), hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(shown), 760))
+    app_state.table(views.formatted(shown, decimals, f.lang),
+                    height=min(38 + 35 * len(shown), 760))
 
 
 app_state.run_page(body)

@@ -35,12 +35,12 @@ def body() -> None:
     st.markdown(t("m_grades"))
     grades = views.grade_table(registry, lang)
     colors = {g.grade: g.color for g in registry.grades}
-    st.dataframe(grades.style.map(lambda g: f"background-color: {colors[g]}; color: white",
-                                  subset=[grades.columns[0]]), hide_index=True)
+    app_state.table(grades.style.map(lambda g: f"background-color: {colors[g]}; color: white",
+                                     subset=[grades.columns[0]]))
     st.subheader(t("m_zi_h"))
     st.latex(r"\text{nilai} = \frac{\text{Indeks}}{\text{skala maks}} \times \text{bobot}")
     st.markdown(t("m_zi", n=rules.min_respondents, rules=f"{rules.id} — {rules.name}"))
-    st.dataframe(views.rules_table(registry, lang), hide_index=True, width="stretch")
+    app_state.table(views.rules_table(registry, lang))
     st.subheader(t("m_sample_h"))
     st.latex(r"n = \frac{3{,}841 \cdot N \cdot 0{,}25}{0{,}0025\,(N-1) + 0{,}9603}")
     st.markdown(t("m_sample", small=views.SMALL_SAMPLE, **{
@@ -52,7 +52,7 @@ def body() -> None:
         name = inst.name_en if lang == "en" else inst.name
         with st.expander(t("m_instrument", name=name, lo=inst.scale_min, hi=inst.scale_max, k=inst.k,
                            role=t(f"m_role_{inst.role}"), series=inst.series)):
-            st.dataframe(views.instrument_items(inst, lang), hide_index=True, width="stretch")
+            app_state.table(views.instrument_items(inst, lang))
 
 
 app_state.run_page(body)

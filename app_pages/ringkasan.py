@@ -41,8 +41,8 @@ def body() -> None:
     table = views.overview(frame, offices, f.pair, period, ready, registry)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
-    st.dataframe(views.overview_table(table, f.pair, registry, f.lang, f.office), hide_index=True,
-                 width="stretch", height=min(38 + 35 * len(table), 760))
+    app_state.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
+                    height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
     st.caption(t("small_sample_note", n=views.SMALL_SAMPLE) + " " + t(

@@ -53,7 +53,7 @@ def show_prepared(name: str, prepared) -> None:
     for note in prepared.notes:
         st.caption(note)
     with st.expander(t("mapping", n=len(prepared.mapping))):
-        st.dataframe(views.mapping_table(prepared.mapping), hide_index=True, width="stretch")
+        app_state.table(views.mapping_table(prepared.mapping))
     if bad:
         st.markdown(f"**{t('rejected_rows')}**")
         rejected = prepared.rejected
@@ -61,7 +61,7 @@ def show_prepared(name: str, prepared) -> None:
             "sheet": t("col_sheet"), "source_row": t("col_row"), "reasons": t("col_reasons")})
         if rejected["sheet"].isna().all():
             shown = shown.drop(columns=[t("col_sheet")])
-        st.dataframe(shown.head(1000), hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 320))
+        app_state.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         st.download_button(t("download_rejects"), views.rejects_csv(rejected), file_name=f"ditolak_{Path(name).stem}.csv",
                            mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
 
@@ -86,8 +86,7 @@ def upload_flow(files) -> None:
         st.caption(t("preview_caption"))
         frame = views.preview_indices(app_state.office_list(), [p for _, p in ready], create)
         shown = views.preview_table(frame)
-        st.dataframe(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}), hide_index=True,
-                     width="stretch")
+        app_state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}))
     left, right, _ = st.columns([1, 1, 3])
     if left.button(t("confirm"), key="upload_confirm", type="primary", disabled=not any(len(p.good) for _, p in ready)):
         confirm(ready, create)
@@ -118,7 +117,7 @@ def history() -> None:
     if frame.empty:
         st.caption(t("history_empty"))
         return
-    st.dataframe(views.batches_table(frame), hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 360))
+    app_state.table(views.batches_table(frame), height=min(38 + 35 * len(frame), 360))
     labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
     left, right = st.columns([2, 1])
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
@@ -133,7 +132,7 @@ def history() -> None:
 
 def office_master() -> None:
     st.subheader(t("master"))
-    st.dataframe(views.offices_table(app_state.office_list()), hide_index=True, width="stretch", height=320)
+    app_state.table(views.offices_table(app_state.office_list()), height=320)
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
     if upload is not None and st.button(t("master_button"), key="master_import"):
         with tempfile.TemporaryDirectory() as tmp:

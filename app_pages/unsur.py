@@ -19,8 +19,8 @@ def ranked(tab, f: app_state.Filters, items, inst, registry) -> None:
     table = items[["code", "statement", "aspect", "n", "nrr"]].rename(columns={
         "code": t("col_code"), "statement": t("col_statement"), "aspect": t("col_aspect"),
         "n": t("col_ni"), "nrr": t("col_nrr")})
-    tab.dataframe(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang), hide_index=True,
-                  width="stretch")
+    with tab:
+        app_state.table(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang))
 
 
 def persistent(tab, f: app_state.Filters, inst, window) -> None:
@@ -32,7 +32,7 @@ def persistent(tab, f: app_state.Filters, inst, window) -> None:
     runs = runs.assign(ongoing=runs["ongoing"].map(lambda v: t("yes") if v else t("no")))
     tab.dataframe(runs[["code", "statement", "months", "first", "last", "ongoing"]].rename(columns={
         "code": t("col_code"), "statement": t("col_statement"), "months": t("col_months"),
-        "first": t("col_from"), "last": t("col_to"), "ongoing": t("col_ongoing")}), hide_index=True, width="stretch")
+        "first": t("col_from"), "last": t("col_to"), "ongoing": t("col_ongoing")}))
 
 
 def office_heatmap(tab, f: app_state.Filters, inst, registry) -> None:
