@@ -194,7 +194,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     options = options or ImportOptions()
     registry = registry or load_registry()
     try:
-        sheets = read_file(content, file_name)
+        sheets = read_file(content, file_name, registry)
     except ReadError as exc:
         raise ImportRefused(str(exc)) from None
     frames, rejected, all_errors, mapping, notes = [], [], [], [], []
@@ -205,6 +205,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             cmap = map_columns(sheet.header, registry, options.instrument)
         except MappingError as exc:
             raise ImportRefused(f"{file_name}{_sheet_suffix(sheet)}: {exc}") from None
+        notes.extend(n for n in cmap.notes if n not in notes)
         if not cmap.items:
             if len(sheets) > 1:
                 notes.append(f"sheet {sheet.sheet} dilewati: tidak ada kolom jawaban survei")

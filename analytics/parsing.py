@@ -433,6 +433,8 @@ def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> boo
 def _arrow_text(vals: pd.Series) -> pa.Array:
     """Cells as lower-cased, trimmed, single-spaced text (non-text cells through str())."""
     text = pa.array(vals.astype("str").array, pa.large_string())
+    if isinstance(text, pa.ChunkedArray):  # a CSV read in chunks: one contiguous array for extract
+        text = text.combine_chunks()
     text = pc.utf8_lower(pc.utf8_trim_whitespace(text))
     if pc.any(pc.match_substring_regex(text, _ODD_SPACE)).as_py():  # rare: skip the costly rewrite
         text = pc.replace_substring_regex(text, _SPACES, " ")
@@ -566,5 +568,16 @@ def normalize_education(values: pd.Series) -> pd.Series:
 
 
 def normalize_text(values: pd.Series) -> pd.Series:
-    """Strip and collapse whitespace; blank -> <NA>. Works on distinct values (free text repeats)."""
+    """Strip and collapse whitespace; blank -> <NA>. Text columns are rewritten by pyarrow in one pass
+    (an id column has as many distinct values as rows); mixed cells go value by value."""
+    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        cells = values.array if isinstance(values.dtype, pd.StringDtype) else values.to_numpy(dtype=object)
+        text = pa.array(cells, type=pa.large_string(), from_pandas=True)
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _ANY_SPACES, " "))
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+        return pd.Series(pd.arrays.ArrowStringArray(pc.cast(text, pa.string())), index=values.index)
     return _map_unique(values, lambda v: " ".join(_raw_text(v).split()) or None)
+
+
+# Any run of whitespace, Unicode spaces (NBSP, thin space …) included, as str.split() sees it.
+_ANY_SPACES = "[\\s\\pZ\x85\x1c-\x1f]+"

@@ -1,19 +1,50 @@
 """Stage 1 of an import: turn a file into sheets of raw cells, with the row numbers a user sees.
 
-CSV (comma/semicolon/tab, UTF-8 with or without BOM, or Windows-1252) and workbooks (.xlsx, .xls,
-.ods, read with calamine). Finding the header row, title blocks and footers belongs here too.
+What the bytes are decides how they are read, not the file name: workbooks (.xlsx/.xlsm, .xls, .ods,
+read with calamine), CSV/TSV text (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16,
+Windows-1252), and a clear refusal for PDFs, password-protected workbooks, web pages saved as ".xls"
+and anything else. In every sheet the header row is found among the first rows (title blocks and
+merged titles above it are skipped), blank rows and columns go, and footer rows ("Jumlah", "NRR",
+"IKM", signatures) are left out with a note. Cells are never evaluated: "=perbanyak loket" is text.
 """
 from __future__ import annotations
 
+import codecs
+import csv
+import importlib.util
 import io
+import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analytics.instruments import Registry, load_registry
+from analytics.mapping import header_score, match_header
+
 MAX_FILE_BYTES = 200 * 1024 * 1024
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+HEADER_SCAN_ROWS = 30          # the header is looked for among the first rows of a sheet
+MIN_ITEM_COLUMNS = 2           # fewer item columns than this: not a sheet of survey rows
+FOOTER_SCAN_ROWS = 200         # how far up from the bottom footer/signature rows are looked for
+SUMMARY_SHEET = re.compile(r"rekap|ringkas|summary|grafik|chart|diagram|pivot|olah|hasil|petunjuk|"
+                           r"keterangan|referensi|daftar isi|master|lookup|list", re.I)
+# Summary rows ("Jumlah", "Rata-rata", "NRR", "Nilai IKM" …): the label is a word of its own, so an
+# id such as "IKM-0012" is not one. Signature lines are only looked for below the last respondent.
+_LABEL_END = r"(?:$|\s*[:(=]|\s+\S)"
+SUMMARY_CELL = re.compile(
+    r"^(?:jumlah|total|sub ?total|grand total|rata[\s-]*rata|rerata|nrr|ikm|ipk|ipkp|ipak|skm|nilai|"
+    r"mutu|kinerja unit|kategori|indeks|konversi|bobot|n responden|jml)" + _LABEL_END, re.I)
+SIGNATURE_CELL = re.compile(
+    r"^(?:mengetahui|menyetujui|kepala|plt\.?|plh\.?|a\.?\s?n\.?|nip\.?|nrp\.?|pembina|penata|ketua|"
+    r"sekretaris|petugas|dibuat oleh|diperiksa oleh|disusun oleh|keterangan|catatan|ttd\.?)"
+    + _LABEL_END, re.I)
+_MAGIC = {b"PK\x03\x04": "zip", b"PK\x05\x06": "zip", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
+          b"%PDF": "pdf", b"{\\rtf": "rtf", b"\x1f\x8b": "gzip", b"Rar!": "rar", b"7z\xbc\xaf": "7z",
+          b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg"}
+_ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+_RESAVE = "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv"
 
 
 class ReadError(Exception):
@@ -28,6 +59,7 @@ class RawSheet:
     data: pd.DataFrame                # columns are 0..n-1 (positions in `header`); cells as read
     excel_rows: np.ndarray            # per data row: the row number the user sees in Excel
     notes: list[str] = field(default_factory=list)
+    header_row: int = 1               # Excel row of the header
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
@@ -35,62 +67,528 @@ class RawSheet:
         return f"{self.file_name}{sheet}, baris {int(self.excel_rows[index])}"
 
 
-def read_file(content: bytes, file_name: str) -> list[RawSheet]:
+def safe_cell(value):
+    """Text written to a CSV/XLSX download must not start a formula (CSV injection): a leading
+    = + - @ (or tab/CR) gets a single quote in front. Numbers and plain signed numbers stay."""
+    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
+        return value
+    if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?|-", value):
+        return value
+    return "'" + value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every text cell (and column name) passed through safe_cell."""
+    out = frame.rename(columns=lambda c: safe_cell(c) if isinstance(c, str) else c)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(safe_cell, na_action="ignore")
+    return out
+
+
+def read_file(content: bytes, file_name: str, registry: Registry | None = None) -> list[RawSheet]:
     """Read every sheet that holds survey rows. Raises ReadError when nothing can be read."""
     if not content:
-        raise ReadError(f"{file_name}: file kosong")
+        raise ReadError(f"{file_name}: file kosong (0 byte)")
     if len(content) > MAX_FILE_BYTES:
-        raise ReadError(f"{file_name}: file {len(content) / 1e6:.0f} MB melebihi batas "
+        raise ReadError(f"{file_name}: file {len(content) / 1024 / 1024:.0f} MB melebihi batas "
                         f"{MAX_FILE_BYTES // 1024 // 1024} MB; pecah per periode lalu unggah satu per satu")
-    if Path(file_name).suffix.lower() in WORKBOOK_SUFFIXES:
-        return _read_workbook(content, file_name)
-    return [_read_csv(content, file_name)]
+    registry = registry or load_registry()
+    kind = sniff(content)
+    try:
+        if kind in ("zip", "ole"):
+            return _read_workbook(content, file_name, kind, registry)
+        if kind == "html":
+            return _read_html(content, file_name, registry)
+        if kind == "text":
+            raw = _read_csv(content, file_name, registry)
+            return _choose_sheets([(False, raw, _survey_problem(raw, registry))], file_name)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a damaged file must give a message, never a crash
+        raise ReadError(f"{file_name}: file tidak dapat dibaca ({type(exc).__name__}: {exc}); "
+                        f"{_RESAVE}") from None
+    raise ReadError(f"{file_name}: {_KIND_TEXT.get(kind, 'bukan spreadsheet')}, bukan file survei "
+                    f"(.xlsx, .xls, .ods atau .csv)")
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+_KIND_TEXT = {"pdf": "file ini PDF", "rtf": "file ini dokumen RTF", "gzip": "file ini arsip gzip",
+              "rar": "file ini arsip RAR", "7z": "file ini arsip 7z", "png": "file ini gambar PNG",
+              "jpeg": "file ini gambar JPEG", "xml": "file ini XML (mis. 'XML Spreadsheet 2003'), "
+              + _RESAVE + ";", "binary": "isi file tidak dikenali (data biner)"}
+
+
+def sniff(content: bytes) -> str:
+    """What the bytes are: zip, ole, pdf, html, xml, text, binary, … (extensions lie: many web apps
+    save an HTML table or a CSV as '.xls')."""
+    for magic, kind in _MAGIC.items():
+        if content.startswith(magic):
+            return kind
+    head = content[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    text = head.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith("<"):
+        if re.search(r"<(html|table|!doctype html|meta|body|head)\b", text):
+            return "html"
+        return "xml"
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
+        return "binary"
+    return "text"
+
+
+# --- workbooks -------------------------------------------------------------------------------------
+
+def _open_workbook(content: bytes, file_name: str, kind: str):
+    from python_calamine import CalamineWorkbook
+
+    if kind == "ole" and _ENCRYPTED_OOXML in content:
+        raise ReadError(f"{file_name}: workbook dilindungi kata sandi; buka di Excel, hapus kata sandinya "
+                        "(File › Info › Protect Workbook), simpan, lalu unggah lagi")
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except BaseException as exc:  # calamine raises several types (and pyo3 panics) on damaged files
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise ReadError(f"{file_name}: {_workbook_problem(content, kind, exc)}") from None
+
+
+def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> str:
+    if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
+        return "workbook dilindungi kata sandi; hapus kata sandinya di Excel, simpan, lalu unggah lagi"
+    if kind == "zip":
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return f"workbook rusak atau terpotong ({exc}); {_RESAVE}"
+        if any(n.startswith("word/") for n in names):
+            return "file ini dokumen Word, bukan workbook"
+        if any(n.startswith("ppt/") for n in names):
+            return "file ini presentasi PowerPoint, bukan workbook"
+        if not any(n.startswith("xl/") or n == "content.xml" for n in names):
+            return "file ini arsip ZIP, bukan workbook"
+    elif "WordDocument".encode("utf-16-le") in content:
+        return "file ini dokumen Word (.doc), bukan workbook"
+    return f"workbook rusak atau terpotong ({exc}); {_RESAVE}"
+
+
+def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry) -> list[RawSheet]:
+    book = _open_workbook(content, file_name, kind)
+    candidates = []   # (is_secondary, RawSheet | None, reason)
+    for meta in book.sheets_metadata:
+        name = str(meta.name)
+        hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
+        try:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python()
+            start = sheet.start or (0, 0)
+        except BaseException as exc:  # one broken sheet: say so, read the others
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            candidates.append((False, None, f"sheet {name} tidak dapat dibaca ({exc})"))
             continue
-    raise ReadError("encoding tidak dikenal")
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
-    return max(counts, key=counts.get)
-
-
-def _read_csv(content: bytes, file_name: str) -> RawSheet:
-    try:
-        text = _decode(content)
-    except ReadError as exc:
-        raise ReadError(f"{file_name}: {exc}") from None
-    first_line = text.split("\n", 1)[0]
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=_delimiter(first_line), dtype=str,
-                            keep_default_na=False, engine="c", skip_blank_lines=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ReadError(f"{file_name}: bukan CSV yang dapat dibaca ({exc})") from None
-    header = [str(c) for c in frame.columns]
-    frame.columns = range(len(header))
-    # Header is Excel row 1, data starts at row 2.
-    return RawSheet(file_name, None, header, frame.replace("", None), np.arange(len(frame)) + 2)
-
-
-def _read_workbook(content: bytes, file_name: str) -> list[RawSheet]:
-    try:
-        sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, engine="calamine")
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise ReadError(f"{file_name}: workbook tidak dapat dibaca ({exc})") from None
-    result = []
-    for name, frame in sheets.items():
-        if frame.empty:
+        if not rows or not any(any(c != "" for c in row) for row in rows):
+            candidates.append((True, None, f"sheet {name} dilewati: kosong"))
             continue
-        header = ["" if pd.isna(c) else str(c).strip() for c in frame.iloc[0]]
-        data = frame.iloc[1:].reset_index(drop=True)
+        secondary = hidden or bool(SUMMARY_SHEET.search(name))
+        try:
+            raw = _sheet_from_grid(rows, int(start[0]) + 1, file_name, name, registry)
+        except ReadError as exc:
+            candidates.append((secondary, None, f"sheet {name} dilewati: {exc}"))
+            continue
+        if hidden:
+            raw.notes.append(f"sheet {name} tersembunyi")
+        candidates.append((secondary, raw, _survey_problem(raw, registry)))
+    return _choose_sheets(candidates, file_name)
+
+
+def _choose_sheets(candidates, file_name: str) -> list[RawSheet]:
+    """Sheets holding survey rows; summary-named or hidden sheets only when no other sheet has any."""
+    usable = [(secondary, raw) for secondary, raw, problem in candidates if raw is not None and not problem]
+    primary = [raw for secondary, raw in usable if not secondary]
+    chosen = primary or [raw for _, raw in usable]
+    notes = []
+    for secondary, raw, problem in candidates:
+        if raw is not None and raw in chosen:
+            continue
+        if raw is None:
+            notes.append(problem)
+        elif problem:
+            notes.append(f"sheet {raw.sheet} dilewati: {problem}")
+        else:
+            notes.append(f"sheet {raw.sheet} dilewati: sheet ringkasan/tersembunyi, sementara sheet lain "
+                         "berisi baris responden")
+    if not chosen:
+        only = candidates[0][1] if len(candidates) == 1 else None
+        if only is not None and not only.data.empty:
+            return [only]        # one sheet with rows: the importer names its unknown columns
+        if only is not None:
+            raise ReadError(f"{file_name}: {_survey_problem(only, None)}")
+        raise ReadError(f"{file_name}: tidak ada sheet yang berisi baris jawaban survei ("
+                        + "; ".join(notes) + ")")
+    chosen[0].notes[:0] = notes
+    return chosen
+
+
+def _has_guarded_cells(content: bytes) -> bool:
+    return re.search(rb"'[=+\-@\t\r]", content) is not None
+
+
+def _survey_problem(raw: RawSheet, registry: Registry | None) -> str | None:
+    if raw.data.empty:
+        return f"judul kolom di baris {raw.header_row} tetapi tidak ada baris responden di bawahnya"
+    if registry and sum(match_header(h, registry).is_item for h in raw.header) < MIN_ITEM_COLUMNS:
+        return "tidak ada kolom jawaban survei (item) di judul kolom"
+    return None
+
+
+def _sheet_from_grid(rows: list[list], first_row: int, file_name: str, sheet: str | None,
+                     registry: Registry) -> RawSheet:
+    """A sheet's cells (first row = Excel row `first_row`) → RawSheet below the detected header."""
+    at = _header_index(rows[:HEADER_SCAN_ROWS], registry)
+    data = pd.DataFrame(rows[at + 1:], dtype=object)
+    width = max(len(rows[at]), data.shape[1] if not data.empty else 0)
+    data = data.reindex(columns=range(width))
+    data = data.mask(data.isin(["", None])) if not data.empty else data
+    header = _header_texts(rows[at], rows[at - 1] if at > 0 else None, width, registry)
+    excel_rows = np.arange(len(data), dtype=np.int64) + first_row + at + 1
+    notes = [f"judul kolom di baris {first_row + at}; baris di atasnya (judul laporan/keterangan) "
+             "dilewati"] if at > 0 else []
+    return _finish(file_name, sheet, header, data, excel_rows, first_row + at, notes, registry,
+                   convert=True)
+
+
+def _header_index(head: list[list], registry: Registry) -> int:
+    """Index of the row that names the most items/fields (earliest on a tie; the first non-empty row
+    when none names anything)."""
+    scores = [header_score(row, registry) for row in head]
+    if max(scores, default=0) < 2:
+        scores = [header_score(row, registry, fuzzy=True) for row in head]
+    best = max(scores, default=0)
+    if best > 0:
+        return scores.index(best)
+    return next((i for i, row in enumerate(head) if any(_text(c) for c in row)), 0)
+
+
+def _text(cell) -> str:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).split())
+
+
+def _header_texts(row: list, above: list | None, width: int, registry: Registry) -> list[str]:
+    """Header texts; a blank header cell under a vertically merged one ("Tanggal" over two header
+    rows) takes the text above it when that text names a field or an item."""
+    texts = [_text(row[i]) if i < len(row) else "" for i in range(width)]
+    if above:
+        for i, text in enumerate(texts):
+            if not text and i < len(above) and _text(above[i]):
+                match = match_header(_text(above[i]), registry)
+                if match.field or match.is_item:
+                    texts[i] = _text(above[i])
+    return texts
+
+
+# --- shared: clean the rows below the header -------------------------------------------------------
+
+def _finish(file_name, sheet, header, data, excel_rows, header_row, notes, registry,
+            convert: bool, unguard: bool = True) -> RawSheet:
+    data, excel_rows = data.reset_index(drop=True), np.asarray(excel_rows, dtype=np.int64)
+    keep_cols = [i for i, h in enumerate(header) if h or data[i].notna().any()]
+    if len(keep_cols) < len(header):
+        header = [header[i] for i in keep_cols]
+        data = data[keep_cols]
         data.columns = range(len(header))
-        result.append(RawSheet(file_name, str(name), header, data, np.arange(len(data)) + 2))
-    if not result:
-        raise ReadError(f"{file_name}: semua sheet kosong")
-    return result
+    data, excel_rows, skipped = _drop_column_number_row(data, excel_rows)
+    notes += skipped
+    filled = data.notna().to_numpy().any(axis=1)
+    data, excel_rows = data[filled].reset_index(drop=True), excel_rows[filled]
+    if convert:
+        data = data.infer_objects()
+    data, excel_rows, footer_notes = _drop_footers(data, excel_rows, header, registry)
+    notes += footer_notes
+    if convert and footer_notes:
+        data = data.infer_objects()     # a signature line in an answer column no longer blocks numbers
+    data = _whole_numbers(_undo_formula_guard(data) if unguard else data)
+    where = f"sheet {sheet}: " if sheet else ""
+    return RawSheet(file_name, sheet, header, data, excel_rows,
+                    [where + n for n in notes], header_row)
+
+
+_GUARDED = re.compile(r"^'[=+\-@\t\r]")
+
+
+def _undo_formula_guard(data: pd.DataFrame) -> pd.DataFrame:
+    """A downloaded rejects file has "'=perbanyak loket", "'-" (see safe_cell): when it comes back
+    fixed, the cells are read as the user first wrote them."""
+    for pos in data.columns:
+        column = data[pos]
+        if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        text = column.astype("string") if column.dtype == object else column
+        guarded = text.str.match(_GUARDED.pattern).fillna(False).to_numpy(dtype=bool)
+        if guarded.any():
+            data[pos] = column.where(~guarded, text.str.slice(1))
+    return data
+
+
+def _whole_numbers(data: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers (Excel stores 5 as 5.0; a blank makes a CSV column
+    float) become nullable integers, so cells are shown back as the user typed them: 5, not 5.0."""
+    for pos in data.columns:
+        if data[pos].dtype.kind == "f":
+            values = data[pos].to_numpy()
+            finite = values[~np.isnan(values)]
+            if finite.size and np.all(finite == np.round(finite)) and np.all(np.abs(finite) < 2**53):
+                data[pos] = data[pos].astype("Int64")
+    return data
+
+
+def _drop_column_number_row(data: pd.DataFrame, excel_rows: np.ndarray):
+    """Government tables often number their columns "(1) (2) (3) …" right under the header."""
+    if data.empty:
+        return data, excel_rows, []
+    cells = [c for c in data.iloc[0].tolist() if not _is_blank(c)]
+    numbers = [_int_or_none(c) for c in cells]
+    if len(cells) >= 3 and None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(cells))):
+        note = f"baris {excel_rows[0]} berisi nomor kolom (1, 2, 3, …), dilewati"
+        return data.iloc[1:].reset_index(drop=True), excel_rows[1:], [note]
+    return data, excel_rows, []
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA
+
+
+def _int_or_none(cell):
+    text = _text(cell).strip("() ")
+    return int(text) if text.isdigit() else None
+
+
+def _drop_footers(data: pd.DataFrame, excel_rows: np.ndarray, header: list[str], registry: Registry):
+    """Leave out summary rows ("Jumlah", "Rata-rata", "NRR", "IKM" …) anywhere, and the block of
+    summary/signature rows ("Mengetahui", "Kepala Kantor", "NIP.") below the last respondent."""
+    if data.empty:
+        return data, excel_rows, []
+    scales = _item_scales(header, registry)
+    item_cols = list(scales)
+    footer = _summary_rows(data, scales)
+    start = _trailing_footer_start(data, item_cols)
+    if start is not None:
+        footer[start:] = True
+    if not footer.any():
+        return data, excel_rows, []
+    rows = excel_rows[footer]
+    labels = [label for label in dict.fromkeys(_row_label(data.iloc[i]) for i in np.flatnonzero(footer))
+              if label][:5]
+    note = (f"{len(rows)} baris bukan responden (ringkasan/tanda tangan: {', '.join(labels)}) di baris "
+            f"{_ranges(rows)}, tidak diimpor")
+    return data[~footer].reset_index(drop=True), excel_rows[~footer], [note]
+
+
+def _item_scales(header: list[str], registry: Registry) -> dict[int, tuple[int, int]]:
+    """Item column position → the widest (min, max) scale among the instruments it may belong to."""
+    scales = {}
+    for pos, text in enumerate(header):
+        targets = match_header(text, registry).targets
+        if targets:
+            insts = [registry.get(inst) for inst, _ in targets]
+            scales[pos] = (min(i.scale_min for i in insts), max(i.scale_max for i in insts))
+    return scales
+
+
+def _summary_rows(data: pd.DataFrame, scales: dict[int, tuple[int, int]]) -> np.ndarray:
+    """Rows with a summary label in their first three cells. Only rows that cannot be a respondent are
+    looked at (most items blank, or a numeric item cell off the scale: a sum or an average), so a
+    1M-row export costs a few vectorised passes, not a regex per row."""
+    if scales:
+        suspect = data[list(scales)].isna().to_numpy().sum(axis=1) * 2 > len(scales)
+        for pos, (low, high) in scales.items():
+            if pd.api.types.is_numeric_dtype(data[pos].dtype) and not pd.api.types.is_bool_dtype(data[pos].dtype):
+                values = data[pos].to_numpy(dtype="float64", na_value=np.nan)
+                with np.errstate(invalid="ignore"):
+                    suspect |= ~np.isnan(values) & ((values % 1 != 0) | (values > high) | (values < low))
+    else:
+        suspect = np.ones(len(data), dtype=bool)
+    rows = np.flatnonzero(suspect)
+    found = np.zeros(len(data), dtype=bool)
+    if rows.size:
+        first_cells = data.iloc[rows, :3].to_numpy(dtype=object)
+        found[rows] = [_has_label(cells, SUMMARY_CELL) for cells in first_cells]
+    return found
+
+
+def _has_label(cells, *patterns) -> bool:
+    return any(isinstance(c, str) and any(p.match(c.strip()) for p in patterns) for c in cells)
+
+
+def _trailing_footer_start(data: pd.DataFrame, item_cols: list[int]) -> int | None:
+    """Position where the trailing block of summary/signature rows starts, if there is one.
+
+    Walking up from the bottom: a row that answers most items is a respondent unless its first cells
+    carry a summary label, and ends the walk. A line of one or two cells is a footer line when it
+    carries a summary or signature label ("Mengetahui,", "NIP. …"); other sparse rows only with a
+    summary label in their first cells. Unlabelled lines without answers just above the block
+    ("Bandung, 31 Agustus 2020") belong to it too."""
+    start = None
+    for pos in range(len(data) - 1, max(-1, len(data) - 1 - FOOTER_SCAN_ROWS), -1):
+        values = data.iloc[pos].tolist()
+        filled, answers = _row_shape(values, item_cols)
+        dense = len(filled) > 2 and answers * 2 > len(item_cols)
+        if dense and not _has_label(values[:3], SUMMARY_CELL):
+            break
+        if (_has_label(values[:3], SUMMARY_CELL)
+                or (len(filled) <= 2 and _has_label(filled, SUMMARY_CELL, SIGNATURE_CELL))):
+            start = pos
+    while start:
+        filled, answers = _row_shape(data.iloc[start - 1].tolist(), item_cols)
+        if answers or len(filled) > 2:
+            break
+        start -= 1
+    return start
+
+
+def _row_shape(values: list, item_cols: list[int]) -> tuple[list, int]:
+    """(non-blank cells, number of answered item columns) of one row."""
+    return [c for c in values if not _is_blank(c)], sum(not _is_blank(values[i]) for i in item_cols)
+
+
+def _row_label(row: pd.Series) -> str:
+    for cell in row.tolist():
+        if isinstance(cell, str) and cell.strip():
+            return cell.strip()[:30]
+    return ""
+
+
+def _ranges(rows: np.ndarray) -> str:
+    """[45, 46, 47, 50] → '45–47, 50'."""
+    parts, start = [], None
+    rows = [int(r) for r in rows]
+    for i, r in enumerate(rows):
+        if start is None:
+            start = r
+        if i + 1 == len(rows) or rows[i + 1] != r + 1:
+            parts.append(f"{start}–{r}" if r != start else f"{r}")
+            start = None
+    return ", ".join(parts[:8]) + (" …" if len(parts) > 8 else "")
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+def _encoding(content: bytes) -> str:
+    if content.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        content.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"      # never fails; odd bytes show as odd letters, the rows still read
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator most lines agree on (quoted text ignored): ',', ';' or tab."""
+    best, best_key = ",", (0, 0)
+    for sep in (",", ";", "\t"):
+        counts = [re.sub(r'"[^"]*"', "", line).count(sep) for line in lines if line.strip()]
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        key = (counts.count(mode), mode)
+        if key > best_key:
+            best, best_key = sep, key
+    return best
+
+
+def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
+    encoding = _encoding(content)
+    if encoding == "utf-16":
+        content, encoding = content.decode("utf-16").encode("utf-8"), "utf-8"
+    head_text = content[:256 * 1024].decode(encoding, errors="ignore")
+    sep = _separator(head_text.split("\n")[:HEADER_SCAN_ROWS + 20])
+    records, line_after = _head_records(head_text, sep, HEADER_SCAN_ROWS + 20)
+    if not any(cell.strip() for record in records for cell in record):
+        raise ReadError(f"{file_name}: file kosong (tidak ada baris berisi)")
+    at = _header_index(records[:HEADER_SCAN_ROWS], registry)
+    header = [_text(c) for c in records[at]]
+    width = max(len(r) for r in records[at:])
+    header += [""] * (width - len(header))
+    text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
+    frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
+    # Excel shows one row per record, blank lines included: the header is record at + 1.
+    excel_rows = np.arange(len(frame), dtype=np.int64) + at + 2
+    notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
+    if encoding == "cp1252":
+        notes.append("file dibaca sebagai Windows-1252 (bukan UTF-8)")
+    return _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
+                   unguard=_has_guarded_cells(content))
+
+
+def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:
+    """The first records and, for each, the physical lines read through it (pandas skips lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    records, line_after = [], []
+    try:
+        for record in reader:
+            records.append(record)
+            line_after.append(reader.line_num)
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass                      # a cut-off or odd record in the sample: use what was read
+    return records, line_after
+
+
+def _parse_csv_body(content: bytes, encoding: str, sep: str, skip_lines: int, width: int,
+                    text_cols: list[int], file_name: str) -> pd.DataFrame:
+    """The records below the header, read by pandas' C parser: item columns are typed by pandas
+    (numbers stay numbers), all other columns are text, so '=perbanyak loket' or '007' stay as written."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            frame = pd.read_csv(io.BytesIO(content), sep=sep, header=None, names=range(width),
+                                skiprows=skip_lines, dtype={i: "string" for i in text_cols},
+                                encoding=encoding, keep_default_na=False, na_values=[""],
+                                skip_blank_lines=False, engine="c", quotechar='"', index_col=False)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=range(width), dtype=object)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        raise ReadError(f"{file_name}: CSV tidak dapat dibaca: {_parser_problem(exc, skip_lines)}") from None
+    return frame
+
+
+def _parser_problem(exc: Exception, skip_lines: int) -> str:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if m:
+        expected, line, saw = (int(g) for g in m.groups())
+        return (f"baris {line} berisi {saw} kolom, padahal judul kolom hanya {expected}; "
+                "periksa pemisah (koma/titik koma) atau tanda kutip di baris itu")
+    return str(exc)
+
+
+# --- HTML tables saved as .xls ---------------------------------------------------------------------
+
+def _read_html(content: bytes, file_name: str, registry: Registry) -> list[RawSheet]:
+    """Web apps often export an HTML table named '.xls'. pandas.read_html needs lxml or bs4+html5lib,
+    which the project does not install: without them, ask for a re-save."""
+    if not (importlib.util.find_spec("lxml") or (importlib.util.find_spec("bs4")
+                                                  and importlib.util.find_spec("html5lib"))):
+        raise ReadError(f"{file_name}: file ini sebenarnya halaman web (tabel HTML), bukan workbook "
+                        f"Excel; {_RESAVE}")
+    text = content.decode(_encoding(content), errors="replace")
+    tables = pd.read_html(io.StringIO(text), header=None)
+    candidates = []
+    for no, table in enumerate(tables, start=1):
+        rows = table.astype(object).where(table.notna(), "").to_numpy().tolist()
+        raw = _sheet_from_grid(rows, 1, file_name, f"tabel {no}", registry)
+        candidates.append((False, raw, _survey_problem(raw, registry)))
+    return _choose_sheets(candidates, file_name)
