@@ -11,6 +11,7 @@ import pandas as pd
 
 from analytics import config, demo, importer, offices, queries, store
 from analytics.instruments import load_registry
+from analytics.readers import safe_frame
 
 
 class UsageError(Exception):
@@ -93,8 +94,8 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
         print(json.dumps(records, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "csv":     # opened in Excel: text must not start a formula
+        sys.stdout.write(safe_frame(frame).to_csv(index=False))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             print(frame.to_string(index=False) if not frame.empty else "(tidak ada data)")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import formulas, importer, offices, queries, store
+from analytics.readers import safe_frame
 from analytics.i18n import integer, num, t
 from analytics.instruments import Instrument, Registry, RuleSet
 
@@ -444,19 +445,9 @@ def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 # --- upload -------------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell a spreadsheet would run as a formula is prefixed with a single quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def rejects_csv(rejected: pd.DataFrame, lang: str | None = None) -> bytes:
     """Rejected rows for download: row number, reasons, then the original cells, every text cell
-    neutralised against formula injection. UTF-8 with BOM so Excel reads the accents."""
+    guarded against formula injection (readers.safe_frame). UTF-8 with BOM so Excel reads the accents."""
     cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
     frame = pd.DataFrame({t("col_sheet", lang): rejected["sheet"].to_numpy(),
                           t("col_row", lang): rejected["source_row"].to_numpy(),
@@ -465,7 +456,7 @@ def rejects_csv(rejected: pd.DataFrame, lang: str | None = None) -> bytes:
     frame = pd.concat([frame, original], axis=1)
     if frame[t("col_sheet", lang)].isna().all():
         frame = frame.drop(columns=[t("col_sheet", lang)])
-    frame = frame.map(neutralise)
+    frame = safe_frame(frame)
     out = io.StringIO()
     frame.to_csv(out, index=False)
     return out.getvalue().encode("utf-8-sig")

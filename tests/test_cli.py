@@ -131,3 +131,13 @@ def test_writing_beside_a_live_writer_fails_clearly(db, tmp_path):
         holder.kill()
         holder.wait()
     assert result.returncode == 2 and "sedang dipakai proses lain" in result.stderr
+
+
+def test_csv_output_never_starts_a_formula(tmp_path, capsys):
+    db = tmp_path / "f.duckdb"
+    rows = [Respondent("=HYPERLINK(1)", None, date(2024, 1, 3), {"ikm": (3,) * 21, "ipk": (4,) * 8})]
+    export = tmp_path / "f.csv"
+    export.write_bytes(canonical_csv(rows))
+    assert run("ingest", str(export), "--db", str(db), "--create-offices", capsys=capsys)[0] == 0
+    _, out, _ = run("indices", "--db", str(db), "--format", "csv", capsys=capsys)
+    assert out.splitlines()[1].startswith("'=HYPERLINK(1),")

@@ -248,14 +248,6 @@ def test_gap_compares_rounded_nilai_with_at_least():
 
 # --- upload ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cell,expected", [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+62811", "'+62811"), ("-1", "'-1"), ("@cmd", "'@cmd"),
-    ("Sangat Baik", "Sangat Baik"), (3, 3), (None, None),
-])
-def test_neutralise_formula_cells(cell, expected):
-    assert views.neutralise(cell) == expected
-
-
 def test_rejects_csv_keeps_the_original_cells_neutralised(con):
     rows = respondents("A", 2, date(2026, 10, 3), "Kantor Besar", 4)
     rows[1] = ("=HYPERLINK(1)", date(2026, 10, 3), "Kantor Besar", [5] + [4] * 20, [4] * 8)
