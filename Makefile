@@ -43,6 +43,8 @@ test: .venv/.dev chromium
 
 bench: .venv/.dev
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_import_formats.py
+	$(PY) benchmarks/bench_pages.py
 
 clean:
 	rm -rf .venv .pytest_cache .hypothesis tests/e2e/screens benchmarks/out

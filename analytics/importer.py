@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import offices, parsing, store
 from analytics.instruments import Registry, load_registry
@@ -293,7 +294,8 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
     unknown = sorted(name for name, office_id in resolved.items() if office_id is None)
     good = good.copy()
     good["office_id"] = good["office_name"].map(resolved).astype("Int64")
-    good["office_key"] = good["office_name"].map(offices.name_key)
+    keys = {name: offices.name_key(name) for name in names}        # per distinct name, not per row
+    good["office_key"] = good["office_name"].map(keys).astype("string")
     if unknown and not options.create_offices:
         mask = good["office_id"].isna()
         good = _reject(good, mask, lambda r: (r["office_name"],
@@ -305,12 +307,15 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
 
 def _dedup_keys(good: pd.DataFrame, instruments) -> pd.Series:
     """office + respondent id, else office + timestamp + answers (when the time of day is known)."""
-    score_cols = [c for c in good.columns if "__" in c]
-    answers_hash = pd.util.hash_pandas_object(good[score_cols], index=False).astype("string")
-    by_id = good["office_key"] + "|id|" + good["external_id"].astype("string")
-    by_ts = (good["office_key"] + "|ts|" + good["response_ts"].astype("string") + "|" + answers_hash)
-    keys = by_id.where(good["external_id"].notna(), by_ts.where(good["has_time"].astype(bool)))
-    return keys.astype("string")
+    keys = (good["office_key"] + "|id|" + good["external_id"].astype("string")).astype("string")
+    by_ts = (good["external_id"].isna() & good["has_time"].astype(bool)).to_numpy()
+    if by_ts.any():      # hashing answers and formatting timestamps only for the rows that need it
+        sub = good.loc[by_ts]
+        score_cols = [c for c in good.columns if "__" in c]
+        answers_hash = pd.util.hash_pandas_object(sub[score_cols], index=False).astype("string")
+        keys.loc[by_ts] = (sub["office_key"] + "|ts|" + sub["response_ts"].astype("string") + "|"
+                           + answers_hash.set_axis(sub.index)).astype("string")
+    return keys
 
 
 def _reject_in_file_duplicates(good, instruments, all_errors, rejected, frames):
@@ -336,7 +341,7 @@ def already_imported(con, sha256: str):
 
 
 def commit(con, prepared: Prepared, options: ImportOptions | None = None,
-           before_commit: Callable[[], None] | None = None) -> ImportReport:
+           before_commit: Callable[[], None] | None = None, registry: Registry | None = None) -> ImportReport:
     """Write a prepared file in one transaction. `before_commit` is a test hook (crash simulation)."""
     options = options or ImportOptions()
     base = dict(file=prepared.file_name, rows_read=prepared.rows_read, instruments=prepared.instruments,
@@ -358,7 +363,7 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
                                     f"tidak ada yang diimpor{detail}")
     con.execute("BEGIN")
     try:
-        report = _write(con, prepared, options)
+        report = _write(con, prepared, options, registry or load_registry())
         if report.status == "imported" and before_commit:
             before_commit()
         con.execute("ROLLBACK" if report.status != "imported" else "COMMIT")
@@ -368,7 +373,7 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
     return report
 
 
-def _write(con, prepared: Prepared, options: ImportOptions) -> ImportReport:
+def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) -> ImportReport:
     batch_id = store.fetch_one(con, "SELECT nextval('batch_id_seq')")[0]
     good = prepared.good.copy()
     if prepared.unknown_offices and options.create_offices:
@@ -390,7 +395,7 @@ def _write(con, prepared: Prepared, options: ImportOptions) -> ImportReport:
     good["response_ts"] = good["response_ts"].where(good["has_time"].astype(bool))
     _insert_respondents(con, good, batch_id)
     for inst in prepared.instruments:
-        _insert_answers(con, good, batch_id, inst)
+        _insert_answers(con, good, batch_id, inst, registry)
     _insert_rejects(con, prepared, batch_id)
     notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
     con.execute("INSERT INTO batches (batch_id, file_name, file_sha256, source, is_demo, rows_read, "
@@ -434,25 +439,41 @@ def _insert_respondents(con, good: pd.DataFrame, batch_id: int) -> None:
         con.unregister("new_respondents")
 
 
-def _insert_answers(con, good: pd.DataFrame, batch_id: int, inst: str) -> None:
-    """Unpivot the instrument's score columns (blanks dropped) and derive its sums and counts."""
+def _insert_answers(con, good: pd.DataFrame, batch_id: int, inst: str, registry: Registry) -> None:
+    """One answer_rows row per respondent with an answer (scores[i] = item i, NULL = blank), and the
+    instrument's sums and counts per office × month, aggregated from the wide frame (no unpivot)."""
     cols = [c for c in good.columns if c.startswith(f"{inst}__")]
-    frame = good[["respondent_id", "office_id", "month"] + cols]
+    nos = [int(c.split("__")[1]) for c in cols]
+    k = registry.get(inst).k      # list positions = item numbers, length = k
+    scores = np.zeros((len(good), k), dtype=np.uint8)
+    blank = np.ones((len(good), k), dtype=bool)
+    for col, no in zip(cols, nos):
+        scores[:, no - 1] = good[col].to_numpy(dtype="int16", na_value=0)
+        blank[:, no - 1] = good[col].isna().to_numpy()
+    answered = ~blank.all(axis=1)
+    lists = pa.FixedSizeListArray.from_arrays(pa.array(scores[answered].ravel(), mask=blank[answered].ravel()), k)
+    name = f"new_rows_{inst}"
+    con.register(name, pa.table({"respondent_id": good["respondent_id"].to_numpy()[answered], "scores": lists}))
+    try:
+        con.execute(f"INSERT INTO answer_rows SELECT respondent_id, ?, ?, scores::UTINYINT[] FROM {name}",
+                    [batch_id, inst])
+    finally:
+        con.unregister(name)
+    frame = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
     con.register("new_scores", frame)
     try:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE staged_answers AS
-            SELECT respondent_id, office_id, month::DATE AS month,
-                   CAST(split_part(item, '__', 2) AS SMALLINT) AS item_no, CAST(score AS SMALLINT) AS score
-            FROM (UNPIVOT new_scores ON {', '.join(f'"{c}"' for c in cols)} INTO NAME item VALUE score)
-        """)
-        con.execute("INSERT INTO answers SELECT respondent_id, ?, ?, item_no, score FROM staged_answers",
-                    [batch_id, inst])
-        con.execute("INSERT INTO answer_sums SELECT ?, office_id, month, ?, item_no, count(*), sum(score) "
-                    "FROM staged_answers GROUP BY office_id, month, item_no", [batch_id, inst])
-        con.execute("INSERT INTO respondent_counts SELECT ?, office_id, month, ?, count(DISTINCT respondent_id) "
-                    "FROM staged_answers GROUP BY office_id, month", [batch_id, inst])
-        con.execute("DROP TABLE staged_answers")
+        aggs = ", ".join(f'count("{c}") AS "n_{no}", sum("{c}")::BIGINT AS "s_{no}"' for c, no in zip(cols, nos))
+        any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE staged_sums AS
+                        SELECT office_id, month::DATE AS month, count(*) FILTER (WHERE {any_answer}) AS n_resp, {aggs}
+                        FROM new_scores GROUP BY office_id, month""")
+        con.execute("INSERT INTO answer_sums SELECT ?, office_id, month, ?, item_no, n, s FROM ("
+                    + " UNION ALL ".join(f'SELECT office_id, month, {no}::SMALLINT AS item_no, "n_{no}" AS n, '
+                                         f'"s_{no}" AS s FROM staged_sums' for no in nos)
+                    + ") WHERE n > 0", [batch_id, inst])
+        con.execute("INSERT INTO respondent_counts SELECT ?, office_id, month, ?, n_resp FROM staged_sums "
+                    "WHERE n_resp > 0", [batch_id, inst])
+        con.execute("DROP TABLE staged_sums")
     finally:
         con.unregister("new_scores")
 
@@ -482,4 +503,4 @@ def ingest(con, content: bytes, file_name: str, options: ImportOptions | None = 
         prepared = prepare(con, content, file_name, options, registry)
     except ImportRefused as exc:
         return ImportReport(file=file_name, status="refused", message=str(exc))
-    return commit(con, prepared, options)
+    return commit(con, prepared, options, registry=registry)

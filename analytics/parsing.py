@@ -573,7 +573,8 @@ def normalize_text(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         cells = values.array if isinstance(values.dtype, pd.StringDtype) else values.to_numpy(dtype=object)
         text = pa.array(cells, type=pa.large_string(), from_pandas=True)
-        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _ANY_SPACES, " "))
+        if pc.any(pc.match_substring_regex(text, _NEEDS_CLEANING)).as_py():   # most columns: nothing to do
+            text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _ANY_SPACES, " "))
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
         return pd.Series(pd.arrays.ArrowStringArray(pc.cast(text, pa.string())), index=values.index)
     return _map_unique(values, lambda v: " ".join(_raw_text(v).split()) or None)
@@ -581,3 +582,5 @@ def normalize_text(values: pd.Series) -> pd.Series:
 
 # Any run of whitespace, Unicode spaces (NBSP, thin space …) included, as str.split() sees it.
 _ANY_SPACES = "[\\s\\pZ\x85\x1c-\x1f]+"
+# A cell that normalize_text would change: edge space, double space, or any whitespace but ' '.
+_NEEDS_CLEANING = "^ | $|  |[^ \\PZ]|[\\t\\n\\f\\r\\x0b\x85\x1c-\x1f]"

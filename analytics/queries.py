@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -98,12 +99,52 @@ def _exact_index(sums, counts) -> Fraction:
     return formulas.index_from_sums([(int(s), int(n)) for s, n in zip(sums, counts)])
 
 
+_PERIOD_KEY = {
+    "month": "s.month",
+    "quarter": "date_trunc('quarter', s.month)::DATE",
+    "semester": "(date_trunc('year', s.month) + CASE WHEN month(s.month) <= 6 THEN INTERVAL 0 MONTH "
+                "ELSE INTERVAL 6 MONTH END)::DATE",
+    "year": "date_trunc('year', s.month)::DATE",
+    "all": "NULL::DATE",
+}
+_PERIOD_LABEL = {   # from the key column p.pkey
+    "month": "strftime(p.pkey, '%Y-%m')",
+    "quarter": "strftime(p.pkey, '%Y') || '-Q' || quarter(p.pkey)",
+    "semester": "strftime(p.pkey, '%Y') || '-S' || CASE WHEN month(p.pkey) <= 6 THEN 1 ELSE 2 END",
+    "year": "strftime(p.pkey, '%Y')",
+    "all": "'all'",
+}
+# unit key inside the aggregation (needs the offices join only for kanwil)
+_UNIT_KEY = {"office": "s.office_id", "kanwil": "coalesce(o.kanwil, '')", "all": "'all'"}
+
+
+def _key_items_sql(by, period, where, inst_sql):
+    join = "JOIN offices o USING (office_id)" if by == "kanwil" else ""
+    return f"""
+        SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument, s.item_no,
+               sum(s.n_answers)::BIGINT AS n_i, sum(s.score_sum)::BIGINT AS total
+        FROM answer_sums s {join}
+        WHERE {where} {inst_sql}
+        GROUP BY ALL"""
+
+
+def _key_counts_sql(by, period, where, inst_sql):
+    join = "JOIN offices o USING (office_id)" if by == "kanwil" else ""
+    return f"""
+        SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument, sum(s.n)::BIGINT AS n
+        FROM respondent_counts s {join}
+        WHERE {where} {inst_sql}
+        GROUP BY ALL"""
+
+
 def indices(con, by: str = "office", period: str = "month", window: Window = Window(),
             instruments=None, registry: Registry | None = None) -> pd.DataFrame:
     """One row per unit × period × instrument: n, k, index, converted, percent, grade.
 
     index is rounded half-up to 4 dp, converted and percent to 2 dp; converted and grade are only
-    defined for 1–4 instruments (NaN/None otherwise).
+    defined for 1–4 instruments (NaN/None otherwise). Aggregates on the stored keys (office_id, month)
+    and formats unit/period texts on the result only; item sums are fetched (second query) only for the
+    rows whose float index lies within _TIE_MARGIN of a rounding tie, and decided exactly.
     """
     if by not in GROUPINGS:
         raise ValueError(f"--by harus salah satu dari {', '.join(GROUPINGS)}")
@@ -112,37 +153,77 @@ def indices(con, by: str = "office", period: str = "month", window: Window = Win
     registry = registry or load_registry()
     where, params = window.where()
     inst_sql, inst_params = _instrument_filter(instruments)
+    if by == "office":
+        outer = ("JOIN offices o ON o.office_id = p.ukey", "p.ukey::VARCHAR", "o.name", "o.kanwil")
+    elif by == "kanwil":
+        outer = ("", "p.ukey", "NULL::VARCHAR", "nullif(p.ukey, '')")
+    else:
+        outer = ("", "p.ukey", "NULL::VARCHAR", "NULL::VARCHAR")
+    join, unit, office, kanwil = outer
     sql = f"""
-        WITH items AS ({_item_sums_sql(by, period, where, inst_sql)}),
+        WITH items AS ({_key_items_sql(by, period, where, inst_sql)}),
              per_unit AS (
-                SELECT unit, any_value(office) AS office, any_value(kanwil) AS kanwil, period, instrument,
-                       avg(total / n_i) AS index_float, count(*) AS k,
-                       list(total ORDER BY item_no) AS sums, list(n_i ORDER BY item_no) AS counts
-                FROM items WHERE n_i > 0 GROUP BY unit, period, instrument),
-             n AS ({_counts_sql(by, period, where, inst_sql)})
-        SELECT p.unit, p.office, p.kanwil, p.period, p.instrument, n.n, p.k, p.index_float, p.sums, p.counts
-        FROM per_unit p JOIN n USING (unit, period, instrument)
-        ORDER BY p.kanwil NULLS FIRST, p.office NULLS FIRST, p.period, p.instrument
+                SELECT ukey, pkey, instrument, avg(total / n_i) AS index_float, count(*) AS k
+                FROM items WHERE n_i > 0 GROUP BY ukey, pkey, instrument),
+             n AS ({_key_counts_sql(by, period, where, inst_sql)})
+        SELECT {unit} AS unit, {office} AS office, {kanwil} AS kanwil, {_PERIOD_LABEL[period]} AS period,
+               p.instrument, n.n, p.k, p.index_float, p.ukey, p.pkey
+        FROM per_unit p JOIN n ON n.ukey = p.ukey AND n.pkey IS NOT DISTINCT FROM p.pkey
+                                  AND n.instrument = p.instrument
+        {join}
+        ORDER BY kanwil NULLS FIRST, office NULLS FIRST, period, p.instrument
     """
     frame = con.execute(sql, params + inst_params + params + inst_params).fetchdf()
-    return _finish(frame, registry)
+    return _finish(con, frame, registry, by, period, where, params, inst_sql, inst_params)
 
 
-def _finish(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+def _near_tie(values, places):
+    scaled = np.asarray(values, dtype="float64") * 10**places
+    return np.abs(scaled - np.floor(scaled) - 0.5) < formulas._TIE_MARGIN
+
+
+def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_params):
+    """{row position: exact index} for the given rows: their item sums, from a second query that
+    filters answer_sums to those groups before aggregating (a few hundred of ~43k rows)."""
+    if len(rows) == 0:
+        return {}
+    keys = frame.iloc[rows][["ukey", "pkey", "instrument"]].reset_index(drop=True)
+    keys["row"] = rows
+    name = f"near_ties_{uuid.uuid4().hex}"
+    join = "JOIN offices o USING (office_id)" if by == "kanwil" else ""
+    con.register(name, keys)
+    try:
+        got = con.execute(f"""
+            WITH items AS (
+                SELECT k.row, s.item_no, sum(s.n_answers)::BIGINT AS n_i, sum(s.score_sum)::BIGINT AS total
+                FROM answer_sums s {join}
+                JOIN {name} k ON k.ukey = {_UNIT_KEY[by]} AND k.pkey IS NOT DISTINCT FROM {_PERIOD_KEY[period]}
+                                 AND k.instrument = s.instrument
+                WHERE {where} {inst_sql}
+                GROUP BY k.row, s.item_no)
+            SELECT row, list([total, n_i]) AS pairs FROM items WHERE n_i > 0 GROUP BY row
+        """, params + inst_params).fetchall()
+    finally:
+        con.unregister(name)
+    return {int(r): _exact_index([s for s, _ in pairs], [n for _, n in pairs]) for r, pairs in got}
+
+
+def _finish(con, frame, registry, by, period, where, params, inst_sql, inst_params) -> pd.DataFrame:
     """Round once, at the end, and classify after rounding (domain.md §4.6–4.7)."""
     columns = ["unit", "office", "kanwil", "period", "instrument", "n", "k", "index", "converted",
                "percent", "grade", "scale_max"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    exact = lambda factor: (lambda i: _exact_index(frame.at[i, "sums"], frame.at[i, "counts"]) * factor)
-    scale_max = frame["instrument"].map(lambda i: registry.get(i).scale_max).to_numpy()
-    four_point = frame["instrument"].map(lambda i: registry.get(i).is_four_point).to_numpy()
+    insts = {i: registry.get(i) for i in frame["instrument"].unique()}
+    scale_max = frame["instrument"].map({i: inst.scale_max for i, inst in insts.items()}).to_numpy()
+    four_point = frame["instrument"].map({i: inst.is_four_point for i, inst in insts.items()}).to_numpy(dtype=bool)
     raw = frame["index_float"].to_numpy()
-    frame["index"] = formulas.half_up_array(raw, 4, exact(1))
-    frame["percent"] = formulas.half_up_array(
-        raw / scale_max * 100, 2, lambda i: _exact_index(frame.at[i, "sums"], frame.at[i, "counts"])
-        / int(scale_max[i]) * 100)
-    converted = formulas.half_up_array(raw * 25, 2, exact(25))
+    near = _near_tie(raw, 4) | _near_tie(raw / scale_max * 100, 2) | _near_tie(raw * 25, 2)  # all three are rounded
+    exact = _exact_for(con, frame, np.flatnonzero(near), by, period, where, params, inst_sql, inst_params)
+    frame["index"] = formulas.half_up_array(raw, 4, lambda i: exact[i])
+    frame["percent"] = formulas.half_up_array(raw / scale_max * 100, 2,
+                                              lambda i: exact[i] / int(scale_max[i]) * 100)
+    converted = formulas.half_up_array(raw * 25, 2, lambda i: exact[i] * 25)
     frame["converted"] = np.where(four_point, converted, np.nan)
     frame["grade"] = grades_of(frame["converted"], registry)
     frame["scale_max"] = scale_max

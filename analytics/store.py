@@ -105,7 +105,7 @@ def delete_batch(con, batch_id: int) -> bool:
         return False
     con.execute("BEGIN")
     try:
-        for table in ("answers", "answer_sums", "respondent_counts", "respondents",
+        for table in ("answer_rows", "answer_sums", "respondent_counts", "respondents",
                       "rejected_rows", "reject_errors", "batches"):
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])

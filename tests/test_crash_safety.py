@@ -12,7 +12,7 @@ from analytics.reference import Respondent
 from tests.helpers import canonical_csv, ingest_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answers", "answer_sums",
+TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
           "respondent_counts", "rejected_rows", "reject_errors"]
 
 # Runs in a child process: imports the file and, inside the transaction after every row is written,

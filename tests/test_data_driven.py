@@ -65,3 +65,22 @@ def test_migrations_apply_once(tmp_path):
     with store.connect(path) as con:
         assert store.migrate(con) == version
         assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == len(store.migrations())
+
+
+def test_migration_002_keeps_every_answer_in_its_item_position(tmp_path):
+    import duckdb
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    con.execute(store.migrations()[0][1].read_text())
+    con.execute("INSERT INTO schema_version (version, name) VALUES (1, '001_initial.sql')")
+    # Respondent 1 left IPK item 2 blank; respondent 2 answered only IPK item 3.
+    con.execute("INSERT INTO answers VALUES (1, 1, 'ipk', 1, 4), (1, 1, 'ipk', 3, 2), (2, 1, 'ipk', 3, 1), "
+                "(1, 1, 'ikm', 1, 3)")
+    con.close()
+    with store.connect(path) as con:
+        rows = con.execute("SELECT respondent_id, instrument, scores FROM answer_rows ORDER BY ALL").fetchall()
+        assert "answers" not in {t for (t,) in con.execute("SHOW TABLES").fetchall()}
+    assert rows == [(1, "ikm", [3]), (1, "ipk", [4, None, 2]), (2, "ipk", [None, None, 1])]

@@ -15,7 +15,7 @@ from tests.fixtures import make_fixtures as mf
 TODAY = dt.date(2024, 6, 1)
 PEOPLE = mf.respondents(60)
 EXPECTED = mf.expected_indices(PEOPLE)
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answers", "answer_sums",
+TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
           "respondent_counts", "rejected_rows", "reject_errors"]
 
 

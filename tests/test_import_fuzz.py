@@ -16,7 +16,7 @@ from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)
 EXAMPLES = itertools.count()
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answers", "answer_sums",
+TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
           "respondent_counts", "rejected_rows", "reject_errors"]
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 

@@ -17,7 +17,7 @@ def people(months, per_month=3, score=3, office=OFFICE):
 
 def counts(con):
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-            for t in ("batches", "respondents", "answers", "answer_sums", "respondent_counts", "rejected_rows")}
+            for t in ("batches", "respondents", "answer_rows", "answer_sums", "respondent_counts", "rejected_rows")}
 
 
 @pytest.fixture
