@@ -51,7 +51,10 @@ def list_offices(con) -> pd.DataFrame:
 
 def resolve(con, names) -> dict[str, int | None]:
     """Map each distinct office name as written to an office_id (None when unknown)."""
-    known = dict(con.execute("SELECT alias_key, office_id FROM office_aliases").fetchall())
+    # Keys are recomputed from the alias text, so a refined name_key also applies to stores built
+    # before it (the stored alias_key only guards uniqueness at insert time).
+    known = {name_key(alias): office_id
+             for alias, office_id in con.execute("SELECT alias, office_id FROM office_aliases").fetchall()}
     return {name: known.get(name_key(name)) for name in names}
 
 

@@ -121,3 +121,9 @@ def test_a_row_without_any_answer_is_rejected_but_blank_rows_are_skipped(con):
     report = ingest_bytes(con, content.encode())
     assert (report.rows_read, report.rows_imported, report.rows_rejected) == (2, 1, 1)
     assert "tanpa satu pun jawaban" in report.errors[0].message
+
+
+def test_office_matching_does_not_depend_on_stored_keys(con):
+    # A store written by an older name_key holds other keys; matching must still follow the alias text.
+    con.execute("UPDATE office_aliases SET alias_key = 'stale ' || alias_key")
+    assert ingest_bytes(con, canonical_csv(people([1], office="Kanim Kls I TPI Uji"))).rows_imported == 3
