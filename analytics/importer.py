@@ -219,7 +219,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)
         out, errors = _validate_sheet(sheet, cmap, registry, options)
-        _reject_rows_without_answers(out, errors, sheet, cmap)
+        _reject_rows_without_answers(out, errors, sheet)
         out["sheet"] = sheet.sheet
         out["source_row"] = sheet.excel_rows
         frames.append((sheet, out, errors))
@@ -239,7 +239,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     good = pd.concat(good_parts, ignore_index=True) if good_parts else pd.DataFrame()
     instruments = sorted({c.split("__")[0] for c in good.columns if "__" in c})
     good, unknown = _resolve_offices(con, good, options, all_errors, rejected, frames)
-    good = _reject_in_file_duplicates(good, instruments, all_errors, rejected, frames)
+    good = _reject_in_file_duplicates(good, all_errors, rejected, frames)
     return Prepared(file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), rows_read=rows_read,
                     good=good, instruments=instruments, errors=all_errors,
                     rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
@@ -263,7 +263,7 @@ def _mapping_rows(sheet: RawSheet, cmap: ColumnMap, registry: Registry) -> list[
     return rows
 
 
-def _reject_rows_without_answers(out, errors, sheet, cmap) -> None:
+def _reject_rows_without_answers(out, errors, sheet) -> None:
     score_cols = [c for c in out.columns if "__" in c]
     empty = out[score_cols].isna().all(axis=1)
     for index in out.index[empty]:
@@ -305,7 +305,7 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
     return good, unknown
 
 
-def _dedup_keys(good: pd.DataFrame, instruments) -> pd.Series:
+def _dedup_keys(good: pd.DataFrame) -> pd.Series:
     """office + respondent id, else office + timestamp + answers (when the time of day is known)."""
     keys = (good["office_key"] + "|id|" + good["external_id"].astype("string")).astype("string")
     by_ts = (good["external_id"].isna() & good["has_time"].astype(bool)).to_numpy()
@@ -318,17 +318,22 @@ def _dedup_keys(good: pd.DataFrame, instruments) -> pd.Series:
     return keys
 
 
-def _reject_in_file_duplicates(good, instruments, all_errors, rejected, frames):
+def _reject_in_file_duplicates(good, all_errors, rejected, frames):
     if good.empty:
         good["dedup_key"] = pd.Series(dtype="string")
         return good
     good = good.copy()
-    good["dedup_key"] = _dedup_keys(good, instruments)
+    good["dedup_key"] = _dedup_keys(good)
     dup = good["dedup_key"].notna() & good.duplicated("dedup_key", keep="first")
     if dup.any():
-        first_row = good[~dup & good["dedup_key"].notna()].set_index("dedup_key")["source_row"]
+        first = good[~dup & good["dedup_key"].notna()].set_index("dedup_key")[["sheet", "source_row"]]
+
+        def where_first(row) -> str:
+            sheet, source_row = first.loc[row["dedup_key"]]
+            return (f"sheet {sheet}, " if sheet is not None and sheet != row["sheet"] else "") + f"baris {int(source_row)}"
+
         good = _reject(good, dup, lambda r: (r["external_id"] if pd.notna(r["external_id"]) else None,
-                       f"responden yang sama sudah ada di baris {int(first_row[r['dedup_key']])} file ini"),
+                       f"responden yang sama sudah ada di {where_first(r)} file ini"),
                        all_errors, rejected, frames)
     return good
 

@@ -127,3 +127,23 @@ def test_office_matching_does_not_depend_on_stored_keys(con):
     # A store written by an older name_key holds other keys; matching must still follow the alias text.
     con.execute("UPDATE office_aliases SET alias_key = 'stale ' || alias_key")
     assert ingest_bytes(con, canonical_csv(people([1], office="Kanim Kls I TPI Uji"))).rows_imported == 3
+
+
+def test_same_respondent_on_two_sheets_names_the_first_sheet(con, tmp_path):
+    import io
+
+    import openpyxl
+
+    header = ["ID Responden", "Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
+    book = openpyxl.Workbook()
+    for title, day in (("Januari", "2024-01-05"), ("Februari", "2024-02-05")):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        sheet.append(["R1", day, OFFICE] + [3] * 21)
+    book.remove(book["Sheet"])
+    content = io.BytesIO()
+    book.save(content)
+    report = ingest_bytes(con, content.getvalue(), name="dua-bulan.xlsx")
+    assert (report.rows_imported, report.rows_rejected) == (1, 1)
+    assert report.errors[0].sheet == "Februari"
+    assert "sudah ada di sheet Januari, baris 2" in report.errors[0].message
