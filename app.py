@@ -1,5 +1,5 @@
 """Dasbor IKM–IPK: the Streamlit entry point. Sidebar filters (bound to the URL) and the page list;
-each page script lives in app_pages/ and its logic in analytics/ (views.py, charts.py).
+each page script lives in ui/pages/ and its logic in analytics/ (views.py, charts.py).
 
 Why not pages/: a folder named pages/ beside the entry point makes Streamlit 1.67 start in its legacy
 multipage mode — a fresh server's first request for /tren runs app_pages' script alone, without this
@@ -9,23 +9,23 @@ import logging
 
 import streamlit as st
 
-from analytics import app_state
+from ui import state
 from analytics.i18n import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Dasbor IKM–IPK", page_icon=":material/monitoring:", layout="wide")
 
 PAGES = [  # url paths are a contract with the browser tests: keep them
-    ("app_pages/ringkasan.py", "page_ringkasan", ":material/table_chart:", "ringkasan"),
-    ("app_pages/tren.py", "page_tren", ":material/show_chart:", "tren"),
-    ("app_pages/unsur.py", "page_unsur", ":material/format_list_numbered:", "unsur"),
-    ("app_pages/kesiapan.py", "page_kesiapan", ":material/verified:", "kesiapan"),
-    ("app_pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
-    ("app_pages/metode.py", "page_metode", ":material/menu_book:", "metode"),
+    ("ui/pages/ringkasan.py", "page_ringkasan", ":material/table_chart:", "ringkasan"),
+    ("ui/pages/tren.py", "page_tren", ":material/show_chart:", "tren"),
+    ("ui/pages/unsur.py", "page_unsur", ":material/format_list_numbered:", "unsur"),
+    ("ui/pages/kesiapan.py", "page_kesiapan", ":material/verified:", "kesiapan"),
+    ("ui/pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
+    ("ui/pages/metode.py", "page_metode", ":material/menu_book:", "metode"),
 ]
 
 try:
-    app_state.remember(app_state.sidebar())
+    state.remember(state.sidebar())
 except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
     logging.getLogger("dasbor").exception("sidebar failed")
     st.session_state.pop("_filters", None)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import config, demo, importer, offices, queries, store
-from analytics.instruments import load_registry
-from analytics.readers import safe_frame
+from analytics import settings, demo, store
+from analytics.ingest import importer
+from analytics.store import offices, queries
+from analytics.domain.instruments import load_registry
+from analytics.ingest.readers import safe_frame
 
 
 class UsageError(Exception):
@@ -54,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", **fmt)
 
     p = command("readiness", "kesiapan WBK/WBBM komponen survei per kantor")
-    p.add_argument("--rules", default=config.DEFAULT_RULES)
+    p.add_argument("--rules", default=settings.DEFAULT_RULES)
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
@@ -72,7 +74,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         registry = load_registry()
-        with store.connect(config.db_path(args.db)) as con:
+        with store.connect(settings.db_path(args.db)) as con:
             return COMMANDS[args.command](con, args, registry)
     except (UsageError, store.StoreError, ValueError, KeyError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc

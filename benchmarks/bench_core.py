@@ -52,7 +52,8 @@ QUERIES = {
 
 def _query_worker(db: str, name: str, repeats: int) -> None:
     started = time.perf_counter()
-    from analytics import queries, store  # noqa: F401  (used by eval)
+    from analytics.store import queries  # noqa: F401  (used by eval)
+    from analytics import store
     imports = time.perf_counter() - started
     started = time.perf_counter()
     con = store.connect(db, read_only=True)
@@ -118,7 +119,8 @@ def pandas_baseline(paths: list[Path], repeats: int) -> dict:
 
 def cross_check(db: Path, expected) -> float:
     """Largest |index(Dasbor) − index(pandas)| over office × month × instrument (Dasbor rounds to 4 dp)."""
-    from analytics import queries, store
+    from analytics.store import queries
+    from analytics import store
 
     con = store.connect(db, read_only=True)
     try:
@@ -169,7 +171,7 @@ def hardware() -> str:
 
 def code_fingerprint() -> str:
     """Which analytics code was measured (others edit it in parallel): hash and newest change."""
-    files = sorted((ROOT / "analytics").rglob("*.py")) + sorted((ROOT / "analytics" / "migrations").glob("*.sql"))
+    files = sorted((ROOT / "analytics").rglob("*.py")) + sorted((ROOT / "analytics").rglob("*.sql"))
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.read_bytes())

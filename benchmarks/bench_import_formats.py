@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analytics import importer, offices, readers, store  # noqa: E402
-from analytics.instruments import load_registry  # noqa: E402
+from analytics.ingest import importer, readers  # noqa: E402
+from analytics.store import offices
+from analytics import store
+from analytics.domain.instruments import load_registry  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 OFFICES = ["Kantor Imigrasi Kelas I TPI Bandung", "Lapas Kelas IIA Cirebon", "Rutan Kelas I Bandung",

@@ -64,7 +64,7 @@ def _clear_caches() -> None:
 
 def _run(at, page: str) -> float:
     if page != "ringkasan":
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"ui/pages/{page}.py")
     started = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - started

@@ -192,7 +192,7 @@ def write_canonical_csv(path: str | Path, n_respondents: int, n_offices: int = 9
 
 
 def _import_limit() -> int:
-    from analytics.readers import MAX_FILE_BYTES
+    from analytics.ingest.readers import MAX_FILE_BYTES
     return MAX_FILE_BYTES
 
 
@@ -282,7 +282,9 @@ def build_store(db_path: str | Path, n_respondents: int, n_offices: int = 900, m
     """Write the exports and the office master to `work_dir` (default: next to the database), then
     import them into a new store at `db_path` the way an upload goes: offices.import_master, then
     importer.ingest per file. Refuses to touch an existing database file."""
-    from analytics import importer, offices, store
+    from analytics.ingest import importer
+    from analytics.store import offices
+    from analytics import store
 
     say = progress or (lambda message: None)
     db_path = Path(db_path)

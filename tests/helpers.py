@@ -5,8 +5,10 @@ import csv
 import io
 from datetime import date
 
-from analytics import importer, offices, store
-from analytics.instruments import load_registry
+from analytics.ingest import importer
+from analytics.store import offices
+from analytics import store
+from analytics.domain.instruments import load_registry
 
 REG = load_registry()
 PROFILE = ["ID Responden", "Tanggal", "Kantor"]

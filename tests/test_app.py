@@ -20,7 +20,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import app_state, demo, offices, queries, store
+from ui import state
+from analytics import demo, store
+from analytics.store import offices, queries
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -67,7 +69,7 @@ def open_page(at: AppTest, page: str) -> AppTest:
     """Open the app at its default page, then go to `page` as a user clicking in the sidebar would."""
     at.run()
     if page != "ringkasan":
-        at.switch_page(f"app_pages/{page}.py").run()
+        at.switch_page(f"ui/pages/{page}.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -189,7 +191,7 @@ def test_filter_change_narrows_every_page_and_survives_a_page_switch(app, demo_s
     assert len(at.dataframe[0].value) == 9
     at.selectbox(key="granularity").select("quarter").run()
     assert any("Periode 2026-Q4 (2026-10, belum lengkap)" in c for c in texts(at.caption))
-    at.switch_page("app_pages/tren.py").run()
+    at.switch_page("ui/pages/tren.py").run()
     assert at.selectbox(key="kanwil").value == JABAR
     assert texts(at.title) == [f"Tren {JABAR}"]
     periods = plotly_specs(at)[0]["data"][0]["x"]
@@ -200,7 +202,7 @@ def test_the_url_reproduces_a_view(app, demo_store):
     at = app(demo_store[0], lang="en", kanwil=JABAR, office="Lapas Kelas IIB Garut", granularity="Quarterly",
              start="2026-01", end="2026-06")
     at.run()
-    at.switch_page("app_pages/tren.py").run()
+    at.switch_page("ui/pages/tren.py").run()
     assert not at.exception
     assert texts(at.title) == ["Trend of Lapas Kelas IIB Garut"]
     assert at.selectbox(key="granularity").value == "quarter"
@@ -222,7 +224,7 @@ def test_language_switch(app, demo_store):
 def test_trend_chart_draws_bands_thresholds_and_counts(app, demo_store):
     at = app(demo_store[0], office="LPKA Kelas II Maros")
     at.run()
-    at.switch_page("app_pages/tren.py").run()
+    at.switch_page("ui/pages/tren.py").run()
     spec = plotly_specs(at)[0]
     lines = sorted(s["y0"] for s in spec["layout"]["shapes"] if s["type"] == "line" and s.get("yref") == "y")
     assert lines == [80.0, 90.0]
@@ -250,7 +252,7 @@ def test_readiness_defaults_to_the_latest_full_quarter_and_says_when_data_is_sho
 def test_a_failing_page_shows_a_plain_message_not_a_traceback(app, demo_store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("kueri gagal")
-    monkeypatch.setattr(app_state, "readiness", broken)
+    monkeypatch.setattr(state, "readiness", broken)
     at = open_page(app(demo_store[0]), "ringkasan")
     assert not at.exception
     assert errors(at) and errors(at)[0].startswith("Halaman ini tidak dapat ditampilkan: kueri gagal.")
@@ -275,10 +277,10 @@ def test_upload_a_good_file_creating_its_office_then_save_and_delete(app, tmp_pa
     assert any("35 responden diimpor sebagai batch 1" in s for s in texts(at.success))
     history = [d.value for d in at.dataframe if "batch" in d.value.columns][0]
     assert history["File"].tolist() == ["ekspor_oktober.csv"]
-    at.switch_page("app_pages/ringkasan.py").run()
+    at.switch_page("ui/pages/ringkasan.py").run()
     table = at.dataframe[0].value.set_index("Kantor")
     assert table.loc["Kantor Uji Coba", "IKM"] == 75.0 and table.loc["Kantor Uji Coba", "n IKM"] == 35
-    at.switch_page("app_pages/unggah.py").run()
+    at.switch_page("ui/pages/unggah.py").run()
     at.checkbox(key="delete_batch_sure").check().run()
     at.button(key="delete_batch_button").click().run()
     assert "Batch 1 dihapus." in texts(at.success)

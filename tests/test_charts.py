@@ -5,8 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import charts, views
-from analytics.instruments import load_registry
+from analytics.present import charts, views
+from analytics.domain.instruments import load_registry
 
 REG = load_registry()
 COLORS = {g.grade: g.color for g in REG.grades}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analytics import cli, store
-from analytics.reference import Respondent
+from tests.reference import Respondent
 from tests.helpers import canonical_csv
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from analytics import store
-from analytics.reference import Respondent
+from tests.reference import Respondent
 from tests.helpers import canonical_csv, ingest_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,8 @@ TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", 
 CHILD = """
 import sys, time, pathlib
 from datetime import date
-from analytics import importer, store
+from analytics.ingest import importer
+from analytics import store
 con = store.connect(sys.argv[1])
 content = pathlib.Path(sys.argv[2]).read_bytes()
 options = importer.ImportOptions(create_offices=True, today=date(2026, 11, 21))

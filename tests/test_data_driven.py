@@ -4,8 +4,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from analytics import config, formulas, importer, offices, queries, store
-from analytics.instruments import load_registry
+from analytics import settings, store
+from analytics.domain import formulas
+from analytics.ingest import importer
+from analytics.store import offices, queries
+from analytics.domain.instruments import load_registry
 
 NEW_INSTRUMENT = """
 id: sipp
@@ -23,9 +26,9 @@ items:
 
 def copy_data(tmp_path):
     target = tmp_path / "data"
-    shutil.copytree(config.DATA_DIR / "instruments", target / "instruments")
-    shutil.copytree(config.DATA_DIR / "rules", target / "rules")
-    shutil.copy(config.LABELS_FILE, target / "labels.yaml")
+    shutil.copytree(settings.DATA_DIR / "instruments", target / "instruments")
+    shutil.copytree(settings.DATA_DIR / "rules", target / "rules")
+    shutil.copy(settings.LABELS_FILE, target / "labels.yaml")
     return target
 
 

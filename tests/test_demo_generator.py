@@ -1,4 +1,4 @@
-"""Tests for data/demo_generator.py (synthetic demo exports, DATA DEMO SINTETIS)."""
+"""Tests for analytics/demo/generator.py (synthetic demo exports, DATA DEMO SINTETIS)."""
 from __future__ import annotations
 
 import csv
@@ -17,15 +17,7 @@ FIRST_MONTH, LAST_MONTH = "2023-03", "2025-02"
 SCALES = {"IKM": (21, 4), "IPK": (8, 4), "SPKP": (8, 6), "SPAK": (5, 6)}
 
 
-def _load_module():
-    spec = importlib.util.spec_from_file_location("demo_generator", REPO / "data" / "demo_generator.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up in sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-demo = _load_module()
+from analytics.demo import generator as demo
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:

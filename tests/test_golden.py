@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from analytics import formulas as f
-from analytics.instruments import load_registry
+from analytics.domain import formulas as f
+from analytics.domain.instruments import load_registry
 
 REG = load_registry()
 

@@ -9,7 +9,9 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from analytics import cli, importer, offices, queries, readers, store
+from analytics import cli, store
+from analytics.ingest import importer, readers
+from analytics.store import offices, queries
 from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)

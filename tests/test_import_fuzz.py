@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import importer, offices, store
+from analytics.ingest import importer
+from analytics.store import offices
+from analytics import store
 from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)

@@ -3,8 +3,9 @@ from datetime import date
 
 import pytest
 
-from analytics import queries, store
-from analytics.reference import Respondent
+from analytics.store import queries
+from analytics import store
+from tests.reference import Respondent
 from tests.helpers import canonical_csv, ingest_bytes, memory_store
 
 OFFICE = "Kantor Imigrasi Kelas I TPI Uji"

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.instruments import load_registry
-from analytics.mapping import MappingError, map_columns, match_header
-from analytics.offices import name_key
+from analytics.domain.instruments import load_registry
+from analytics.ingest.mapping import MappingError, map_columns, match_header
+from analytics.store.offices import name_key
 
 REG = load_registry()
 IKM, IPK, SKM = REG.get("ikm"), REG.get("ipk"), REG.get("skm")

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.parsing import (
+from analytics.ingest.parsing import (
     CellError,
     ColumnError,
     normalize_age,

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import readers
-from analytics.readers import ReadError, read_file, safe_cell, safe_frame, sniff
+from analytics.ingest import readers
+from analytics.ingest.readers import ReadError, read_file, safe_cell, safe_frame, sniff
 from tests.fixtures import make_fixtures as mf
 
 PEOPLE = mf.respondents(12)

@@ -4,7 +4,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import queries, reference
+from analytics.store import queries
+from tests import reference
 from tests.helpers import REG, canonical_csv, ingest_bytes, memory_store
 
 OFFICES = {"Lapas Kelas IIA Uji": "Kanwil A", "Rutan Kelas I Uji": "Kanwil A", "Bapas Kelas I Uji": "Kanwil B"}

@@ -9,8 +9,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analytics import importer, offices, queries, store, views
-from analytics.instruments import load_registry
+from analytics.ingest import importer
+from analytics.store import offices, queries
+from analytics import store
+from analytics.present import views
+from analytics.domain.instruments import load_registry
 
 REG = load_registry()
 TODAY = date(2026, 11, 21)

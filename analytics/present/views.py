@@ -1,4 +1,4 @@
-"""Page-level data shaping: the frames the pages show, built from analytics.queries results.
+"""Page-level data shaping: the frames the pages show, built from analytics.store.queries results.
 
 Pure pandas (no Streamlit), so every rule a user relies on — change against the previous period,
 small-sample marks, distances to the ZI thresholds, persistent weak items — is unit-tested here.
@@ -14,10 +14,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from analytics import formulas, importer, offices, queries, store
-from analytics.readers import safe_frame
+from analytics.domain import formulas
+from analytics.ingest import importer
+from analytics.store import offices, queries
+from analytics import store
+from analytics.ingest.readers import safe_frame
 from analytics.i18n import integer, num, t
-from analytics.instruments import Instrument, Registry, RuleSet
+from analytics.domain.instruments import Instrument, Registry, RuleSet
 
 # domain.md §6: a figure from fewer than 30 respondents is visibly marked (the ZI minimum too).
 SMALL_SAMPLE = 30

@@ -17,9 +17,11 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, offices, queries, store, views
+from analytics import settings, demo, store
+from analytics.store import offices, queries
+from analytics.present import views
 from analytics.i18n import LANGS, integer, t
-from analytics.instruments import Registry, load_registry
+from analytics.domain.instruments import Registry, load_registry
 
 log = logging.getLogger("dasbor")
 ALL = ""                        # the "all Kanwil / all offices" choice of a filter
@@ -29,7 +31,7 @@ NO_KANWIL = "(tanpa Kanwil)"    # offices created by an upload without a Kanwil
 # --- connection, version, writes ----------------------------------------------------------------
 
 def db_path() -> str:
-    return str(config.db_path())
+    return str(settings.db_path())
 
 
 @st.cache_resource(show_spinner=False)
@@ -270,7 +272,7 @@ def sidebar(registry: Registry | None = None) -> Filters:
                                 bind="query-params", format_func=lambda g: t(f"g_{g}", lang) if g in views.GRANULARITIES else str(g))
     start, end = _month_range(bar, lang)
     rule_ids = sorted(registry.rules)
-    rules = bar.selectbox(t("rules", lang), rule_ids, index=rule_ids.index(config.DEFAULT_RULES), key="rules",
+    rules = bar.selectbox(t("rules", lang), rule_ids, index=rule_ids.index(settings.DEFAULT_RULES), key="rules",
                           bind="query-params", help=" · ".join(f"{r.id}: {r.name}" for r in registry.rules.values()))
     bar.caption(t("share_hint", lang))
     office_row = in_kanwil[in_kanwil["name"] == office]
@@ -324,7 +326,7 @@ def empty_state() -> bool:
     left, right = st.columns([1, 1])
     if left.button(t("load_demo"), key="load_demo", type="primary", icon=":material/play_circle:"):
         load_demo()
-    right.page_link("app_pages/unggah.py", label=t("go_upload"), icon=":material/upload:")
+    right.page_link("ui/pages/unggah.py", label=t("go_upload"), icon=":material/upload:")
     return True
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics.instruments import Registry, load_registry
-from analytics.mapping import header_score, match_header
+from analytics.domain.instruments import Registry, load_registry
+from analytics.ingest.mapping import header_score, match_header
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 HEADER_SCAN_ROWS = 30          # the header is looked for among the first rows of a sheet

@@ -2,12 +2,13 @@
 heatmap, and the elements that stay among the three weakest month after month."""
 import streamlit as st
 
-from analytics import app_state, charts, views
+from ui import state
+from analytics.present import charts, views
 from analytics.i18n import t
-from analytics.instruments import load_registry
+from analytics.domain.instruments import load_registry
 
 
-def ranked(tab, f: app_state.Filters, items, inst, registry) -> None:
+def ranked(tab, f: state.Filters, items, inst, registry) -> None:
     left, right = tab.columns([3, 2])
     left.markdown(f"**{t('items_ranked', name=inst.index_name)}**")
     left.plotly_chart(charts.items_bar(items, inst, registry.grades, f.lang), width="stretch",
@@ -20,12 +21,12 @@ def ranked(tab, f: app_state.Filters, items, inst, registry) -> None:
         "code": t("col_code"), "statement": t("col_statement"), "aspect": t("col_aspect"),
         "n": t("col_ni"), "nrr": t("col_nrr")})
     with tab:
-        app_state.table(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang))
+        state.table(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang))
 
 
-def persistent(tab, f: app_state.Filters, inst, window) -> None:
+def persistent(tab, f: state.Filters, inst, window) -> None:
     tab.markdown(f"**{t('persistent_title', name=inst.index_name)}**")
-    runs = views.persistent_weak(app_state.items(inst.id, window, by_period="month"))
+    runs = views.persistent_weak(state.items(inst.id, window, by_period="month"))
     if runs.empty:
         tab.caption(t("persistent_none"))
         return
@@ -35,9 +36,9 @@ def persistent(tab, f: app_state.Filters, inst, window) -> None:
         "first": t("col_from"), "last": t("col_to"), "ongoing": t("col_ongoing")}))
 
 
-def office_heatmap(tab, f: app_state.Filters, inst, registry) -> None:
-    per_office = app_state.items(inst.id, f.window(scope=f.kanwil_scope), by_office=True)
-    matrix, total = views.office_item_matrix(per_office, app_state.office_list())
+def office_heatmap(tab, f: state.Filters, inst, registry) -> None:
+    per_office = state.items(inst.id, f.window(scope=f.kanwil_scope), by_office=True)
+    matrix, total = views.office_item_matrix(per_office, state.office_list())
     if matrix.empty:
         return
     tab.markdown(f"**{t('office_item_heatmap', name=inst.index_name)}**")
@@ -48,9 +49,9 @@ def office_heatmap(tab, f: app_state.Filters, inst, registry) -> None:
 
 
 def body() -> None:
-    f = app_state.filters()
+    f = state.filters()
     st.title(t("unsur_title", unit=f.unit_name))
-    if app_state.empty_state():
+    if state.empty_state():
         return
     registry = load_registry()
     window = f.window()
@@ -58,7 +59,7 @@ def body() -> None:
                  end=f"{f.end:%Y-%m}" if f.end else "…"))
     instruments = [registry.get(i) for i in f.pair]
     for tab, inst in zip(st.tabs([inst.index_name for inst in instruments]), instruments):
-        items = app_state.items(inst.id, window)
+        items = state.items(inst.id, window)
         if items.empty:
             tab.info(t("no_data_window"))
             continue
@@ -68,4 +69,4 @@ def body() -> None:
             office_heatmap(tab, f, inst, registry)
 
 
-app_state.run_page(body)
+state.run_page(body)

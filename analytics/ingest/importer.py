@@ -15,10 +15,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics import offices, parsing, store
-from analytics.instruments import Registry, load_registry
-from analytics.mapping import ColumnMap, MappingError, map_columns
-from analytics.readers import RawSheet, ReadError, read_file
+from analytics.store import offices
+from analytics.ingest import parsing
+from analytics import store
+from analytics.domain.instruments import Registry, load_registry
+from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
+from analytics.ingest.readers import RawSheet, ReadError, read_file
 
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
 

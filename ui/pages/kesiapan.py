@@ -2,16 +2,18 @@
 what is still missing in the user's terms, and 'data belum cukup' below 30 respondents."""
 import streamlit as st
 
-from analytics import app_state, queries, views
+from ui import state
+from analytics.store import queries
+from analytics.present import views
 from analytics.i18n import integer, t
-from analytics.instruments import load_registry
+from analytics.domain.instruments import load_registry
 
 WINDOWS = ("quarter", "filter")
 
 
-def assessment_window(f: app_state.Filters) -> queries.Window | None:
+def assessment_window(f: state.Filters) -> queries.Window | None:
     """Default: the latest full quarter with data; or the sidebar's month range."""
-    quarter = app_state.latest_full_quarter(f.scope)
+    quarter = state.latest_full_quarter(f.scope)
     labels = {"quarter": t("zi_window_quarter", label=views.months_text(*quarter) if quarter
                             else t("zi_window_none")),
               "filter": t("zi_window_filter", start=f"{f.start:%Y-%m}" if f.start else "…",
@@ -30,23 +32,23 @@ def counts(frame) -> None:
 
 
 def body() -> None:
-    f = app_state.filters()
+    f = state.filters()
     registry = load_registry()
     rules = registry.rule_set(f.rules)
     st.title(t("kesiapan_title"))
     st.caption(t("kesiapan_caption", rules=f"{rules.id}: {rules.name}", n=rules.min_respondents))
-    if app_state.empty_state():
+    if state.empty_state():
         return
     window = assessment_window(f)
-    frame = app_state.readiness(f.rules, window) if window else None
+    frame = state.readiness(f.rules, window) if window else None
     if frame is None or frame.empty:
         st.info(t("no_data_window"))
         return
     counts(frame)
     table = views.readiness_table(frame, rules, registry, f.lang)
     shown, decimals = views.readiness_display(table, f.lang)
-    app_state.table(views.formatted(shown, decimals, f.lang),
+    state.table(views.formatted(shown, decimals, f.lang),
                     height=min(38 + 35 * len(shown), 760))
 
 
-app_state.run_page(body)
+state.run_page(body)

@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from analytics.instruments import Registry
+from analytics.domain.instruments import Registry
 
 # Respondent fields and the headers that name them (compared after _field_key).
 FIELD_HEADERS = {

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import app_state, importer, offices, store, views
+from ui import state
+from analytics.ingest import importer
+from analytics.store import offices
+from analytics import store
+from analytics.present import views
 from analytics.i18n import integer, t
 
 TYPES = ["csv", "xlsx", "xls", "ods"]
@@ -19,7 +23,7 @@ def prepared_files(files, create: bool):
     """[(upload name, Prepared)] and [(name, refusal)] for the files not yet saved or cancelled."""
     cache = st.session_state.setdefault("_prepared", {})
     handled = st.session_state.setdefault("_upload_handled", set())
-    version = app_state.data_version()
+    version = state.data_version()
     uploads = [(up.name, up.getvalue()) for up in files]
     shas = [hashlib.sha256(content).hexdigest() for _, content in uploads]
     handled &= set(shas)                  # a file removed from the uploader may come back as new
@@ -32,7 +36,7 @@ def prepared_files(files, create: bool):
         if key not in cache:
             options = importer.ImportOptions(create_offices=create, source="upload")
             try:
-                with app_state.cursor() as cur:
+                with state.cursor() as cur:
                     cache[key] = importer.prepare(cur, content, name, options)
             except importer.ImportRefused as exc:
                 cache[key] = str(exc)
@@ -53,7 +57,7 @@ def show_prepared(name: str, prepared) -> None:
     for note in prepared.notes:
         st.caption(note)
     with st.expander(t("mapping", n=len(prepared.mapping))):
-        app_state.table(views.mapping_table(prepared.mapping))
+        state.table(views.mapping_table(prepared.mapping))
     if bad:
         st.markdown(f"**{t('rejected_rows')}**")
         rejected = prepared.rejected
@@ -61,7 +65,7 @@ def show_prepared(name: str, prepared) -> None:
             "sheet": t("col_sheet"), "source_row": t("col_row"), "reasons": t("col_reasons")})
         if rejected["sheet"].isna().all():
             shown = shown.drop(columns=[t("col_sheet")])
-        app_state.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
+        state.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         st.download_button(t("download_rejects"), views.rejects_csv(rejected), file_name=f"ditolak_{Path(name).stem}.csv",
                            mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
 
@@ -84,9 +88,9 @@ def upload_flow(files) -> None:
     else:
         st.markdown(f"#### {t('preview')}")
         st.caption(t("preview_caption"))
-        frame = views.preview_indices(app_state.office_list(), [p for _, p in ready], create)
+        frame = views.preview_indices(state.office_list(), [p for _, p in ready], create)
         shown = views.preview_table(frame)
-        app_state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}))
+        state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}))
     left, right, _ = st.columns([1, 1, 3])
     if left.button(t("confirm"), key="upload_confirm", type="primary", disabled=not any(len(p.good) for _, p in ready)):
         confirm(ready, create)
@@ -99,11 +103,11 @@ def upload_flow(files) -> None:
 def confirm(ready, create: bool) -> None:
     options = importer.ImportOptions(create_offices=create, source="upload")
     messages = []
-    with app_state.writer() as cur:
+    with state.writer() as cur:
         for name, prepared in ready:
             report = importer.commit(cur, prepared, options)
             messages.append(t("imported", file=name, message=report.message))
-    app_state.invalidate()
+    state.invalidate()
     st.session_state["_upload_handled"] |= {p.sha256 for _, p in ready}
     st.session_state["_flash"] = "  \n".join(messages)
     st.rerun()
@@ -113,47 +117,47 @@ def confirm(ready, create: bool) -> None:
 
 def history() -> None:
     st.subheader(t("history"))
-    frame = app_state.batches()
+    frame = state.batches()
     if frame.empty:
         st.caption(t("history_empty"))
         return
-    app_state.table(views.batches_table(frame), height=min(38 + 35 * len(frame), 360))
+    state.table(views.batches_table(frame), height=min(38 + 35 * len(frame), 360))
     labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
     left, right = st.columns([2, 1])
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
     sure = right.checkbox(t("delete_confirm"), key="delete_batch_sure")
     if right.button(t("delete_button"), key="delete_batch_button", disabled=not sure, icon=":material/delete:"):
-        with app_state.writer() as cur:
+        with state.writer() as cur:
             store.delete_batch(cur, batch)
-        app_state.invalidate()
+        state.invalidate()
         st.session_state["_flash"] = t("deleted", batch=batch)
         st.rerun()
 
 
 def office_master() -> None:
     st.subheader(t("master"))
-    app_state.table(views.offices_table(app_state.office_list()), height=320)
+    state.table(views.offices_table(state.office_list()), height=320)
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
     if upload is not None and st.button(t("master_button"), key="master_import"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             try:
-                with app_state.writer() as cur:
+                with state.writer() as cur:
                     count = offices.import_master(cur, path)
             except ValueError as exc:
                 st.error(str(exc))
                 return
-        app_state.invalidate()
+        state.invalidate()
         st.session_state["_flash"] = t("master_done", n=integer(count))
         st.rerun()
 
 
 def body() -> None:
     st.title(t("unggah_title"))
-    app_state.flash()
-    if not app_state.has_data():
-        app_state.empty_state()
+    state.flash()
+    if not state.has_data():
+        state.empty_state()
     files = st.file_uploader(t("upload_label"), type=TYPES, accept_multiple_files=True, key="upload_files",
                              help=t("upload_help"))
     if files:
@@ -164,4 +168,4 @@ def body() -> None:
     office_master()
 
 
-app_state.run_page(body)
+state.run_page(body)

@@ -2,14 +2,16 @@
 figures as headline tiles."""
 import streamlit as st
 
-from analytics import app_state, queries, views
+from ui import state
+from analytics.store import queries
+from analytics.present import views
 from analytics.i18n import num, t
-from analytics.instruments import load_registry
+from analytics.domain.instruments import load_registry
 
 
-def tiles(f: app_state.Filters, period: views.Period, registry) -> None:
+def tiles(f: state.Filters, period: views.Period, registry) -> None:
     window = queries.Window(period.previous_start, period.end, f.kanwil_scope)
-    pooled = app_state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
+    pooled = state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
     for column, tile in zip(st.columns(len(f.pair)), views.headline(pooled, f.pair, period, registry)):
         grade = views.grade_label(tile.grade, registry, f.lang)
@@ -22,10 +24,10 @@ def tiles(f: app_state.Filters, period: views.Period, registry) -> None:
 
 def body() -> None:
     st.title(t("ringkasan_title"))
-    app_state.flash()
-    if app_state.empty_state():
+    state.flash()
+    if state.empty_state():
         return
-    f, registry = app_state.filters(), load_registry()
+    f, registry = state.filters(), load_registry()
     if f.end is None or not f.kanwil_scope:
         st.info(t("no_data_window"))
         return
@@ -33,15 +35,15 @@ def body() -> None:
     months = views.months_text(period.start, period.end) + (f", {t('partial')}" if period.partial else "")
     st.caption(t("period_caption", label=period.label, months=months, prev=period.previous_label))
     tiles(f, period, registry)
-    frame = app_state.indices("office", f.granularity,
+    frame = state.indices("office", f.granularity,
                               queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
-    ready = app_state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
-    offices = app_state.office_list()
+    ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
+    offices = state.office_list()
     offices = offices[offices["office_id"].isin(f.kanwil_scope)]
     table = views.overview(frame, offices, f.pair, period, ready, registry)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
-    app_state.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
+    state.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
                     height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
@@ -50,4 +52,4 @@ def body() -> None:
         + " " + t("pooled_caption"))
 
 
-app_state.run_page(body)
+state.run_page(body)

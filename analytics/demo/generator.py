@@ -5,7 +5,7 @@
 """Deterministic generator of synthetic demo survey exports for Dasbor IKM–IPK.
 
     write_demo_exports(out_dir, today, seed=2026) -> [kantor_demo.csv, demo_<slug>.csv, ...]
-    python data/demo_generator.py OUT_DIR          # uses today's date
+    python -m analytics.demo.generator OUT_DIR         # uses today's date
 
 The exports use the project's canonical export format (one CSV per office, 24 full months
 before `today`). Office names carry no "demo" marker: the app marks demo batches itself;
@@ -279,6 +279,6 @@ def write_demo_exports(out_dir: Path, today: dt.date, seed: int = 2026) -> list[
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python data/demo_generator.py OUT_DIR")
+        sys.exit("usage: python -m analytics.demo.generator OUT_DIR")
     written = write_demo_exports(Path(sys.argv[1]), dt.date.today())
     print(f"{len(written)} files written to {sys.argv[1]} (DATA DEMO SINTETIS)")

@@ -13,8 +13,9 @@ import uuid
 import numpy as np
 import pandas as pd
 
-from analytics import formulas, store
-from analytics.instruments import Registry, load_registry
+from analytics.domain import formulas
+from analytics import store
+from analytics.domain.instruments import Registry, load_registry
 
 PERIODS = ("month", "quarter", "semester", "year", "all")
 GROUPINGS = ("office", "kanwil", "all")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from analytics import config
+from analytics import settings
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _rule_set(doc: dict) -> RuleSet:
 
 
 @lru_cache(maxsize=None)
-def load_registry(data_dir: Path = config.DATA_DIR) -> Registry:
+def load_registry(data_dir: Path = settings.DATA_DIR) -> Registry:
     """Read every data file once per process (they change only with a deploy)."""
     instruments = {}
     for path in sorted((data_dir / "instruments").glob("*.yaml")):

@@ -1,22 +1,14 @@
-"""Synthetic demo data: written as export files by data/demo_generator.py and loaded through the same
+"""Synthetic demo data: written as export files by analytics/demo/generator.py and loaded through the same
 import pipeline as a user's upload, with every batch marked is_demo."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from analytics import config, importer, offices
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("demo_generator", config.DEMO_GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module      # its dataclasses look their module up while loading
-    spec.loader.exec_module(module)
-    return module
+from analytics.demo import generator
+from analytics.ingest import importer
+from analytics.store import offices
 
 
 def load_demo(con, today: date | None = None, registry=None) -> list[importer.ImportReport]:
@@ -24,7 +16,7 @@ def load_demo(con, today: date | None = None, registry=None) -> list[importer.Im
     imports nothing new, since identical files are recognised."""
     today = today or date.today()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = _generator().write_demo_exports(Path(tmp), today)
+        paths = generator.write_demo_exports(Path(tmp), today)
         offices.import_master(con, paths[0])
         options = importer.ImportOptions(source="demo", is_demo=True, today=today)
         return [importer.ingest(con, p.read_bytes(), p.name, options, registry) for p in paths[1:]]

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.i18n import integer, num, plotly_separators, t
-from analytics.instruments import Grade, Instrument
-from analytics.views import SMALL_SAMPLE
+from analytics.domain.instruments import Grade, Instrument
+from analytics.present.views import SMALL_SAMPLE
 
 LINE_COLOR = "#1f3b73"
 BAR_COLOR = "#9aa5b1"

@@ -10,7 +10,6 @@ INSTRUMENTS_DIR = DATA_DIR / "instruments"
 RULES_DIR = DATA_DIR / "rules"
 LABELS_FILE = DATA_DIR / "labels.yaml"
 GRADES_FILE = RULES_DIR / "grades-14-2017.yaml"
-DEMO_GENERATOR = DATA_DIR / "demo_generator.py"
 DEFAULT_DB = DATA_DIR / "dasbor.duckdb"
 DEFAULT_RULES = "zi-2019"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from analytics import formulas
-from analytics.instruments import Registry
+from analytics.domain import formulas
+from analytics.domain.instruments import Registry
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Callable, Sequence
 
-from analytics.instruments import Grade, Instrument, RoleRule, RuleSet
+from analytics.domain.instruments import Grade, Instrument, RoleRule, RuleSet
 
 # A float within this distance (in units of the last kept decimal) of a .5 tie is re-decided exactly.
 # float64 error on these magnitudes is ~1e-12 of a unit; the margin is a million times that.

@@ -2,17 +2,18 @@
 WBK/WBBM lines and the respondent counts, then the element × period heatmap."""
 import streamlit as st
 
-from analytics import app_state, charts, views
+from ui import state
+from analytics.present import charts, views
 from analytics.i18n import num, t
-from analytics.instruments import load_registry
+from analytics.domain.instruments import load_registry
 
 
-def unit_grouping(f: app_state.Filters) -> str:
+def unit_grouping(f: state.Filters) -> str:
     """One office, else the Kanwil pooled, else every office pooled (never an average of offices)."""
     return "office" if f.office_id is not None else ("kanwil" if f.kanwil else "all")
 
 
-def trend_chart(column, f: app_state.Filters, frame, inst, registry) -> None:
+def trend_chart(column, f: state.Filters, frame, inst, registry) -> None:
     trend = views.trend(frame, inst, f.granularity, f.start, f.end)
     if trend.empty:
         column.info(f"{inst.index_name}: {t('no_data_window')}")
@@ -29,13 +30,13 @@ def trend_chart(column, f: app_state.Filters, frame, inst, registry) -> None:
 
 
 def body() -> None:
-    f = app_state.filters()
+    f = state.filters()
     st.title(t("tren_title", unit=f.unit_name))
-    if app_state.empty_state():
+    if state.empty_state():
         return
     registry = load_registry()
     window = f.window()
-    frame = app_state.indices(unit_grouping(f), f.granularity, window, f.pair)
+    frame = state.indices(unit_grouping(f), f.granularity, window, f.pair)
     if frame.empty:
         st.info(t("no_data_window"))
         return
@@ -45,7 +46,7 @@ def body() -> None:
         trend_chart(column, f, frame, inst, registry)
     tabs = st.tabs([inst.index_name for inst in instruments])
     for tab, inst in zip(tabs, instruments):
-        items = app_state.items(inst.id, window, by_period=f.granularity)
+        items = state.items(inst.id, window, by_period=f.granularity)
         if items.empty:
             tab.info(t("no_data_window"))
             continue
@@ -54,4 +55,4 @@ def body() -> None:
                          config={"displaylogo": False}, key=f"heat_{inst.id}")
 
 
-app_state.run_page(body)
+state.run_page(body)

@@ -1,0 +1,1 @@
+"""Survey rules as data and exact arithmetic: instruments, periods, rounding, grades, readiness."""

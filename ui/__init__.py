@@ -1,0 +1,1 @@
+"""Everything that imports Streamlit: state, sidebar, widgets and the page scripts."""
