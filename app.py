@@ -10,7 +10,7 @@ import logging
 import streamlit as st
 
 from ui import state
-from analytics.i18n import t
+from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Dasbor IKM–IPK", page_icon=":material/monitoring:", layout="wide")

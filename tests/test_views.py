@@ -301,7 +301,7 @@ def test_method_tables_come_from_the_registry():
     rules = views.rules_table(REG, "id")
     row = rules[(rules["Aturan ZI"] == "zi-2019") & (rules["Predikat"] == "WBK") & (rules["Survei"] == "layanan")]
     assert row["Ambang nilai"].item() == "≥ 16,00" and "IKM ≥ 3,20" in row["Setara indeks"].item()
-    assert len(views.instrument_items(REG.get("ikm"))) == 21
+    assert len(views.instrument_items(REG.get("ikm"), "id")) == 21
 
 
 def test_office_item_matrix_keeps_the_weakest_offices(con):

@@ -20,7 +20,9 @@ import streamlit as st
 from analytics import settings, demo, store
 from analytics.store import offices, queries
 from analytics.present import views
-from analytics.i18n import LANGS, integer, t
+from analytics import i18n
+from analytics.i18n import LANGS
+from ui.text import integer, t
 from analytics.domain.instruments import Registry, load_registry
 
 log = logging.getLogger("dasbor")
@@ -241,13 +243,13 @@ def _month_range(bar, lang: str) -> tuple[date | None, date | None]:
     months = _month_options()
     if not months:
         return None, None
-    start = bar.selectbox(t("start", lang), months, index=max(len(months) - 12, 0), key="start",
+    start = bar.selectbox(i18n.t("start", lang), months, index=max(len(months) - 12, 0), key="start",
                           bind="query-params") or months[max(len(months) - 12, 0)]
-    end = bar.selectbox(t("end", lang), months, index=len(months) - 1, key="end", bind="query-params") \
+    end = bar.selectbox(i18n.t("end", lang), months, index=len(months) - 1, key="end", bind="query-params") \
         or months[-1]
     start, end = queries.parse_month(start), queries.parse_month(end)
     if start > end:
-        bar.warning(t("start_after_end", lang))
+        bar.warning(i18n.t("start_after_end", lang))
         start, end = end, start
     return start, end
 
@@ -261,20 +263,20 @@ def sidebar(registry: Registry | None = None) -> Filters:
     everything = office_list()
     visible = everything[everything["office_id"].isin(viewer_scope())]
     kanwils = sorted(_kanwil_of(visible).unique().tolist())
-    kanwil = bar.selectbox(t("kanwil", lang), [ALL, *kanwils], key="kanwil", bind="query-params",
-                           format_func=lambda k: t("all_kanwil", lang) if k == ALL else k)
+    kanwil = bar.selectbox(i18n.t("kanwil", lang), [ALL, *kanwils], key="kanwil", bind="query-params",
+                           format_func=lambda k: i18n.t("all_kanwil", lang) if k == ALL else k)
     in_kanwil = visible if kanwil == ALL else visible[_kanwil_of(visible) == kanwil]
-    office = bar.selectbox(t("office", lang), [ALL, *sorted(in_kanwil["name"])], key="office",
-                           bind="query-params", format_func=lambda o: t("all_offices", lang) if o == ALL else o)
+    office = bar.selectbox(i18n.t("office", lang), [ALL, *sorted(in_kanwil["name"])], key="office",
+                           bind="query-params", format_func=lambda o: i18n.t("all_offices", lang) if o == ALL else o)
     pairs = instrument_pairs(registry)
-    pair = bar.selectbox(t("pair", lang), list(pairs), key="pair", bind="query-params")
-    granularity = bar.selectbox(t("granularity", lang), views.GRANULARITIES, key="granularity",
-                                bind="query-params", format_func=lambda g: t(f"g_{g}", lang) if g in views.GRANULARITIES else str(g))
+    pair = bar.selectbox(i18n.t("pair", lang), list(pairs), key="pair", bind="query-params")
+    granularity = bar.selectbox(i18n.t("granularity", lang), views.GRANULARITIES, key="granularity",
+                                bind="query-params", format_func=lambda g: i18n.t(f"g_{g}", lang) if g in views.GRANULARITIES else str(g))
     start, end = _month_range(bar, lang)
     rule_ids = sorted(registry.rules)
-    rules = bar.selectbox(t("rules", lang), rule_ids, index=rule_ids.index(settings.DEFAULT_RULES), key="rules",
+    rules = bar.selectbox(i18n.t("rules", lang), rule_ids, index=rule_ids.index(settings.DEFAULT_RULES), key="rules",
                           bind="query-params", help=" · ".join(f"{r.id}: {r.name}" for r in registry.rules.values()))
-    bar.caption(t("share_hint", lang))
+    bar.caption(i18n.t("share_hint", lang))
     office_row = in_kanwil[in_kanwil["name"] == office]
     office_id = int(office_row["office_id"].iloc[0]) if office != ALL and not office_row.empty else None
     kanwil_scope = tuple(int(i) for i in in_kanwil["office_id"])

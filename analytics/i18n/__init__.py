@@ -1,7 +1,7 @@
 """UI text in Bahasa Indonesia (first) and English, and number formatting for both.
 
-`t(key)` reads the language of the current Streamlit session (widget key `lang`); outside Streamlit
-(tests, charts built by scripts) it falls back to Indonesian unless `lang=` is given.
+Every function takes the language explicitly (None = Indonesian); nothing here reads a session.
+The Streamlit pages use ui.text, which passes the session's language.
 """
 from __future__ import annotations
 
@@ -328,23 +328,10 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def current_lang() -> str:
-    """The session's language (widget `lang`), or Indonesian outside a Streamlit run."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-        if get_script_run_ctx(suppress_warning=True) is None:
-            return DEFAULT_LANG
-        import streamlit as st
-        lang = st.session_state.get("lang", DEFAULT_LANG)
-    except Exception:          # streamlit missing or no session: plain Indonesian
-        return DEFAULT_LANG
-    return lang if lang in LANGS else DEFAULT_LANG
-
-
-def t(key: str, lang: str | None = None, **values) -> str:
-    """The text of `key` in the session's (or the given) language, with {placeholders} filled in."""
+def t(key: str, lang: str | None, **values) -> str:
+    """The text of `key` in `lang` (None = Indonesian), with {placeholders} filled in."""
     entry = STRINGS[key]
-    text = entry.get(lang or current_lang()) or entry[DEFAULT_LANG]
+    text = entry.get(lang or DEFAULT_LANG) or entry[DEFAULT_LANG]
     return text.format(**values) if values else text
 
 
@@ -360,7 +347,7 @@ def num(value, decimals: int = 2, lang: str | None = None, signed: bool = False)
     text = f"{float(value):{'+' if signed else ''},.{decimals}f}"
     if signed:
         text = text.replace("-", "−")       # a real minus sign reads better on a projector
-    if (lang or current_lang()) == "id":
+    if (lang or DEFAULT_LANG) == "id":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
     return text
 
@@ -371,4 +358,4 @@ def integer(value, lang: str | None = None) -> str:
 
 def plotly_separators(lang: str | None = None) -> str:
     """Plotly's `separators` layout value: decimal mark then thousands mark."""
-    return ",." if (lang or current_lang()) == "id" else ".,"
+    return ",." if (lang or DEFAULT_LANG) == "id" else ".,"

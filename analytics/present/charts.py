@@ -83,7 +83,7 @@ def _value_axis_title(inst: Instrument, lang) -> str:
 # --- trend --------------------------------------------------------------------------------------
 
 def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict[str, float],
-                 lang: str | None = None, title: str | None = None) -> go.Figure:
+                 lang: str | None, title: str | None = None) -> go.Figure:
     """Line of the value per period over the grade bands (1–4 instruments) with the WBK/WBBM lines,
     and respondent counts as bars beneath. trend: views.trend()."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.05)
@@ -187,14 +187,14 @@ def _heatmap(frame: pd.DataFrame, x: str, y: str, y_order: list, inst: Instrumen
     return fig
 
 
-def item_heatmap(items_by_period: pd.DataFrame, inst: Instrument, grades, lang: str | None = None) -> go.Figure:
+def item_heatmap(items_by_period: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     """Item × period NRR of one unit (queries.items(by_period=…)); items in questionnaire order."""
     order = [item.code for item in inst.items if item.code in set(items_by_period["code"])]
     return _heatmap(items_by_period, "period", "code", order, inst, grades, lang, inst.index_name,
                     height=max(260, 28 * len(order) + 90))
 
 
-def office_item_heatmap(matrix: pd.DataFrame, inst: Instrument, grades, lang: str | None = None) -> go.Figure:
+def office_item_heatmap(matrix: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     """Office × item NRR (views.office_item_matrix), offices from weakest mean NRR down."""
     order = matrix.groupby("office")["nrr"].mean().sort_values().index.tolist() if not matrix.empty else []
     return _heatmap(matrix, "code", "office", order, inst, grades, lang, inst.index_name,
@@ -209,7 +209,7 @@ def _bar_colors(nrr: pd.Series, inst: Instrument, grades) -> list[str]:
     return [(grade_of(v * 25, grades).color if pd.notna(v) else BAR_COLOR) for v in nrr]
 
 
-def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None = None) -> go.Figure:
+def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     """Items ranked by NRR (weakest on top) with n_i in the label and the hover."""
     items = items.sort_values(["nrr", "item_no"])
     labels = [f"{num(v, 2, lang)} · n_i {integer(n, lang)}" + (" *" if n < SMALL_SAMPLE else "")
@@ -226,7 +226,7 @@ def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None = 
     return _base_layout(fig, lang, height=max(240, 26 * len(items) + 80))
 
 
-def aspects_bar(aspects: pd.DataFrame, inst: Instrument, grades, lang: str | None = None) -> go.Figure:
+def aspects_bar(aspects: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     labels = [num(v, 2, lang) for v in aspects["nrr"]]
     fig = go.Figure(go.Bar(
         x=aspects["nrr"], y=aspects["aspect"], orientation="h", text=labels, textposition="auto",

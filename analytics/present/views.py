@@ -95,7 +95,7 @@ def is_small(n) -> bool:
     return pd.notna(n) and int(n) < SMALL_SAMPLE
 
 
-def grade_label(grade: str | None, registry: Registry, lang: str | None = None) -> str | None:
+def grade_label(grade: str | None, registry: Registry, lang: str | None) -> str | None:
     """'B Baik' (or 'B Good'); None when no grade is defined."""
     if not grade or (isinstance(grade, float) and np.isnan(grade)):
         return None
@@ -153,7 +153,7 @@ def zi_levels(readiness_frame: pd.DataFrame) -> dict[int, str]:
     return levels
 
 
-def overview_columns(pair: tuple[str, str], registry: Registry, lang: str | None = None) -> dict[str, str]:
+def overview_columns(pair: tuple[str, str], registry: Registry, lang: str | None) -> dict[str, str]:
     """Stable column keys of `overview` → the headers the user reads."""
     names = {}
     for side, inst_id in zip(("svc", "anti"), pair):
@@ -170,7 +170,7 @@ def overview_columns(pair: tuple[str, str], registry: Registry, lang: str | None
         "zi": t("col_zi", lang)}
 
 
-def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registry, lang: str | None = None,
+def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registry, lang: str | None,
                    selected_office: str | None = None):
     """The overview as a pandas Styler: Indonesian number format on the shown text, numbers kept
     underneath (so st.dataframe sorts numerically), and every figure with n < 30 marked '*'."""
@@ -285,7 +285,7 @@ def thresholds(rules: RuleSet, inst: Instrument) -> dict[str, float]:
 
 # --- items --------------------------------------------------------------------------------------
 
-def batches_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def batches_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     """Import history with the user's headers; demo batches say so."""
     headers = {"batch_id": "batch", "file_name": t("h_file", lang), "imported_at": t("h_imported_at", lang),
                "source": t("h_source", lang), "is_demo": t("demo_col", lang), "rows_read": t("h_rows_read", lang),
@@ -295,7 +295,7 @@ def batches_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return shown[list(headers)].rename(columns=headers)
 
 
-def offices_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def offices_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     headers = {"office_id": "id", "name": t("col_office", lang), "kanwil": "Kanwil",
                "office_type": t("h_office_type", lang), "aliases": t("h_aliases", lang)}
     return frame[list(headers)].rename(columns=headers)
@@ -366,7 +366,7 @@ def _month_text(index: int) -> str:
 # --- ZI readiness -------------------------------------------------------------------------------
 
 def readiness_table(frame: pd.DataFrame, rules: RuleSet, registry: Registry,
-                    lang: str | None = None) -> pd.DataFrame:
+                    lang: str | None) -> pd.DataFrame:
     """queries.readiness → what the user reads: per office the verdicts, the nilai, and what is still
     needed for each level in the user's terms ('butuh +0,38 nilai IKM'), or 'data belum cukup'."""
     rows = []
@@ -421,7 +421,7 @@ def _reasons(parts, rules: RuleSet, lang) -> list[str]:
     return reasons
 
 
-def readiness_display(table: pd.DataFrame, lang: str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+def readiness_display(table: pd.DataFrame, lang: str | None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The readiness table with the user's headers and verdict badges; plus the decimals per column."""
     headers = {"office": t("col_office", lang), "pair": t("pair", lang),
                "wbk": t("col_wbk", lang), "need_wbk": t("col_need_wbk", lang),
@@ -436,7 +436,7 @@ def readiness_display(table: pd.DataFrame, lang: str | None = None) -> tuple[pd.
                    headers["anti_n"]: 0}
 
 
-def verdict_text(verdict: str, lang: str | None = None) -> str:
+def verdict_text(verdict: str, lang: str | None) -> str:
     return t({"yes": "verdict_yes", "no": "verdict_no", "insufficient": "verdict_insufficient"}[verdict], lang)
 
 
@@ -448,7 +448,7 @@ def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 # --- upload -------------------------------------------------------------------------------------
 
-def rejects_csv(rejected: pd.DataFrame, lang: str | None = None) -> bytes:
+def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     """Rejected rows for download: row number, reasons, then the original cells, every text cell
     guarded against formula injection (readers.safe_frame). UTF-8 with BOM so Excel reads the accents."""
     cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
@@ -465,7 +465,7 @@ def rejects_csv(rejected: pd.DataFrame, lang: str | None = None) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def mapping_table(mapping: list[dict], lang: str | None = None) -> pd.DataFrame:
+def mapping_table(mapping: list[dict], lang: str | None) -> pd.DataFrame:
     frame = pd.DataFrame(mapping, columns=["sheet", "column", "maps_to"])
     if frame["sheet"].isna().all():
         frame = frame.drop(columns=["sheet"])
@@ -473,7 +473,7 @@ def mapping_table(mapping: list[dict], lang: str | None = None) -> pd.DataFrame:
                                  "maps_to": t("col_maps_to", lang)})
 
 
-def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None = None):
+def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None):
     """A Styler showing the given columns in the user's number format; the numbers stay underneath
     so st.dataframe still sorts them as numbers."""
     styler = frame.style
@@ -521,7 +521,7 @@ def _copy_office_master(mem, offices_frame: pd.DataFrame) -> None:
                 [int(offices_frame["office_id"].max())]).fetchall()
 
 
-def preview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def preview_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     headers = {"office": t("col_office", lang), "period": t("axis_period", lang), "instrument": t("h_instrument", lang),
                "n": "n", "converted": t("h_converted", lang), "percent": t("h_percent", lang),
                "grade": t("m_col_grade", lang)}
@@ -535,7 +535,7 @@ def _text(value) -> str | None:
 
 # --- method page --------------------------------------------------------------------------------
 
-def grade_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
+def grade_table(registry: Registry, lang: str | None) -> pd.DataFrame:
     """The grade table as the code applies it (data/rules/grades-14-2017.yaml)."""
     return pd.DataFrame({
         t("m_col_grade", lang): [g.grade for g in registry.grades],
@@ -544,7 +544,7 @@ def grade_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
     })
 
 
-def rules_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
+def rules_table(registry: Registry, lang: str | None) -> pd.DataFrame:
     """Every ZI rule set: weights, thresholds (nilai and the index they equal on each scale), minimum n."""
     rows = []
     for rules in registry.rules.values():
@@ -562,7 +562,7 @@ def rules_table(registry: Registry, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def instrument_items(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
+def instrument_items(inst: Instrument, lang: str | None) -> pd.DataFrame:
     return pd.DataFrame({t("col_code", lang): [i.code for i in inst.items],
                          t("col_statement", lang): [i.statement for i in inst.items],
                          t("col_aspect", lang): [i.aspect for i in inst.items]})

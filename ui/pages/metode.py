@@ -6,7 +6,7 @@ from ui import state
 from analytics import settings
 from analytics.domain import formulas
 from analytics.present import views
-from analytics.i18n import current_lang, integer, t
+from ui.text import current_lang, integer, t
 from analytics.domain.instruments import load_registry
 
 

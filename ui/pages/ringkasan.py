@@ -5,7 +5,7 @@ import streamlit as st
 from ui import state
 from analytics.store import queries
 from analytics.present import views
-from analytics.i18n import num, t
+from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
 

@@ -12,7 +12,7 @@ from analytics.ingest import importer
 from analytics.store import offices
 from analytics import store
 from analytics.present import views
-from analytics.i18n import integer, t
+from ui.text import current_lang, integer, t
 
 TYPES = ["csv", "xlsx", "xls", "ods"]
 
@@ -57,7 +57,7 @@ def show_prepared(name: str, prepared) -> None:
     for note in prepared.notes:
         st.caption(note)
     with st.expander(t("mapping", n=len(prepared.mapping))):
-        state.table(views.mapping_table(prepared.mapping))
+        state.table(views.mapping_table(prepared.mapping, current_lang()))
     if bad:
         st.markdown(f"**{t('rejected_rows')}**")
         rejected = prepared.rejected
@@ -66,7 +66,7 @@ def show_prepared(name: str, prepared) -> None:
         if rejected["sheet"].isna().all():
             shown = shown.drop(columns=[t("col_sheet")])
         state.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
-        st.download_button(t("download_rejects"), views.rejects_csv(rejected), file_name=f"ditolak_{Path(name).stem}.csv",
+        st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
                            mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
 
 
@@ -89,8 +89,8 @@ def upload_flow(files) -> None:
         st.markdown(f"#### {t('preview')}")
         st.caption(t("preview_caption"))
         frame = views.preview_indices(state.office_list(), [p for _, p in ready], create)
-        shown = views.preview_table(frame)
-        state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}))
+        shown = views.preview_table(frame, current_lang())
+        state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}, current_lang()))
     left, right, _ = st.columns([1, 1, 3])
     if left.button(t("confirm"), key="upload_confirm", type="primary", disabled=not any(len(p.good) for _, p in ready)):
         confirm(ready, create)
@@ -121,7 +121,7 @@ def history() -> None:
     if frame.empty:
         st.caption(t("history_empty"))
         return
-    state.table(views.batches_table(frame), height=min(38 + 35 * len(frame), 360))
+    state.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
     labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
     left, right = st.columns([2, 1])
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
@@ -136,7 +136,7 @@ def history() -> None:
 
 def office_master() -> None:
     st.subheader(t("master"))
-    state.table(views.offices_table(state.office_list()), height=320)
+    state.table(views.offices_table(state.office_list(), current_lang()), height=320)
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
     if upload is not None and st.button(t("master_button"), key="master_import"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import state
 from analytics.present import charts, views
-from analytics.i18n import t
+from ui.text import t
 from analytics.domain.instruments import load_registry
 
 
