@@ -11,7 +11,10 @@ import pandas as pd
 
 from analytics import settings, demo, store
 from analytics.ingest import importer
+from analytics.ingest import office_master
 from analytics.store import offices, queries
+from analytics.domain import periods
+from analytics.present import views
 from analytics.domain.instruments import load_registry
 from analytics.ingest.readers import safe_frame
 
@@ -43,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("indices", "indeks per unit dan periode")
     p.add_argument("--instrument")
     p.add_argument("--by", choices=queries.GROUPINGS, default="office")
-    p.add_argument("--period", choices=queries.PERIODS, default="month")
+    p.add_argument("--period", choices=periods.PERIODS, default="month")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
@@ -89,7 +92,7 @@ def _window(con, args, office: str | None = None) -> queries.Window:
         if found is None:
             raise UsageError(f"kantor '{office}' tidak ada di daftar kantor")
         scope = (found,)
-    return queries.Window(queries.parse_month(args.start), queries.parse_month(args.end), scope)
+    return queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
@@ -153,8 +156,11 @@ def cmd_readiness(con, args, registry) -> int:
         if default:
             window = queries.Window(*default)
     frame = queries.readiness(con, args.rules, window, registry).drop(columns=["office_id"])
+    frame["reasons"] = [views.reason_texts(s, "id") for s in frame["shortfalls"]]
+    frame["shortfalls"] = [[s.as_dict() for s in found] for found in frame["shortfalls"]]
     if args.format != "json":
         frame["reasons"] = frame["reasons"].map("; ".join)
+        frame = frame.drop(columns=["shortfalls"])
     _emit(frame, args.format)
     return 0
 
@@ -173,7 +179,7 @@ def cmd_delete_batch(con, args, registry) -> int:
 
 def cmd_offices(con, args, registry) -> int:
     if args.import_file:
-        count = offices.import_master(con, Path(args.import_file))
+        count = office_master.import_master(con, Path(args.import_file))
         print(f"{count} kantor diimpor dari {args.import_file}")
         return 0
     _emit(offices.list_offices(con).drop(columns=["office_id"]), "table")

@@ -251,7 +251,7 @@ class BuiltStore:
     n_offices: int
     months: int
     write_seconds: float       # generating and writing the export files
-    master_seconds: float      # offices.import_master
+    master_seconds: float      # office_master.import_master
     close_seconds: float       # closing the connection (DuckDB checkpoints the WAL)
     files: list[FileImport] = field(default_factory=list)
 
@@ -280,10 +280,10 @@ def build_store(db_path: str | Path, n_respondents: int, n_offices: int = 900, m
                 work_dir: str | Path | None = None, max_file_bytes: int | None = None,
                 progress=None) -> BuiltStore:
     """Write the exports and the office master to `work_dir` (default: next to the database), then
-    import them into a new store at `db_path` the way an upload goes: offices.import_master, then
+    import them into a new store at `db_path` the way an upload goes: office_master.import_master, then
     importer.ingest per file. Refuses to touch an existing database file."""
     from analytics.ingest import importer
-    from analytics.store import offices
+    from analytics.ingest import office_master
     from analytics import store
 
     say = progress or (lambda message: None)
@@ -303,7 +303,7 @@ def build_store(db_path: str | Path, n_respondents: int, n_offices: int = 900, m
     con = store.connect(db_path)
     try:
         started = time.perf_counter()
-        offices.import_master(con, master)
+        office_master.import_master(con, master)
         master_seconds = time.perf_counter() - started
         options = importer.ImportOptions(source="upload")
         files = []

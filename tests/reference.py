@@ -1,16 +1,17 @@
 """A plain-Python reference of the index computation, straight from raw respondent rows.
 
-It shares nothing with the SQL path but the formulas module: the property test in
-tests/test_reference_vs_sql.py checks that both agree on random data, blanks and windows included.
+It shares no code with what it checks (only the instrument and grade data files): its own Fraction
+arithmetic, half-up rounding and grade lookup, written from ../shared/domain.md §4. The property test
+in tests/test_reference_vs_sql.py checks that both agree on random data, blanks and windows included.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from fractions import Fraction
+from math import floor
 
-from analytics.domain import formulas
 from analytics.domain.instruments import Registry
 
 
@@ -58,13 +59,24 @@ def indices(respondents, registry: Registry, by: str = "office", period: str = "
     for key in sorted(n, key=lambda k: tuple("" if v is None else v for v in k)):
         office, kanwil, label, instrument = key
         inst = registry.get(instrument)
-        index = formulas.index_from_sums(list(sums[key].values()))
-        converted = formulas.round_half_up(formulas.converted(index), 2) if inst.is_four_point else None
+        answered = [Fraction(total, count) for total, count in sums[key].values() if count]
+        index = sum(answered, Fraction(0)) / len(answered)          # NRR_i with equal weights 1/k
+        converted = _half_up(index * 25, 2) if inst.is_four_point else None
         rows.append({
             "office": office, "kanwil": kanwil, "period": label, "instrument": instrument, "n": n[key],
-            "index": float(formulas.round_half_up(index, 4)),
+            "index": float(_half_up(index, 4)),
             "converted": None if converted is None else float(converted),
-            "percent": float(formulas.round_half_up(formulas.percent(index, inst.scale_max), 2)),
-            "grade": None if converted is None else formulas.grade_for(converted, registry.grades).grade,
+            "percent": float(_half_up(index / inst.scale_max * 100, 2)),
+            "grade": None if converted is None else _grade(converted, registry),
         })
     return rows
+
+
+def _half_up(value: Fraction, places: int) -> Fraction:
+    return Fraction(floor(value * 10**places + Fraction(1, 2)), 10**places)
+
+
+def _grade(converted: Fraction, registry: Registry) -> str:
+    """The highest grade whose minimum the rounded value reaches (domain.md §4.7)."""
+    reached = [g for g in registry.grades if converted >= Fraction(g.min)]
+    return max(reached, key=lambda g: g.min).grade if reached else min(registry.grades, key=lambda g: g.min).grade

@@ -5,6 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from analytics.domain import readiness
+from analytics.domain.grades import grade_of
 from analytics.present import charts, views
 from analytics.domain.instruments import load_registry
 
@@ -15,7 +17,7 @@ COLORS = {g.grade: g.color for g in REG.grades}
 def trend_frame(values, ns, periods=None):
     periods = periods or [f"2026-{m:02d}" for m in range(1, len(values) + 1)]
     frame = pd.DataFrame({"period": periods, "instrument": "ikm", "n": ns, "converted": values,
-                          "percent": values, "grade": [charts.grade_of(v, REG.grades).grade for v in values]})
+                          "percent": values, "grade": [grade_of(v, REG.grades).grade for v in values]})
     return views.trend(frame, REG.get("ikm"))
 
 
@@ -23,7 +25,7 @@ def trend_frame(values, ns, periods=None):
 def ikm_figure() -> go.Figure:
     trend = trend_frame([78.5, 81.25, 91.0], [120, 24, 300])
     return charts.trend_figure(trend, REG.get("ikm"), REG.grades,
-                               views.thresholds(REG.rule_set("zi-2019"), REG.get("ikm")), "id")
+                               readiness.threshold_on_scale(REG.rule_set("zi-2019"), REG.get("ikm")), "id")
 
 
 def _shapes(fig, kind):
@@ -47,7 +49,7 @@ def test_trend_has_the_wbk_and_wbbm_lines_on_the_converted_scale(ikm_figure):
 def test_ipk_thresholds_share_one_line():
     trend = trend_frame([92.0, 93.0], [40, 40])
     fig = charts.trend_figure(trend, REG.get("ipk"), REG.grades,
-                              views.thresholds(REG.rule_set("zi-2019"), REG.get("ipk")), "id")
+                              readiness.threshold_on_scale(REG.rule_set("zi-2019"), REG.get("ipk")), "id")
     assert [s.y0 for s in _shapes(fig, "line") if s.yref == "y"] == [90.0]
     assert "WBK/WBBM 90,00" in {a.text for a in fig.layout.annotations}
 
@@ -67,7 +69,7 @@ def test_trend_hover_shows_value_n_change_and_small_sample(ikm_figure):
 def test_trend_speaks_the_chosen_language(ikm_figure):
     assert ikm_figure.layout.separators == ",."
     english = charts.trend_figure(trend_frame([80.0], [40]), REG.get("ikm"), REG.grades,
-                                  views.thresholds(REG.rule_set("zi-2019"), REG.get("ikm")), "en")
+                                  readiness.threshold_on_scale(REG.rule_set("zi-2019"), REG.get("ikm")), "en")
     assert english.layout.separators == ".,"
     assert english.layout.yaxis.title.text == "Value (25–100)"
     assert ikm_figure.layout.yaxis.title.text == "Nilai (25–100)"
@@ -84,7 +86,7 @@ def test_percent_instrument_has_thresholds_but_no_grade_bands():
                           "converted": [None, None], "percent": [85.0, 91.0], "grade": [None, None]})
     trend = views.trend(frame, REG.get("spkp"))
     fig = charts.trend_figure(trend, REG.get("spkp"), REG.grades,
-                              views.thresholds(REG.rule_set("zi-2021"), REG.get("spkp")), "id")
+                              readiness.threshold_on_scale(REG.rule_set("zi-2021"), REG.get("spkp")), "id")
     assert _shapes(fig, "rect") == []
     assert sorted(s.y0 for s in _shapes(fig, "line") if s.yref == "y") == [80.0, 90.0]
     assert list(fig.data[0].y) == [85.0, 91.0]

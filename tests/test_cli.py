@@ -84,10 +84,12 @@ def test_readiness_json(db, export, capsys):
     assert code == 0
     assert set(row) == {"office", "kanwil", "rules", "service_instrument", "service_n", "service_nilai",
                         "anticorruption_instrument", "anticorruption_n", "anticorruption_nilai",
-                        "wbk", "wbbm", "reasons"}
+                        "wbk", "wbbm", "reasons", "shortfalls"}
     assert (row["service_instrument"], row["service_n"], row["wbk"], row["wbbm"]) == ("ikm", 6, "insufficient",
                                                                                       "insufficient")
     assert "IKM: n = 6 < 30 responden" in row["reasons"]
+    assert {"kind": "respondents", "instrument": "IKM", "levels": ["wbk", "wbbm"], "value": 6, "needed": 30,
+            "gap": 24} in row["shortfalls"]
 
 
 def test_batches_and_delete_batch(db, export, capsys):

@@ -5,7 +5,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from analytics import settings, store
-from analytics.domain import formulas
+from analytics.domain import readiness
+from analytics.present import views
 from analytics.ingest import importer
 from analytics.store import offices, queries
 from analytics.domain.instruments import load_registry
@@ -52,12 +53,12 @@ def test_a_changed_threshold_changes_the_verdict(tmp_path):
     rules = data / "rules" / "zi-2019.yaml"
     rules.write_text(rules.read_text().replace("wbk: 16.00", "wbk: 16.50"), encoding="utf-8")
     registry = load_registry(data)
-    ikm = formulas.SurveyPart(registry.get("ikm"), 30, Fraction("3.25"))    # nilai 16,25
-    ipk = formulas.SurveyPart(registry.get("ipk"), 30, Fraction(4))
-    assert formulas.readiness(load_registry().rule_set("zi-2019"), ikm, ipk).wbk == "yes"
-    verdict = formulas.readiness(registry.rule_set("zi-2019"), ikm, ipk)
+    ikm = readiness.SurveyPart(registry.get("ikm"), 30, Fraction("3.25"))    # nilai 16,25
+    ipk = readiness.SurveyPart(registry.get("ipk"), 30, Fraction(4))
+    assert readiness.readiness(load_registry().rule_set("zi-2019"), ikm, ipk).wbk == "yes"
+    verdict = readiness.readiness(registry.rule_set("zi-2019"), ikm, ipk)
     assert verdict.wbk == "no" and verdict.service_nilai == Decimal("16.25")
-    assert "IKM 16,25 — kurang 0,25 untuk WBK (≥ 16,50)" in verdict.reasons
+    assert "IKM 16,25 — kurang 0,25 untuk WBK (≥ 16,50)" in views.reason_texts(verdict.shortfalls, "id")
 
 
 def test_migrations_apply_once(tmp_path):

@@ -5,20 +5,23 @@ from fractions import Fraction
 import pytest
 
 from analytics.domain import formulas as f
+from analytics.domain import readiness as zi
+from analytics.domain import grades
+from analytics.domain.rounding import half_up_float, round_half_up
 from analytics.domain.instruments import load_registry
 
 REG = load_registry()
 
 
 def grade_of(index: Fraction) -> tuple[Decimal, str]:
-    value = f.round_half_up(f.converted(index), 2)
-    return value, f.grade_for(value, REG.grades).grade
+    value = round_half_up(f.converted(index), 2)
+    return value, grades.grade_of(value, REG.grades).grade
 
 
 def test_all_best():
     skm = REG.get("skm")
     index = f.index_from_sums([(4, 1)] * skm.k)
-    assert f.round_half_up(index, 2) == Decimal("4.00")
+    assert round_half_up(index, 2) == Decimal("4.00")
     assert grade_of(index) == (Decimal("100.00"), "A")
 
 
@@ -32,7 +35,7 @@ def test_case_a_published_court_report():
     assert grade_of(f.index_from_nrr(nrrs)) == (Decimal("87.56"), "B")
     # The legacy weights would not reproduce the report: proof that 1/k is exact.
     legacy = sum(Fraction(Decimal(v)) for v in nrrs) * Fraction("0.111") * 25
-    assert f.round_half_up(legacy, 2) == Decimal("87.47")
+    assert round_half_up(legacy, 2) == Decimal("87.47")
 
 
 def test_case_d_per_unsur_totals():
@@ -42,43 +45,44 @@ def test_case_d_per_unsur_totals():
 
 @pytest.mark.parametrize("converted,expected,grade", [("88.305", "88.31", "A"), ("76.605", "76.61", "B")])
 def test_half_up_at_grade_boundary(converted, expected, grade):
-    value = f.round_half_up(Fraction(Decimal(converted)), 2)
+    value = round_half_up(Fraction(Decimal(converted)), 2)
     assert value == Decimal(expected)
-    assert f.grade_for(value, REG.grades).grade == grade
+    assert grades.grade_of(value, REG.grades).grade == grade
 
 
 def test_half_up_float_defers_to_exact_on_ties():
     # 88.305 is not representable in binary: the float is 88.30499999999999…
-    assert f.half_up_float(88.305, 2, lambda: Fraction("88.305")) == Decimal("88.31")
-    assert f.half_up_float(2.675, 2, lambda: Fraction("2.675")) == Decimal("2.68")
+    assert half_up_float(88.305, 2, lambda: Fraction("88.305")) == Decimal("88.31")
+    assert half_up_float(2.675, 2, lambda: Fraction("2.675")) == Decimal("2.68")
 
 
 def part(inst, n, index):
-    return f.SurveyPart(REG.get(inst), n, Fraction(Decimal(index)))
+    return zi.SurveyPart(REG.get(inst), n, Fraction(Decimal(index)))
 
 
 def test_zi_linear_ikm_wbk_only():
-    v = f.readiness(REG.rule_set("zi-2019"), part("ikm", 30, "3.20"), part("ipk", 30, "4.00"))
+    v = zi.readiness(REG.rule_set("zi-2019"), part("ikm", 30, "3.20"), part("ipk", 30, "4.00"))
     assert v.service_nilai == Decimal("16.00")
     assert (v.wbk, v.wbbm) == ("yes", "no")
-    assert any("IKM 16,00 — kurang 2,00 untuk WBBM" in r for r in v.reasons)
+    assert v.shortfalls == (zi.Shortfall("nilai", "IKM", ("wbbm",), Decimal("16.00"), Decimal("18.00")),)
 
 
 def test_zi_linear_ipk_short():
-    v = f.readiness(REG.rule_set("zi-2019"), part("ikm", 45, "4.00"), part("ipk", 45, "3.59"))
+    v = zi.readiness(REG.rule_set("zi-2019"), part("ikm", 45, "4.00"), part("ipk", 45, "3.59"))
     assert v.anticorruption_nilai == Decimal("13.46")
     assert v.wbk == "no"
-    assert any("IPK 13,46 — kurang 0,04 untuk WBK" in r for r in v.reasons)
+    assert v.shortfalls == (zi.Shortfall("nilai", "IPK", ("wbk", "wbbm"), Decimal("13.46"), Decimal("13.50")),)
+    assert v.shortfalls[0].gap == Decimal("0.04")
 
 
 def test_zi_not_enough_data():
-    v = f.readiness(REG.rule_set("zi-2019"), part("ikm", 29, "3.90"), part("ipk", 29, "3.90"))
+    v = zi.readiness(REG.rule_set("zi-2019"), part("ikm", 29, "3.90"), part("ipk", 29, "3.90"))
     assert (v.wbk, v.wbbm) == ("insufficient", "insufficient")
-    assert any("n = 29 < 30" in r for r in v.reasons)
+    assert [(s.kind, s.value, s.needed) for s in v.shortfalls] == [("respondents", 29, 30)] * 2
 
 
 def test_zi_2021_spak():
-    v = f.readiness(REG.rule_set("zi-2021"), part("spkp", 40, "6.00"), part("spak", 40, "5.40"))
+    v = zi.readiness(REG.rule_set("zi-2021"), part("spkp", 40, "6.00"), part("spak", 40, "5.40"))
     assert v.anticorruption_nilai == Decimal("15.75")
     assert (v.wbk, v.wbbm) == ("yes", "yes")
 

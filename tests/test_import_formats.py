@@ -11,6 +11,7 @@ import pytest
 
 from analytics import cli, store
 from analytics.ingest import importer, readers
+from analytics.ingest import office_master
 from analytics.store import offices, queries
 from tests.fixtures import make_fixtures as mf
 
@@ -24,7 +25,7 @@ TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", 
 @pytest.fixture
 def con(tmp_path):
     connection = store.connect(":memory:")
-    offices.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+    office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
     yield connection
     connection.close()
 
@@ -64,7 +65,7 @@ def test_five_export_shapes_give_identical_indices(tmp_path):
     results = []
     for path in mf.write_five_shapes(tmp_path, PEOPLE):
         connection = store.connect(":memory:")
-        offices.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+        office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
         report = ingest(connection, path)
         assert report.status == "imported", (path.name, report.message)
         assert (report.rows_imported, report.rows_rejected) == (len(PEOPLE), 0), path.name
@@ -292,7 +293,7 @@ def test_fuzzy_header_matches_are_noted_with_the_batch(con, tmp_path):
 def test_office_master_from_xlsx(tmp_path):
     connection = store.connect(":memory:")
     path = mf.write_xlsx(tmp_path / "kantor.xlsx", {"Kantor": mf.office_master_rows()})
-    assert offices.import_master(connection, path) == 2
+    assert office_master.import_master(connection, path) == 2
     assert offices.resolve(connection, ["Lapas Cirebon", "Imigrasi Bandung", "Kanim Kls I TPI Bandung"]) == {
         "Lapas Cirebon": 2, "Imigrasi Bandung": 1, "Kanim Kls I TPI Bandung": 1}
 
@@ -347,7 +348,7 @@ def test_a_large_csv_read_in_chunks(tmp_path):
     for i, row in enumerate(rows[1:]):
         row[0] = f"ID-{i:06d}"
     connection = store.connect(":memory:")
-    offices.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+    office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
     path = mf.write_csv(tmp_path / "besar.csv", rows * 1 + [r[:] for r in rows[1:2]])   # one duplicate at the end
     report = ingest(connection, path)
     assert (report.rows_imported, report.rows_rejected) == (3000, 1)

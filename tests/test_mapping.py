@@ -1,4 +1,4 @@
-"""Column mapping (analytics.mapping) and office-name keys (analytics.offices.name_key)."""
+"""Column mapping (analytics.mapping) and office-name keys (analytics.domain.offices.name_key)."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from analytics.domain.instruments import load_registry
 from analytics.ingest.mapping import MappingError, map_columns, match_header
-from analytics.store.offices import name_key
+from analytics.domain.offices import name_key
 
 REG = load_registry()
 IKM, IPK, SKM = REG.get("ikm"), REG.get("ipk"), REG.get("skm")

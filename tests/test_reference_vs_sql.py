@@ -4,6 +4,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.domain import periods
 from analytics.store import queries
 from tests import reference
 from tests.helpers import REG, canonical_csv, ingest_bytes, memory_store
@@ -30,7 +31,7 @@ month = st.one_of(st.none(), st.dates(date(2023, 10, 1), date(2025, 3, 31)).map(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(respondent, min_size=1, max_size=40), by=st.sampled_from(queries.GROUPINGS),
-       period=st.sampled_from(queries.PERIODS), start=month, end=month)
+       period=st.sampled_from(periods.PERIODS), start=month, end=month)
 def test_sql_matches_reference(rows, by, period, start, end):
     rows = [reference.Respondent(r.office, OFFICES[r.office], r.day, r.answers) for r in rows]
     con = memory_store(OFFICES)

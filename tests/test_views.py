@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from analytics.ingest import importer
 from analytics.store import offices, queries
 from analytics import store
+from analytics.ingest import preview
+from analytics.domain import periods, readiness
 from analytics.present import views
 from analytics.domain.instruments import load_registry
 
@@ -59,23 +62,23 @@ def ingest(con, rows, name="export.csv"):
     ("year", date(2026, 2, 1), "2026", date(2026, 1, 1), date(2026, 12, 1)),
 ])
 def test_period_labels_and_buckets(granularity, month, label, first, last):
-    assert views.period_label(granularity, month) == label
-    assert views.bucket(granularity, month) == (first, last)
+    assert periods.label(granularity, month) == label
+    assert periods.bucket(granularity, month) == (first, last)
 
 
 def test_period_labels_match_the_query_labels(con):
     ingest(con, respondents("A", 3, date(2026, 8, 5), "Kantor Besar", 3))
-    for granularity in views.GRANULARITIES:
+    for granularity in periods.GRANULARITIES:
         frame = queries.indices(con, period=granularity)
-        assert frame["period"].unique().tolist() == [views.period_label(granularity, date(2026, 8, 1))]
+        assert frame["period"].unique().tolist() == [periods.label(granularity, date(2026, 8, 1))]
 
 
 def test_report_period_ends_at_the_chosen_month_and_knows_the_previous_one():
-    period = views.report_period("quarter", date(2026, 8, 1))
+    period = periods.report_period("quarter", date(2026, 8, 1))
     assert (period.label, period.start, period.end) == ("2026-Q3", date(2026, 7, 1), date(2026, 8, 1))
     assert period.partial                       # September is not in the window
     assert (period.previous_label, period.previous_start) == ("2026-Q2", date(2026, 4, 1))
-    january = views.report_period("month", date(2026, 1, 1))
+    january = periods.report_period("month", date(2026, 1, 1))
     assert january.previous_label == "2025-12" and not january.partial
 
 
@@ -85,7 +88,7 @@ def test_overview_change_against_previous_period_small_samples_and_silent_office
     ingest(con, respondents("S", 40, date(2026, 9, 3), "Kantor Besar", 3)
            + respondents("O", 40, date(2026, 10, 3), "Kantor Besar", 4)
            + respondents("K", 12, date(2026, 10, 3), "Kantor Kecil", 3, 3))
-    period = views.report_period("month", date(2026, 10, 1))
+    period = periods.report_period("month", date(2026, 10, 1))
     frame = queries.indices(con, period="month", window=queries.Window(period.previous_start, period.end),
                             instruments=["ikm", "ipk"])
     ready = queries.readiness(con, "zi-2019", queries.Window(period.start, period.end))
@@ -104,7 +107,7 @@ def test_overview_change_against_previous_period_small_samples_and_silent_office
 def test_overview_table_marks_small_samples_and_formats_numbers_the_indonesian_way(con):
     ingest(con, respondents("K", 12, date(2026, 10, 3), "Kantor Kecil", 3, 2)
            + respondents("B", 1234, date(2026, 10, 3), "Kantor Besar", 4, 1))
-    period = views.report_period("month", date(2026, 10, 1))
+    period = periods.report_period("month", date(2026, 10, 1))
     frame = queries.indices(con, period="month", instruments=["ikm", "ipk"])
     table = views.overview(frame, offices.list_offices(con), ("ikm", "ipk"), period, None, REG)
     html = views.overview_table(table, ("ikm", "ipk"), REG, "id", selected_office="Kantor Kecil").to_html()
@@ -123,7 +126,7 @@ def test_headline_is_pooled_not_an_average_of_offices(con):
     # 100 respondents at 4 in one office, 10 at 1 in another: pooled 3.7273, office mean 2.5.
     ingest(con, respondents("B", 100, date(2026, 10, 3), "Kantor Besar", 4)
            + respondents("K", 10, date(2026, 10, 3), "Kantor Kecil", 1))
-    period = views.report_period("month", date(2026, 10, 1))
+    period = periods.report_period("month", date(2026, 10, 1))
     pooled = queries.indices(con, by="kanwil", period="month", instruments=["ikm", "ipk"])
     tile = views.headline(pooled, ("ikm", "ipk"), period, REG)[0]
     assert tile.n == 110
@@ -161,7 +164,7 @@ def test_trend_rows_with_change_small_sample_and_cut_periods(con):
     ("zi-2021", "spak", {"wbk": 90.0, "wbbm": 90.0}),
 ])
 def test_thresholds_on_the_chart_scale(rules, instrument, expected):
-    assert views.thresholds(REG.rule_set(rules), REG.get(instrument)) == expected
+    assert readiness.threshold_on_scale(REG.rule_set(rules), REG.get(instrument)) == expected
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -206,28 +209,36 @@ def test_aspects_ranked_by_mean_item_nrr():
 
 # --- ZI readiness ---------------------------------------------------------------------------------
 
-def _readiness_row(**values):
-    row = dict(office_id=1, office="Kantor", kanwil="Kanwil A", rules="zi-2019", service_instrument="ikm",
-               service_n=45, service_nilai=15.62, anticorruption_instrument="ipk", anticorruption_n=45,
-               anticorruption_nilai=13.50, wbk="no", wbbm="no", reasons=[])
-    row.update(values)
-    return pd.DataFrame([row])
+def _readiness_row(service=("ikm", 45, "3.124"), anti=("ipk", 45, "3.6"), rules="zi-2019"):
+    """One queries.readiness row, its verdict from the domain rule (3,124 → IKM nilai 15,62; 3,6 → IPK 13,50)."""
+    parts = [readiness.SurveyPart(REG.get(i), n, Fraction(index)) for i, n, index in (service, anti)]
+    verdict = readiness.readiness(REG.rule_set(rules), *parts)
+    return pd.DataFrame([dict(
+        office_id=1, office="Kantor", kanwil="Kanwil A", rules=rules, service_instrument=service[0],
+        service_n=service[1], service_nilai=float(verdict.service_nilai), anticorruption_instrument=anti[0],
+        anticorruption_n=anti[1], anticorruption_nilai=float(verdict.anticorruption_nilai), wbk=verdict.wbk,
+        wbbm=verdict.wbbm, shortfalls=verdict.shortfalls)])
 
 
 def test_readiness_distance_in_the_users_terms():
-    table = views.readiness_table(_readiness_row(), REG.rule_set("zi-2019"), REG, "id")
+    table = views.readiness_table(_readiness_row(), REG, "id")
     row = table.iloc[0]
     assert row["need_wbk"] == "butuh +0,38 nilai IKM"             # 16,00 − 15,62; IPK 13,50 passes 13,50
     assert row["need_wbbm"] == "butuh +2,38 nilai IKM"
     assert "IKM 15,62 — kurang 0,38 untuk WBK (≥ 16,00)" in row["reasons"]
-    english = views.readiness_table(_readiness_row(), REG.rule_set("zi-2019"), REG, "en").iloc[0]
+    english = views.readiness_table(_readiness_row(), REG, "en").iloc[0]
     assert english["need_wbk"] == "needs +0.38 IKM nilai"
 
 
+def test_a_threshold_both_levels_share_is_one_reason_naming_both():
+    row = views.readiness_table(_readiness_row(service=("ikm", 45, "3.8"), anti=("ipk", 45, "3.5")), REG, "id").iloc[0]
+    assert row["reasons"] == "IPK 13,13 — kurang 0,37 untuk WBK dan WBBM (≥ 13,50)"
+    assert row["need_wbk"] == row["need_wbbm"] == "butuh +0,37 nilai IPK"
+
+
 def test_readiness_below_30_respondents_is_not_enough_data_not_a_fail():
-    frame = _readiness_row(service_n=24, service_nilai=19.0, anticorruption_n=24, anticorruption_nilai=14.8,
-                           wbk="insufficient", wbbm="insufficient")
-    row = views.readiness_table(frame, REG.rule_set("zi-2019"), REG, "id").iloc[0]
+    frame = _readiness_row(service=("ikm", 24, "3.8"), anti=("ipk", 24, "3.95"))
+    row = views.readiness_table(frame, REG, "id").iloc[0]
     assert row["need_wbk"].startswith("butuh 6 responden IKM lagi (n = 24 < 30)")
     assert views.verdict_text(row["wbk"], "id") == "… data belum cukup"
     assert views.readiness_counts(frame) == {"wbbm": 0, "wbk": 0, "no": 0, "insufficient": 1}
@@ -237,16 +248,11 @@ def test_readiness_table_agrees_with_the_query(con):
     ingest(con, respondents("A", 30, date(2026, 7, 3), "Kantor Besar", 4)
            + respondents("B", 29, date(2026, 7, 3), "Kantor Kecil", 4))
     frame = queries.readiness(con, "zi-2019")
-    table = views.readiness_table(frame, REG.rule_set("zi-2019"), REG, "id").set_index("office")
+    table = views.readiness_table(frame, REG, "id").set_index("office")
     assert table.loc["Kantor Besar", "wbbm"] == "yes" and table.loc["Kantor Besar", "need_wbbm"] == "terpenuhi"
     assert table.loc["Kantor Kecil", "wbk"] == "insufficient"
     shown, decimals = views.readiness_display(table.reset_index(), "id")
     assert "Jarak ke WBK" in shown.columns and decimals["nilai layanan"] == 2
-
-
-def test_gap_compares_rounded_nilai_with_at_least():
-    assert views.gap(13.50, Decimal("13.50")) is None
-    assert views.gap(13.46, Decimal("13.50")) == Decimal("0.04")
 
 
 # --- upload ---------------------------------------------------------------------------------------
@@ -269,7 +275,7 @@ def test_preview_indices_come_from_the_file_alone_and_leave_the_store_untouched(
     options = importer.ImportOptions(today=TODAY, create_offices=True)
     prepared = importer.prepare(con, content, "baru.csv", options)
     assert prepared.unknown_offices == ["Kantor Baru"]
-    frame = views.preview_indices(offices.list_offices(con), [prepared], create_offices=True)
+    frame = preview.preview_indices(offices.list_offices(con), [prepared], create_offices=True)
     assert frame[["office", "period", "instrument", "n", "converted"]].values.tolist() == [
         ["Kantor Baru", "2026-10", "ikm", 3, 100.0], ["Kantor Baru", "2026-10", "ipk", 3, 100.0]]
     assert len(offices.list_offices(con)) == 3
@@ -326,7 +332,7 @@ def test_preview_keeps_the_office_ids_of_the_real_store():
                          + respondents("A", 3, date(2026, 10, 3), "Kantor A", 2, 2)
                          + respondents("N", 1, date(2026, 10, 3), "Kantor Anyar", 3, 3))
     prepared = importer.prepare(con, content, "x.csv", importer.ImportOptions(today=TODAY, create_offices=True))
-    frame = views.preview_indices(offices.list_offices(con), [prepared], create_offices=True)
+    frame = preview.preview_indices(offices.list_offices(con), [prepared], create_offices=True)
     ikm = frame[frame["instrument"] == "ikm"].set_index("office")
     assert ikm.loc["Zeta Kantor", "n"] == 2 and ikm.loc["Zeta Kantor", "converted"] == 100.0
     assert ikm.loc["Alpha Kantor", "n"] == 3 and ikm.loc["Alpha Kantor", "converted"] == 50.0

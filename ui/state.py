@@ -19,8 +19,8 @@ import streamlit as st
 
 from analytics import settings, demo, store
 from analytics.store import offices, queries
-from analytics.present import views
 from analytics import i18n
+from analytics.domain import periods
 from analytics.i18n import LANGS
 from ui.text import integer, t
 from analytics.domain.instruments import Registry, load_registry
@@ -68,13 +68,7 @@ def data_version() -> str:
     """Changes whenever an import, a delete or an office-master import changes the data; part of
     every cache key, so a stale cached result is never served (cheap: two tiny tables)."""
     with cursor() as cur:
-        row = store.fetch_one(cur, """
-            SELECT (SELECT coalesce(max(batch_id), 0) || ':' || count(*) FROM batches),
-                   (SELECT count(*) || ':' || coalesce(sum(hash(office_id, name, kanwil, office_type)), 0)
-                    FROM offices),
-                   (SELECT count(*) FROM office_aliases)
-        """)
-    return "|".join(str(part) for part in row)
+        return store.data_version(cur)
 
 
 def invalidate() -> None:
@@ -124,6 +118,12 @@ def _readiness(path: str, version: str, rules: str, window: queries.Window) -> p
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _months_with_data(path: str, version: str, scope) -> list[date]:
+    with cursor() as cur:
+        return queries.months_with_data(cur, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _latest_full_quarter(path: str, version: str, today: date, scope) -> tuple[date, date] | None:
     with cursor() as cur:
         return queries.latest_full_quarter(cur, today, scope)
@@ -152,6 +152,10 @@ def items(instrument: str, window: queries.Window, by_period: str | None = None,
 
 def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
     return _readiness(db_path(), data_version(), rules, window)
+
+
+def months_with_data(scope) -> list[date]:
+    return _months_with_data(db_path(), data_version(), scope)
 
 
 def latest_full_quarter(scope) -> tuple[date, date] | None:
@@ -221,8 +225,7 @@ def _kanwil_of(frame: pd.DataFrame) -> pd.Series:
 
 def _month_options() -> list[str]:
     """Months with data in the viewer's scope, as YYYY-MM (also the URL values)."""
-    frame = indices("all", "month", queries.Window(scope=viewer_scope()))
-    return sorted(frame["period"].unique().tolist()) if not frame.empty else []
+    return [periods.month_text(m) for m in months_with_data(viewer_scope())]
 
 
 TRANSLATED_CHOICES = ("kanwil", "office", "granularity")   # bound selectboxes whose labels are translated
@@ -247,7 +250,7 @@ def _month_range(bar, lang: str) -> tuple[date | None, date | None]:
                           bind="query-params") or months[max(len(months) - 12, 0)]
     end = bar.selectbox(i18n.t("end", lang), months, index=len(months) - 1, key="end", bind="query-params") \
         or months[-1]
-    start, end = queries.parse_month(start), queries.parse_month(end)
+    start, end = periods.parse_month(start), periods.parse_month(end)
     if start > end:
         bar.warning(i18n.t("start_after_end", lang))
         start, end = end, start
@@ -270,8 +273,8 @@ def sidebar(registry: Registry | None = None) -> Filters:
                            bind="query-params", format_func=lambda o: i18n.t("all_offices", lang) if o == ALL else o)
     pairs = instrument_pairs(registry)
     pair = bar.selectbox(i18n.t("pair", lang), list(pairs), key="pair", bind="query-params")
-    granularity = bar.selectbox(i18n.t("granularity", lang), views.GRANULARITIES, key="granularity",
-                                bind="query-params", format_func=lambda g: i18n.t(f"g_{g}", lang) if g in views.GRANULARITIES else str(g))
+    granularity = bar.selectbox(i18n.t("granularity", lang), periods.GRANULARITIES, key="granularity",
+                                bind="query-params", format_func=lambda g: i18n.t(f"g_{g}", lang) if g in periods.GRANULARITIES else str(g))
     start, end = _month_range(bar, lang)
     rule_ids = sorted(registry.rules)
     rules = bar.selectbox(i18n.t("rules", lang), rule_ids, index=rule_ids.index(settings.DEFAULT_RULES), key="rules",

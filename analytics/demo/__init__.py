@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analytics.demo import generator
 from analytics.ingest import importer
-from analytics.store import offices
+from analytics.ingest import office_master
 
 
 def load_demo(con, today: date | None = None, registry=None) -> list[importer.ImportReport]:
@@ -17,6 +17,6 @@ def load_demo(con, today: date | None = None, registry=None) -> list[importer.Im
     today = today or date.today()
     with tempfile.TemporaryDirectory() as tmp:
         paths = generator.write_demo_exports(Path(tmp), today)
-        offices.import_master(con, paths[0])
+        office_master.import_master(con, paths[0])
         options = importer.ImportOptions(source="demo", is_demo=True, today=today)
         return [importer.ingest(con, p.read_bytes(), p.name, options, registry) for p in paths[1:]]

@@ -148,6 +148,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_to": {"id": "Sampai", "en": "To"},
     "col_ongoing": {"id": "Masih berlangsung", "en": "Ongoing"},
     "yes": {"id": "ya", "en": "yes"},
+    "and": {"id": "dan", "en": "and"},
     "no": {"id": "tidak", "en": "no"},
     # --- kesiapan -------------------------------------------------------------------------------
     "kesiapan_title": {"id": "Komponen survei memenuhi syarat WBK/WBBM",

@@ -13,12 +13,12 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from analytics.store import offices
-from analytics.ingest import parsing
 from analytics import store
 from analytics.domain.instruments import Registry, load_registry
+from analytics.domain.offices import name_key
+from analytics.ingest import parsing
+from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
 from analytics.ingest.readers import RawSheet, ReadError, read_file
 
@@ -296,7 +296,7 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
     unknown = sorted(name for name, office_id in resolved.items() if office_id is None)
     good = good.copy()
     good["office_id"] = good["office_name"].map(resolved).astype("Int64")
-    keys = {name: offices.name_key(name) for name in names}        # per distinct name, not per row
+    keys = {name: name_key(name) for name in names}        # per distinct name, not per row
     good["office_key"] = good["office_name"].map(keys).astype("string")
     if unknown and not options.create_offices:
         mask = good["office_id"].isna()
@@ -342,18 +342,13 @@ def _reject_in_file_duplicates(good, all_errors, rejected, frames):
 
 # --- stage 4: write -------------------------------------------------------------------------------
 
-def already_imported(con, sha256: str):
-    return store.fetch_one(con, "SELECT batch_id, file_name, imported_at FROM batches WHERE file_sha256 = ? "
-                       "ORDER BY batch_id LIMIT 1", [sha256])
-
-
 def commit(con, prepared: Prepared, options: ImportOptions | None = None,
            before_commit: Callable[[], None] | None = None, registry: Registry | None = None) -> ImportReport:
     """Write a prepared file in one transaction. `before_commit` is a test hook (crash simulation)."""
     options = options or ImportOptions()
     base = dict(file=prepared.file_name, rows_read=prepared.rows_read, instruments=prepared.instruments,
                 errors=prepared.errors)
-    if (held := already_imported(con, prepared.sha256)):
+    if (held := writes.already_imported(con, prepared.sha256)):
         return ImportReport(status="already_imported", batch_id=None,
                             message=f"isi file ini sudah tersimpan sebagai batch {held[0]} ({held[1]}, "
                                     f"{held[2]:%Y-%m-%d %H:%M}); tidak ada yang diimpor", **base)
@@ -368,20 +363,17 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
         return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base,
                             message=f"tidak ada baris valid: {len(prepared.rejected)} baris ditolak, "
                                     f"tidak ada yang diimpor{detail}")
-    con.execute("BEGIN")
-    try:
+    with store.transaction(con):
         report = _write(con, prepared, options, registry or load_registry())
-        if report.status == "imported" and before_commit:
+        if report.status != "imported":
+            raise store.Rollback()
+        if before_commit:
             before_commit()
-        con.execute("ROLLBACK" if report.status != "imported" else "COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return report
 
 
 def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) -> ImportReport:
-    batch_id = store.fetch_one(con, "SELECT nextval('batch_id_seq')")[0]
+    batch_id = writes.next_batch_id(con)
     good = prepared.good.copy()
     if prepared.unknown_offices and options.create_offices:
         created = {name: offices.add_office(con, name, created_by_batch=batch_id)
@@ -395,22 +387,19 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
                             instruments=prepared.instruments, errors=prepared.errors,
                             message=f"semua {duplicates} responden valid di file ini sudah tersimpan "
                                     "(ekspor yang tumpang tindih); tidak ada yang diimpor")
-    first_id = store.fetch_one(con, "SELECT coalesce(max(respondent_id), 0) + 1 FROM respondents")[0]
+    first_id = writes.next_respondent_id(con)
     good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
     good["response_date"] = good["response_ts"].dt.normalize()
     good["month"] = good["response_ts"].dt.to_period("M").dt.to_timestamp()
     good["response_ts"] = good["response_ts"].where(good["has_time"].astype(bool))
-    _insert_respondents(con, good, batch_id)
+    writes.insert_respondents(con, good, batch_id)
     for inst in prepared.instruments:
-        _insert_answers(con, good, batch_id, inst, registry)
-    _insert_rejects(con, prepared, batch_id)
+        writes.insert_answers(con, good, batch_id, inst, registry.get(inst).k)
+    errors = pd.DataFrame([e.as_dict() for e in prepared.errors], columns=["sheet", "row", "column", "value", "message"])
+    writes.insert_rejects(con, prepared.rejected, errors, batch_id)
     notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
-    con.execute("INSERT INTO batches (batch_id, file_name, file_sha256, source, is_demo, rows_read, "
-                "rows_imported, rows_rejected, rows_duplicate, instruments, notes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
-                 prepared.rows_read, len(good), len(prepared.rejected), duplicates,
-                 prepared.instruments, notes])
+    writes.insert_batch(con, batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
+                        prepared.rows_read, len(good), len(prepared.rejected), duplicates, prepared.instruments, notes)
     message = (f"{len(good)} responden diimpor sebagai batch {batch_id}; {len(prepared.rejected)} baris "
                f"ditolak; {duplicates} duplikat dilewati")
     return ImportReport(file=prepared.file_name, status="imported", message=message, batch_id=batch_id,
@@ -423,83 +412,8 @@ def _drop_stored_duplicates(con, good: pd.DataFrame) -> pd.DataFrame:
     keys = good["dedup_key"].dropna()
     if keys.empty:
         return good
-    con.register("new_keys", pd.DataFrame({"dedup_key": keys.astype(str).unique()}))
-    try:
-        stored = {k for (k,) in con.execute(
-            "SELECT dedup_key FROM new_keys SEMI JOIN respondents USING (dedup_key)").fetchall()}
-    finally:
-        con.unregister("new_keys")
+    stored = writes.stored_dedup_keys(con, keys)
     return good[~good["dedup_key"].isin(stored)] if stored else good
-
-
-def _insert_respondents(con, good: pd.DataFrame, batch_id: int) -> None:
-    con.register("new_respondents", good)
-    try:
-        con.execute("""
-            INSERT INTO respondents
-            SELECT respondent_id, ?, sheet, source_row, office_id, response_date::DATE, month::DATE,
-                   response_ts, external_id, dedup_key, gender, gender_raw, age, age_raw,
-                   education, education_raw, occupation, service_type, saran
-            FROM new_respondents
-        """, [batch_id])
-    finally:
-        con.unregister("new_respondents")
-
-
-def _insert_answers(con, good: pd.DataFrame, batch_id: int, inst: str, registry: Registry) -> None:
-    """One answer_rows row per respondent with an answer (scores[i] = item i, NULL = blank), and the
-    instrument's sums and counts per office × month, aggregated from the wide frame (no unpivot)."""
-    cols = [c for c in good.columns if c.startswith(f"{inst}__")]
-    nos = [int(c.split("__")[1]) for c in cols]
-    k = registry.get(inst).k      # list positions = item numbers, length = k
-    scores = np.zeros((len(good), k), dtype=np.uint8)
-    blank = np.ones((len(good), k), dtype=bool)
-    for col, no in zip(cols, nos):
-        scores[:, no - 1] = good[col].to_numpy(dtype="int16", na_value=0)
-        blank[:, no - 1] = good[col].isna().to_numpy()
-    answered = ~blank.all(axis=1)
-    lists = pa.FixedSizeListArray.from_arrays(pa.array(scores[answered].ravel(), mask=blank[answered].ravel()), k)
-    name = f"new_rows_{inst}"
-    con.register(name, pa.table({"respondent_id": good["respondent_id"].to_numpy()[answered], "scores": lists}))
-    try:
-        con.execute(f"INSERT INTO answer_rows SELECT respondent_id, ?, ?, scores::UTINYINT[] FROM {name}",
-                    [batch_id, inst])
-    finally:
-        con.unregister(name)
-    frame = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
-    con.register("new_scores", frame)
-    try:
-        aggs = ", ".join(f'count("{c}") AS "n_{no}", sum("{c}")::BIGINT AS "s_{no}"' for c, no in zip(cols, nos))
-        any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE staged_sums AS
-                        SELECT office_id, month::DATE AS month, count(*) FILTER (WHERE {any_answer}) AS n_resp, {aggs}
-                        FROM new_scores GROUP BY office_id, month""")
-        con.execute("INSERT INTO answer_sums SELECT ?, office_id, month, ?, item_no, n, s FROM ("
-                    + " UNION ALL ".join(f'SELECT office_id, month, {no}::SMALLINT AS item_no, "n_{no}" AS n, '
-                                         f'"s_{no}" AS s FROM staged_sums' for no in nos)
-                    + ") WHERE n > 0", [batch_id, inst])
-        con.execute("INSERT INTO respondent_counts SELECT ?, office_id, month, ?, n_resp FROM staged_sums "
-                    "WHERE n_resp > 0", [batch_id, inst])
-        con.execute("DROP TABLE staged_sums")
-    finally:
-        con.unregister("new_scores")
-
-
-def _insert_rejects(con, prepared: Prepared, batch_id: int) -> None:
-    if prepared.rejected.empty:
-        return
-    rows = prepared.rejected.assign(batch_id=batch_id)
-    errors = pd.DataFrame([e.as_dict() for e in prepared.errors]).assign(batch_id=batch_id)
-    con.register("new_rejects", rows)
-    con.register("new_errors", errors)
-    try:
-        con.execute("INSERT INTO rejected_rows SELECT batch_id, sheet, source_row, reasons, row_data "
-                    "FROM new_rejects")
-        con.execute("INSERT INTO reject_errors SELECT batch_id, sheet, row, \"column\", value, message "
-                    "FROM new_errors")
-    finally:
-        con.unregister("new_rejects")
-        con.unregister("new_errors")
 
 
 def ingest(con, content: bytes, file_name: str, options: ImportOptions | None = None,

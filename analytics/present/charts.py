@@ -14,6 +14,8 @@ from plotly.subplots import make_subplots
 
 from analytics.i18n import integer, num, plotly_separators, t
 from analytics.domain.instruments import Grade, Instrument
+from analytics.domain import formulas
+from analytics.domain.grades import grade_of
 from analytics.present.views import SMALL_SAMPLE
 
 LINE_COLOR = "#1f3b73"
@@ -31,16 +33,6 @@ def _base_layout(fig: go.Figure, lang: str | None, height: int) -> go.Figure:
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
                       plot_bgcolor="white", paper_bgcolor="white")
     return fig
-
-
-def grade_of(value: float, grades) -> Grade | None:
-    """The grade of a rounded 25–100 value (grades are listed highest first)."""
-    if value is None or pd.isna(value):
-        return None
-    for grade in grades:
-        if round(value, 2) >= float(grade.min):
-            return grade
-    return grades[-1]
 
 
 def grade_bands(grades) -> list[tuple[Grade, float, float]]:
@@ -97,8 +89,7 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
         [num(d, 2, lang, signed=True) for d in trend["delta"]],
         notes,
     ]) if len(trend) else np.empty((0, 3))
-    colors = [(grade_of(v, grades).color if inst.is_four_point and grade_of(v, grades) else LINE_COLOR)
-              for v in trend["value"]]
+    colors = [_grade_color(v, grades, LINE_COLOR) if inst.is_four_point else LINE_COLOR for v in trend["value"]]
     fig.add_trace(go.Scatter(
         x=periods, y=trend["value"], mode="lines+markers", name=inst.index_name,
         line=dict(color=LINE_COLOR, width=3),
@@ -154,9 +145,14 @@ def _add_thresholds(fig: go.Figure, thresholds: dict[str, float], lang) -> None:
 
 # --- heatmaps -----------------------------------------------------------------------------------
 
+def _grade_color(converted, grades, fallback: str) -> str:
+    grade = grade_of(converted, grades)
+    return grade.color if grade else fallback
+
+
 def _heat_values(nrr: pd.Series, inst: Instrument) -> pd.Series:
     """NRR on the colour scale: × 25 for 1–4 instruments (grade colours), else percent."""
-    return nrr * 25 if inst.is_four_point else nrr / inst.scale_max * 100
+    return formulas.shown_value(nrr, inst)
 
 
 def _heatmap(frame: pd.DataFrame, x: str, y: str, y_order: list, inst: Instrument, grades, lang,
@@ -206,7 +202,7 @@ def office_item_heatmap(matrix: pd.DataFrame, inst: Instrument, grades, lang: st
 def _bar_colors(nrr: pd.Series, inst: Instrument, grades) -> list[str]:
     if not inst.is_four_point:
         return [LINE_COLOR] * len(nrr)
-    return [(grade_of(v * 25, grades).color if pd.notna(v) else BAR_COLOR) for v in nrr]
+    return [_grade_color(formulas.converted(v), grades, BAR_COLOR) for v in nrr]
 
 
 def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:

@@ -11,65 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 
-from analytics.domain import formulas
-from analytics.ingest import importer
-from analytics.store import offices, queries
-from analytics import store
-from analytics.ingest.readers import safe_frame
+from analytics.domain import formulas, grades, periods
+from analytics.domain.instruments import Instrument, Registry
+from analytics.domain.readiness import LEVELS, Shortfall
 from analytics.i18n import integer, num, t
-from analytics.domain.instruments import Instrument, Registry, RuleSet
+from analytics.ingest.readers import safe_frame
 
 # domain.md §6: a figure from fewer than 30 respondents is visibly marked (the ZI minimum too).
 SMALL_SAMPLE = 30
-GRANULARITIES = ("month", "quarter", "semester", "year")
 HEATMAP_OFFICES = 30            # the office × element heatmap shows at most this many (weakest) offices
-_MONTHS_PER = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
-
-
-# --- periods ------------------------------------------------------------------------------------
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def bucket(granularity: str, month: date) -> tuple[date, date]:
-    """First and last month of the calendar period (of that granularity) holding `month`."""
-    size = _MONTHS_PER[granularity]
-    first = date(month.year, (month.month - 1) // size * size + 1, 1)
-    return first, add_months(first, size - 1)
-
-
-def period_label(granularity: str, month: date) -> str:
-    """The label analytics.queries gives the period holding `month` (2024-03, 2024-Q1, 2024-S1, 2024)."""
-    if granularity == "month":
-        return f"{month:%Y-%m}"
-    if granularity == "quarter":
-        return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-    if granularity == "semester":
-        return f"{month.year}-S{1 if month.month <= 6 else 2}"
-    return str(month.year)
-
-
-@dataclass(frozen=True)
-class Period:
-    """The period a page reports on (ending at the user's `end` month) and the one before it."""
-    label: str
-    start: date
-    end: date              # the user's end month (the period may go on after it)
-    partial: bool          # the period goes on after `end`
-    previous_label: str
-    previous_start: date
-
-
-def report_period(granularity: str, end: date) -> Period:
-    first, last = bucket(granularity, end)
-    previous_start = bucket(granularity, add_months(first, -1))[0]
-    return Period(label=period_label(granularity, end), start=first, end=end, partial=end < last,
-                  previous_label=period_label(granularity, previous_start), previous_start=previous_start)
 
 
 def months_text(start: date, end: date) -> str:
@@ -77,11 +29,6 @@ def months_text(start: date, end: date) -> str:
 
 
 # --- values -------------------------------------------------------------------------------------
-
-def value_column(inst: Instrument) -> str:
-    """The figure shown for an instrument: the 25–100 conversion for 1–4 scales, else the percent."""
-    return "converted" if inst.is_four_point else "percent"
-
 
 def change(now, before) -> float:
     """now − before of two values already rounded to 2 decimals, exactly (no float noise: the
@@ -97,22 +44,20 @@ def is_small(n) -> bool:
 
 def grade_label(grade: str | None, registry: Registry, lang: str | None) -> str | None:
     """'B Baik' (or 'B Good'); None when no grade is defined."""
-    if not grade or (isinstance(grade, float) and np.isnan(grade)):
-        return None
-    found = next((g for g in registry.grades if g.grade == grade), None)
+    found = grades.by_letter(grade if isinstance(grade, str) else None, registry.grades)
     if found is None:
-        return grade
-    return f"{found.grade} {found.label_en if (lang or '') == 'en' else found.label}"
+        return None
+    return f"{found.grade} {found.label_en if lang == 'en' else found.label}"
 
 
 def _unit_values(frame: pd.DataFrame, inst: Instrument, period: str, key: str) -> pd.DataFrame:
     rows = frame[(frame["instrument"] == inst.id) & (frame["period"] == period)]
-    return rows.set_index(key)[["n", value_column(inst), "grade"]].rename(
-        columns={value_column(inst): "value"})
+    return rows.set_index(key)[["n", formulas.shown_column(inst), "grade"]].rename(
+        columns={formulas.shown_column(inst): "value"})
 
 
 def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tuple[str, str],
-             period: Period, readiness_frame: pd.DataFrame | None, registry: Registry) -> pd.DataFrame:
+             period: periods.Period, readiness_frame: pd.DataFrame | None, registry: Registry) -> pd.DataFrame:
     """One row per office in `offices_frame` (office_id, name): n, value, grade and change against the
     previous period for the service and anticorruption instrument of `pair`, and the ZI verdict.
 
@@ -198,7 +143,8 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
                                 subset=pd.IndexSlice[rows, [value, columns[f"{side}_n"]]])
         styler = styler.map(_delta_style, subset=[delta])
     for side in ("svc", "anti"):
-        styler = styler.map(lambda g: _grade_style(g, registry), subset=[columns[f"{side}_grade"]])
+        colours = [_grade_style(g, registry) for g in frame[f"{side}_grade"]]
+        styler = styler.apply(lambda _, c=colours: c, subset=[columns[f"{side}_grade"]], axis=0)
     return styler
 
 
@@ -208,10 +154,8 @@ def _delta_style(value) -> str:
     return "color: #1a7f37" if value > 0 else "color: #b42318"
 
 
-def _grade_style(label, registry: Registry) -> str:
-    if not isinstance(label, str):
-        return ""
-    grade = next((g for g in registry.grades if label.startswith(g.grade + " ")), None)
+def _grade_style(letter, registry: Registry) -> str:
+    grade = grades.by_letter(letter if isinstance(letter, str) else None, registry.grades)
     return f"background-color: {grade.color}33" if grade else ""
 
 
@@ -226,12 +170,12 @@ class Headline:
     four_point: bool
 
 
-def headline(frame: pd.DataFrame, pair: tuple[str, str], period: Period, registry: Registry) -> list[Headline]:
+def headline(frame: pd.DataFrame, pair: tuple[str, str], period: periods.Period, registry: Registry) -> list[Headline]:
     """The pooled figure per instrument of the pair for the unit of `frame` (one unit, e.g. by="kanwil")."""
     tiles = []
     for inst_id in pair:
         inst = registry.get(inst_id)
-        column = value_column(inst)
+        column = formulas.shown_column(inst)
         rows = frame[frame["instrument"] == inst_id].set_index("period")
         now = rows.loc[period.label] if period.label in rows.index else None
         before = rows.loc[period.previous_label] if period.previous_label in rows.index else None
@@ -253,33 +197,14 @@ def trend(frame: pd.DataFrame, inst: Instrument, granularity: str = "month", sta
     cuts the period short (a quarter that starts before `start` or ends after `end`)."""
     rows = frame[frame["instrument"] == inst.id].sort_values("period")
     out = pd.DataFrame({"period": rows["period"].to_numpy(),
-                        "value": rows[value_column(inst)].astype("float64").to_numpy(),
+                        "value": rows[formulas.shown_column(inst)].astype("float64").to_numpy(),
                         "n": rows["n"].astype("int64").to_numpy(),
                         "grade": rows["grade"].to_numpy()})
     values = out["value"].to_numpy()
     out["delta"] = [float("nan")] * min(len(values), 1) + [change(a, b) for a, b in zip(values[1:], values[:-1])]
     out["small"] = out["n"] < SMALL_SAMPLE
-    cut = {period_label(granularity, m) for m in (start, end) if m is not None}
-    cut = {label for label in cut if _is_cut(granularity, label, start, end)}
-    out["partial"] = out["period"].isin(cut)
-    return out
-
-
-def _is_cut(granularity: str, label: str, start: date | None, end: date | None) -> bool:
-    month = start if start and period_label(granularity, start) == label else end
-    first, last = bucket(granularity, month)
-    return bool((start and first < start) or (end and last > end))
-
-
-def thresholds(rules: RuleSet, inst: Instrument) -> dict[str, float]:
-    """WBK/WBBM thresholds on the chart's scale: nilai ÷ bobot × skala maks → index, then × 25 for
-    1–4 instruments (converted value) or ÷ skala maks × 100 for the others (percent)."""
-    rule = rules.service if inst.role == "service" else rules.anticorruption
-    out = {}
-    for level, nilai in rule.thresholds.items():
-        index = Decimal(nilai) / rule.weight * inst.scale_max
-        value = index * 25 if inst.is_four_point else index / inst.scale_max * 100
-        out[level] = float(round(value, 2))
+    cut = {periods.label(granularity, m) for m in (start, end) if m is not None}
+    out["partial"] = out["period"].isin({label for label in cut if periods.is_cut(granularity, label, start, end)})
     return out
 
 
@@ -335,7 +260,7 @@ def persistent_weak(items_by_month: pd.DataFrame, top: int = 3, min_run: int = 3
     weakest = ranked.groupby("period", sort=True).head(top)
     all_months = sorted(items_by_month["period"].unique())
     latest = all_months[-1]
-    month_no = {p: _month_index(p) for p in all_months}
+    month_no = {p: periods.month_number(periods.parse_month(p)) for p in all_months}
     runs = []
     for (item_no, code, statement), group in weakest.groupby(["item_no", "code", "statement"]):
         numbers = sorted(month_no[p] for p in group["period"])
@@ -346,79 +271,60 @@ def persistent_weak(items_by_month: pd.DataFrame, top: int = 3, min_run: int = 3
                 continue
             if prev - start + 1 >= min_run:
                 runs.append({"item_no": int(item_no), "code": code, "statement": statement,
-                             "months": prev - start + 1, "first": _month_text(start), "last": _month_text(prev),
-                             "ongoing": _month_text(prev) == latest})
+                             "months": prev - start + 1, "first": _month_label(start), "last": _month_label(prev),
+                             "ongoing": _month_label(prev) == latest})
             if number is not None:
                 start = prev = number
     frame = pd.DataFrame(runs, columns=columns)
     return frame.sort_values(["months", "last", "item_no"], ascending=[False, False, True]).reset_index(drop=True)
 
 
-def _month_index(label: str) -> int:
-    year, month = (int(part) for part in label.split("-"))
-    return year * 12 + month - 1
-
-
-def _month_text(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+def _month_label(number: int) -> str:
+    return periods.month_text(date(number // 12, number % 12 + 1, 1))
 
 
 # --- ZI readiness -------------------------------------------------------------------------------
 
-def readiness_table(frame: pd.DataFrame, rules: RuleSet, registry: Registry,
-                    lang: str | None) -> pd.DataFrame:
-    """queries.readiness → what the user reads: per office the verdicts, the nilai, and what is still
-    needed for each level in the user's terms ('butuh +0,38 nilai IKM'), or 'data belum cukup'."""
+def readiness_table(frame: pd.DataFrame, registry: Registry, lang: str | None) -> pd.DataFrame:
+    """queries.readiness → what the user reads: per office the verdicts, the nilai, what is still
+    needed for each level ('butuh +0,38 nilai IKM') and the reasons, all rendered from the shortfalls."""
     rows = []
     for r in frame.itertuples():
         svc, anti = registry.get(r.service_instrument), registry.get(r.anticorruption_instrument)
-        parts = ((svc, r.service_n, r.service_nilai, rules.service),
-                 (anti, r.anticorruption_n, r.anticorruption_nilai, rules.anticorruption))
         row = {"office_id": int(r.office_id), "office": r.office, "kanwil": r.kanwil,
                "pair": f"{svc.index_name}/{anti.index_name}",
                "service_name": svc.index_name, "service_n": int(r.service_n), "service_nilai": r.service_nilai,
                "anti_name": anti.index_name, "anti_n": int(r.anticorruption_n), "anti_nilai": r.anticorruption_nilai,
                "wbk": r.wbk, "wbbm": r.wbbm}
-        for level in ("wbk", "wbbm"):
-            row[f"need_{level}"] = _needs(parts, level, rules, lang)
-        row["reasons"] = "; ".join(_reasons(parts, rules, lang))
+        for level in LEVELS:
+            row[f"need_{level}"] = needs_text(r.shortfalls, level, lang)
+        row["reasons"] = "; ".join(reason_texts(r.shortfalls, lang))
         rows.append(row)
     columns = ["office_id", "office", "kanwil", "pair", "service_name", "service_n", "service_nilai",
                "anti_name", "anti_n", "anti_nilai", "wbk", "wbbm", "need_wbk", "need_wbbm", "reasons"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def gap(nilai, threshold: Decimal) -> Decimal | None:
-    """How much nilai is missing for the threshold (None when it is met or unknown)."""
-    if nilai is None or pd.isna(nilai):
-        return None
-    value = formulas.round_half_up(str(nilai), 2)
-    return threshold - value if value < threshold else None
+def reason_texts(shortfalls: tuple[Shortfall, ...], lang: str | None) -> list[str]:
+    """One line per shortfall: 'IKM: n = 24 < 30 responden', 'IPK 13,05 — kurang 0,45 untuk WBK dan
+    WBBM (≥ 13,50)'. The CLI, the pages and the reports all say it this way."""
+    lines = []
+    for s in shortfalls:
+        if s.kind == "respondents":
+            lines.append(t("reason_n", lang, name=s.instrument, n=s.value, min=s.needed))
+        else:
+            levels = f" {t('and', lang)} ".join(level.upper() for level in s.levels)
+            lines.append(t("reason_gap", lang, name=s.instrument, value=num(s.value, 2, lang),
+                           gap=num(s.gap, 2, lang), level=levels, need=num(s.needed, 2, lang)))
+    return lines
 
 
-def _needs(parts, level: str, rules: RuleSet, lang) -> str:
-    needs = []
-    for inst, n, nilai, rule in parts:
-        if n < rules.min_respondents:
-            needs.append(t("need_n", lang, missing=rules.min_respondents - n, name=inst.index_name, n=n,
-                           min=rules.min_respondents))
-        elif (missing := gap(nilai, rule.thresholds[level])) is not None:
-            needs.append(t("need", lang, gap=num(missing, 2, lang), name=inst.index_name))
+def needs_text(shortfalls: tuple[Shortfall, ...], level: str, lang: str | None) -> str:
+    """What the unit still needs for one level, or 'terpenuhi'."""
+    needs = [t("need_n", lang, missing=s.gap, name=s.instrument, n=s.value, min=s.needed)
+             if s.kind == "respondents" else t("need", lang, gap=num(s.gap, 2, lang), name=s.instrument)
+             for s in shortfalls if level in s.levels]
     return "; ".join(needs) if needs else t("met", lang)
-
-
-def _reasons(parts, rules: RuleSet, lang) -> list[str]:
-    reasons = []
-    for inst, n, _, _ in parts:
-        if n < rules.min_respondents:
-            reasons.append(t("reason_n", lang, name=inst.index_name, n=n, min=rules.min_respondents))
-    for level in ("wbk", "wbbm"):
-        for inst, n, nilai, rule in parts:
-            need = rule.thresholds[level]
-            if (missing := gap(nilai, need)) is not None:
-                reasons.append(t("reason_gap", lang, name=inst.index_name, value=num(nilai, 2, lang),
-                                 gap=num(missing, 2, lang), level=level.upper(), need=num(need, 2, lang)))
-    return reasons
 
 
 def readiness_display(table: pd.DataFrame, lang: str | None) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -483,54 +389,12 @@ def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None):
     return styler
 
 
-def preview_indices(offices_frame: pd.DataFrame, prepared: list, create_offices: bool) -> pd.DataFrame:
-    """The indices an import would add (per office and month): the prepared files committed into an
-    in-memory store holding a copy of the office master, then queries.indices over it.
-
-    The copy keeps every office_id: a prepared file already carries the ids of the real store."""
-    mem = store.connect(":memory:")
-    try:
-        _copy_office_master(mem, offices_frame)
-        options = importer.ImportOptions(create_offices=create_offices, source="preview")
-        for item in prepared:
-            importer.commit(mem, item, options)
-        return queries.indices(mem, by="office", period="month")
-    finally:
-        mem.close()
-
-
-def _copy_office_master(mem, offices_frame: pd.DataFrame) -> None:
-    if offices_frame.empty:
-        return
-    master = offices_frame[["office_id", "name", "kanwil", "office_type"]]
-    aliases = pd.DataFrame(
-        [(offices.name_key(alias), alias, int(row.office_id)) for row in offices_frame.itertuples()
-         for alias in [row.name, *[a for a in str(_text(row.aliases) or "").split("; ") if a]]],
-        columns=["alias_key", "alias", "office_id"]).drop_duplicates("alias_key")
-    mem.register("master_copy", master)
-    mem.register("alias_copy", aliases)
-    try:
-        mem.execute("INSERT INTO offices (office_id, name, kanwil, office_type) "
-                    "SELECT office_id, name, kanwil, office_type FROM master_copy")
-        mem.execute("INSERT INTO office_aliases SELECT alias_key, alias, office_id FROM alias_copy")
-    finally:
-        mem.unregister("master_copy")
-        mem.unregister("alias_copy")
-    # Offices the import creates get ids after the copied ones.
-    mem.execute("SELECT count(nextval('office_id_seq')) FROM range(?)",
-                [int(offices_frame["office_id"].max())]).fetchall()
-
-
 def preview_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     headers = {"office": t("col_office", lang), "period": t("axis_period", lang), "instrument": t("h_instrument", lang),
                "n": "n", "converted": t("h_converted", lang), "percent": t("h_percent", lang),
                "grade": t("m_col_grade", lang)}
     shown = frame.assign(instrument=frame["instrument"].str.upper())
     return shown[list(headers)].rename(columns=headers)
-
-
-def _text(value) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
 
 
 # --- method page --------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
-"""The DuckDB store: connecting, schema migrations, batches and the office master.
+"""The one door to the database: connecting, migrations, transactions, registering DataFrames, the
+table list, and batches. Only this package imports duckdb (a test checks it).
 
 One process writes (the app, or the CLI when no app holds the file); readers may share a file
-opened read-only. Index SQL lives in analytics/queries.py, import writes in analytics/importer.py.
+opened read-only. The SQL that reads survey results is in queries.py, the import writes in
+writes.py, the office master in offices.py.
 """
 from __future__ import annotations
 
 import re
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,6 +21,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
+# Every table with survey data, children first: the order a batch's rows are deleted in.
+BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
+                "reject_errors", "batches")
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
+
+
 class StoreError(Exception):
     """The database cannot be used; the message says why in one line."""
 
@@ -26,6 +36,37 @@ def fetch_one(con, sql: str, params=None):
     fetchone leaves it) blocks the next statement on the connection: always read them whole."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+@contextmanager
+def transaction(con):
+    """BEGIN … COMMIT, or ROLLBACK when the block raises (anything, a KeyboardInterrupt too): the one
+    place with transaction control. Raise `Rollback` to undo the block without an error."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    except Rollback:
+        con.execute("ROLLBACK")
+        return
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+class Rollback(Exception):
+    """Raised inside `transaction()` to undo it quietly (e.g. an import that found nothing new)."""
+
+
+@contextmanager
+def registered(con, frame):
+    """A DataFrame or Arrow table visible to SQL under a unique name for the block."""
+    name = f"frame_{uuid.uuid4().hex}"
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -73,20 +114,27 @@ def migrate(con) -> int:
     for version, path in migrations():
         if version <= current:
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, path.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         current = version
     return current
 
 
 def has_data(con) -> bool:
     return fetch_one(con, "SELECT count(*) FROM respondents")[0] > 0
+
+
+def data_version(con) -> str:
+    """Changes whenever an import, a delete or an office-master import changes the data (cheap: two
+    tiny tables); part of every cache key, so a stale cached result is never served."""
+    row = fetch_one(con, """
+        SELECT (SELECT coalesce(max(batch_id), 0) || ':' || count(*) FROM batches),
+               (SELECT count(*) || ':' || coalesce(sum(hash(office_id, name, kanwil, office_type)), 0)
+                FROM offices),
+               (SELECT count(*) FROM office_aliases)
+    """)
+    return "|".join(str(part) for part in row)
 
 
 # --- batches --------------------------------------------------------------------------------------
@@ -103,16 +151,10 @@ def delete_batch(con, batch_id: int) -> bool:
     """Remove one import batch and every row it brought, in one transaction. False if unknown."""
     if not fetch_one(con, "SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id])[0]:
         return False
-    con.execute("BEGIN")
-    try:
-        for table in ("answer_rows", "answer_sums", "respondent_counts", "respondents",
-                      "rejected_rows", "reject_errors", "batches"):
+    with transaction(con):
+        for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 

@@ -1,42 +1,10 @@
-"""The office master: names, Kanwil, type and aliases, and matching the names exports use."""
+"""The office master in the store: offices, their Kanwil and type, and the aliases exports use."""
 from __future__ import annotations
-
-import re
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
 from analytics import store
-
-# Long forms and abbreviations that name the same thing; applied in order to lower-cased text whose
-# punctuation is already spaces. Class numbers are Roman after "kelas": "Kls 2 A" = "Kelas IIA".
-_PHRASES = [
-    (r"\bkanim\b", "kantor imigrasi"),
-    (r"\bkantor wilayah\b", "kanwil"),
-    (r"\b(kementerian hukum dan (hak asasi manusia|ham)|kemenkumham|kemkumham)\b", "kemenkumham"),
-    (r"\blembaga pemasyarakatan perempuan\b|\blpp\b", "lapas perempuan"),
-    (r"\blembaga pemasyarakatan narkotika\b|\blpn\b", "lapas narkotika"),
-    (r"\blembaga pemasyarakatan\b", "lapas"),
-    (r"\blembaga pembinaan khusus anak\b", "lpka"),
-    (r"\brumah tahanan( negara)?\b", "rutan"),
-    (r"\bbalai pemasyarakatan\b", "bapas"),
-    (r"\brumah penyimpanan benda sitaan( negara)?\b", "rupbasan"),
-    (r"\b(kls|klas|kl)\b", "kelas"),
-    (r"\bnon ?tpi\b", "nontpi"),
-    (r"\bkelas ([1-4]|iv|iii|ii|i)(?: ?(a|b))?\b",              # "2 A", "II A", "2A" = "IIA"
-     lambda m: f"kelas {_ROMAN.get(m.group(1), m.group(1))}{m.group(2) or ''}"),
-]
-_ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv"}
-
-
-@lru_cache(maxsize=65536)        # called per row by the importer; exports repeat a few names
-def name_key(name: str) -> str:
-    """A matching key: case, spacing, punctuation and common abbreviations do not matter."""
-    text = re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
-    for pattern, repl in _PHRASES:
-        text = re.sub(pattern, repl, text)
-    return re.sub(r"\s+", " ", text).strip()
+from analytics.domain.offices import name_key
 
 
 def list_offices(con) -> pd.DataFrame:
@@ -45,7 +13,7 @@ def list_offices(con) -> pd.DataFrame:
                coalesce(string_agg(a.alias, '; ' ORDER BY a.alias)
                         FILTER (WHERE a.alias <> o.name), '') AS aliases
         FROM offices o LEFT JOIN office_aliases a USING (office_id)
-        GROUP BY ALL ORDER BY o.kanwil, o.name
+        GROUP BY o.office_id, o.name, o.kanwil, o.office_type ORDER BY o.kanwil, o.name
     """).fetchdf()
 
 
@@ -78,49 +46,34 @@ def add_office(con, name: str, kanwil: str | None = None, office_type: str | Non
             if owner and owner[0] != office_id:
                 raise ValueError(f"alias '{alias}' sudah dipakai kantor lain")
             if not owner:
-                con.execute("INSERT INTO office_aliases VALUES (?, ?, ?)", [key, alias, office_id])
+                con.execute("INSERT INTO office_aliases (alias_key, alias, office_id) VALUES (?, ?, ?)",
+                            [key, alias, office_id])
     return office_id
 
 
-_MASTER_COLUMNS = {"nama": "name", "name": "name", "nama kantor": "name", "kantor": "name",
-                   "kanwil": "kanwil", "jenis": "office_type", "type": "office_type", "tipe": "office_type",
-                   "alias": "aliases", "aliases": "aliases"}
-
-
-def read_master(path: Path) -> pd.DataFrame:
-    """Read an office master file (CSV or XLSX): nama, kanwil, jenis, alias (';'-separated)."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        frame = pd.read_excel(path, engine="calamine", dtype=str)
-    else:
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    frame = frame.rename(columns=lambda c: _MASTER_COLUMNS.get(str(c).strip().lower(), str(c)))
-    if "name" not in frame.columns:
-        raise ValueError(f"{path.name}: kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)")
-    for column in ("kanwil", "office_type", "aliases"):
-        if column not in frame.columns:
-            frame[column] = None
-    frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
-    return frame[["name", "kanwil", "office_type", "aliases"]]
-
-
-def import_master(con, path: Path) -> int:
-    """Add or update every office of a master file, all or nothing. Returns the number of offices."""
-    frame = read_master(path)
-    con.execute("BEGIN")
-    try:
+def save_master(con, frame: pd.DataFrame) -> int:
+    """Add or update every office of a master frame (name, kanwil, office_type, aliases as a list), all
+    or nothing. Returns the number of offices."""
+    with store.transaction(con):
         for row in frame.itertuples(index=False):
-            aliases = [a for a in str(row.aliases or "").split(";") if a.strip()] if pd.notna(row.aliases) else []
-            add_office(con, row.name.strip(), _clean(row.kanwil), _clean(row.office_type), aliases)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            add_office(con, row.name, row.kanwil, row.office_type, row.aliases)
     return len(frame)
 
 
-def _clean(value) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value):
-        return None
-    text = str(value).strip()
-    return text or None
+def copy_master(con, offices_frame: pd.DataFrame) -> None:
+    """Load a copy of list_offices() (ids kept) into an empty store, e.g. the upload preview's."""
+    if offices_frame.empty:
+        return
+    master = offices_frame[["office_id", "name", "kanwil", "office_type"]]
+    aliases = pd.DataFrame(
+        [(name_key(alias), alias, int(row.office_id)) for row in offices_frame.itertuples()
+         for alias in [row.name, *[a for a in str(row.aliases or "").split("; ") if a]]],
+        columns=["alias_key", "alias", "office_id"]).drop_duplicates("alias_key")
+    with store.registered(con, master) as rows, store.registered(con, aliases) as names:
+        con.execute(f"INSERT INTO offices (office_id, name, kanwil, office_type) "
+                    f"SELECT office_id, name, kanwil, office_type FROM {rows}")
+        con.execute(f"INSERT INTO office_aliases (alias_key, alias, office_id) "
+                    f"SELECT alias_key, alias, office_id FROM {names}")
+    # Offices the import creates get ids after the copied ones.
+    con.execute("SELECT count(nextval('office_id_seq')) FROM range(?)",
+                [int(offices_frame["office_id"].max())]).fetchall()

@@ -45,7 +45,7 @@ def body() -> None:
         st.info(t("no_data_window"))
         return
     counts(frame)
-    table = views.readiness_table(frame, rules, registry, f.lang)
+    table = views.readiness_table(frame, registry, f.lang)
     shown, decimals = views.readiness_display(table, f.lang)
     state.table(views.formatted(shown, decimals, f.lang),
                     height=min(38 + 35 * len(shown), 760))

@@ -4,12 +4,13 @@ import streamlit as st
 
 from ui import state
 from analytics.store import queries
+from analytics.domain import periods
 from analytics.present import views
 from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
 
-def tiles(f: state.Filters, period: views.Period, registry) -> None:
+def tiles(f: state.Filters, period: periods.Period, registry) -> None:
     window = queries.Window(period.previous_start, period.end, f.kanwil_scope)
     pooled = state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
@@ -31,7 +32,7 @@ def body() -> None:
     if f.end is None or not f.kanwil_scope:
         st.info(t("no_data_window"))
         return
-    period = views.report_period(f.granularity, f.end)
+    period = periods.report_period(f.granularity, f.end)
     months = views.months_text(period.start, period.end) + (f", {t('partial')}" if period.partial else "")
     st.caption(t("period_caption", label=period.label, months=months, prev=period.previous_label))
     tiles(f, period, registry)

@@ -3,6 +3,7 @@ WBK/WBBM lines and the respondent counts, then the element × period heatmap."""
 import streamlit as st
 
 from ui import state
+from analytics.domain import readiness
 from analytics.present import charts, views
 from ui.text import num, t
 from analytics.domain.instruments import load_registry
@@ -19,7 +20,7 @@ def trend_chart(column, f: state.Filters, frame, inst, registry) -> None:
         column.info(f"{inst.index_name}: {t('no_data_window')}")
         return
     rules = registry.rule_set(f.rules)
-    figure = charts.trend_figure(trend, inst, registry.grades, views.thresholds(rules, inst), f.lang,
+    figure = charts.trend_figure(trend, inst, registry.grades, readiness.threshold_on_scale(rules, inst), f.lang,
                                  title=inst.index_name if inst.is_four_point else f"{inst.index_name} (%)")
     column.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=f"trend_{inst.id}")
     if len(trend) > 1:

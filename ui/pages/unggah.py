@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import state
 from analytics.ingest import importer
-from analytics.store import offices
+from analytics.ingest import office_master, preview
 from analytics import store
 from analytics.present import views
 from ui.text import current_lang, integer, t
@@ -88,7 +88,7 @@ def upload_flow(files) -> None:
     else:
         st.markdown(f"#### {t('preview')}")
         st.caption(t("preview_caption"))
-        frame = views.preview_indices(state.office_list(), [p for _, p in ready], create)
+        frame = preview.preview_indices(state.office_list(), [p for _, p in ready], create)
         shown = views.preview_table(frame, current_lang())
         state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}, current_lang()))
     left, right, _ = st.columns([1, 1, 3])
@@ -134,7 +134,7 @@ def history() -> None:
         st.rerun()
 
 
-def office_master() -> None:
+def office_master_section() -> None:
     st.subheader(t("master"))
     state.table(views.offices_table(state.office_list(), current_lang()), height=320)
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
@@ -144,7 +144,7 @@ def office_master() -> None:
             path.write_bytes(upload.getvalue())
             try:
                 with state.writer() as cur:
-                    count = offices.import_master(cur, path)
+                    count = office_master.import_master(cur, path)
             except ValueError as exc:
                 st.error(str(exc))
                 return
@@ -165,7 +165,7 @@ def body() -> None:
     st.divider()
     history()
     st.divider()
-    office_master()
+    office_master_section()
 
 
 state.run_page(body)

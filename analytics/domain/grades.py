@@ -1,0 +1,33 @@
+"""Mutu pelayanan (PermenPANRB 14/2017, ../shared/domain.md §4.7): the one grade lookup, used by SQL
+results, charts and tables alike. The table itself is data (data/rules/grades-14-2017.yaml)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from analytics.domain.instruments import Grade
+from analytics.domain.rounding import hundredths
+
+
+def grade_of(converted, grades: Sequence[Grade]) -> Grade | None:
+    """The grade of a rounded 25–100 value: the first (highest) grade whose minimum it reaches.
+    None when there is no value (an instrument without the 25–100 conversion)."""
+    units = hundredths(converted)
+    if units is None:
+        return None
+    for grade in grades:
+        if units >= hundredths(grade.min):
+            return grade
+    return grades[-1]
+
+
+def letters_of(converted: pd.Series, grades: Sequence[Grade]) -> pd.Series:
+    """Grade letters of a column of rounded converted values (None where not defined); each
+    distinct value is looked up once."""
+    letters = {v: (g.grade if (g := grade_of(v, grades)) else None) for v in converted.dropna().unique()}
+    return converted.map(letters).astype(object).where(converted.notna(), None)
+
+
+def by_letter(letter: str | None, grades: Sequence[Grade]) -> Grade | None:
+    return next((g for g in grades if g.grade == letter), None) if letter else None

@@ -1,0 +1,59 @@
+"""The rounding rule of ../shared/domain.md §4.6: half-up, once, at the end, exact at ties.
+
+Exact values (`Fraction`, `Decimal`) round with `round_half_up`. The SQL path computes floats; they
+round with `half_up_float`/`half_up_array`, which re-decide a value from its exact form whenever the
+float lies so close to a .5 tie that binary noise could decide it.
+"""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Callable
+
+import numpy as np
+
+# A float within this distance (in units of the last kept decimal) of a .5 tie is re-decided exactly.
+# float64 error on these magnitudes is ~1e-12 of a unit; the margin is a million times that.
+TIE_MARGIN = 1e-6
+
+
+def round_half_up(value: Fraction | Decimal | int | str, places: int = 2) -> Decimal:
+    """Half-up rounding of an exact value. Floats are refused: they are not exact (use half_up_float)."""
+    if isinstance(value, float):
+        raise TypeError("round_half_up takes exact values; use half_up_float for floats")
+    if isinstance(value, Fraction):
+        units = math.floor(value * 10**places + Fraction(1, 2))   # exact, half-up for any sign
+        return Decimal(units).scaleb(-places)
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def near_tie(values, places: int) -> np.ndarray:
+    """Which floats lie within TIE_MARGIN of a .5 tie at `places` decimals."""
+    scaled = np.asarray(values, dtype="float64") * 10**places
+    return np.abs(scaled - np.floor(scaled) - 0.5) < TIE_MARGIN
+
+
+def half_up_float(value: float, places: int, exact: Callable[[], Fraction]) -> Decimal:
+    """Half-up rounding of a float computed from exact data; `exact()` gives the true value near ties."""
+    if near_tie([value], places)[0]:
+        return round_half_up(exact(), places)
+    return Decimal(math.floor(value * 10**places + 0.5)).scaleb(-places)
+
+
+def half_up_array(values, places: int, exact_at: Callable[[int], Fraction]) -> np.ndarray:
+    """Vectorised half_up_float: float64 array in, rounded float64 array out (exact near ties)."""
+    scaled = np.asarray(values, dtype="float64") * 10**places
+    units = np.floor(scaled + 0.5)
+    for i in np.flatnonzero(near_tie(values, places)):
+        units[i] = math.floor(exact_at(int(i)) * 10**places + Fraction(1, 2))
+    return units / 10**places
+
+
+def hundredths(value) -> int | None:
+    """A value already rounded to 2 decimals as whole hundredths (exact comparisons with a table)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (Decimal, Fraction, int)):
+        return int(round_half_up(Fraction(value) * 100, 0))
+    return math.floor(float(value) * 100 + 0.5)

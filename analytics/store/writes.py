@@ -1,0 +1,105 @@
+"""The import's writes: batch, respondents, answer rows, sums, counts and rejects. The caller
+(analytics.ingest.importer.commit) runs them inside one `store.transaction()`."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from analytics.store import fetch_one, registered
+
+RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
+                      "response_ts", "external_id", "dedup_key", "gender", "gender_raw", "age_band", "age_raw",
+                      "education", "education_raw", "occupation", "service_type", "saran")
+
+
+def already_imported(con, sha256: str):
+    """(batch_id, file_name, imported_at) of the batch holding identical content, or None."""
+    return fetch_one(con, "SELECT batch_id, file_name, imported_at FROM batches WHERE file_sha256 = ? "
+                          "ORDER BY batch_id LIMIT 1", [sha256])
+
+
+def next_batch_id(con) -> int:
+    return fetch_one(con, "SELECT nextval('batch_id_seq')")[0]
+
+
+def next_respondent_id(con) -> int:
+    return fetch_one(con, "SELECT coalesce(max(respondent_id), 0) + 1 FROM respondents")[0]
+
+
+def stored_dedup_keys(con, keys: pd.Series) -> set[str]:
+    """Which of these dedup keys the store already holds."""
+    frame = pd.DataFrame({"dedup_key": keys.astype(str).unique()})
+    with registered(con, frame) as name:
+        return {k for (k,) in con.execute(
+            f"SELECT dedup_key FROM {name} SEMI JOIN respondents USING (dedup_key)").fetchall()}
+
+
+def insert_batch(con, batch_id: int, file_name: str, sha256: str, source: str, is_demo: bool, rows_read: int,
+                 rows_imported: int, rows_rejected: int, rows_duplicate: int, instruments, notes) -> None:
+    con.execute("INSERT INTO batches (batch_id, file_name, file_sha256, source, is_demo, rows_read, "
+                "rows_imported, rows_rejected, rows_duplicate, instruments, notes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch_id, file_name, sha256, source, is_demo, rows_read, rows_imported, rows_rejected,
+                 rows_duplicate, list(instruments), list(notes)])
+
+
+def insert_respondents(con, good: pd.DataFrame, batch_id: int) -> None:
+    """good: one row per respondent (importer's frame; `age` is stored as age_band)."""
+    with registered(con, good) as name:
+        con.execute(f"""
+            INSERT INTO respondents ({', '.join(RESPONDENT_COLUMNS)})
+            SELECT respondent_id, ?, sheet, source_row, office_id, CAST(response_date AS DATE),
+                   CAST(month AS DATE), response_ts, external_id, dedup_key, gender, gender_raw, age, age_raw,
+                   education, education_raw, occupation, service_type, saran
+            FROM {name}
+        """, [batch_id])
+
+
+def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: int) -> None:
+    """One answer_rows row per respondent with an answer (scores[i] = item i, NULL = blank), and the
+    instrument's sums and counts per office × month, aggregated from the wide frame (no unpivot).
+    good: respondent_id, office_id, month and one column `<instrument>__<item no>` per mapped item."""
+    cols = [c for c in good.columns if c.startswith(f"{instrument}__")]
+    nos = [int(c.split("__")[1]) for c in cols]
+    scores = np.zeros((len(good), k), dtype=np.uint8)      # list positions = item numbers, length = k
+    blank = np.ones((len(good), k), dtype=bool)
+    for col, no in zip(cols, nos):
+        scores[:, no - 1] = good[col].to_numpy(dtype="int16", na_value=0)
+        blank[:, no - 1] = good[col].isna().to_numpy()
+    answered = ~blank.all(axis=1)
+    lists = pa.FixedSizeListArray.from_arrays(pa.array(scores[answered].ravel(), mask=blank[answered].ravel()), k)
+    rows = pa.table({"respondent_id": good["respondent_id"].to_numpy()[answered], "scores": lists})
+    with registered(con, rows) as name:
+        con.execute(f"INSERT INTO answer_rows (respondent_id, batch_id, instrument, scores) "
+                    f"SELECT respondent_id, ?, ?, CAST(scores AS UTINYINT[]) FROM {name}", [batch_id, instrument])
+    wide = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
+    aggs = ", ".join(f'count("{c}") AS "n_{no}", CAST(sum("{c}") AS BIGINT) AS "s_{no}"' for c, no in zip(cols, nos))
+    any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
+    with registered(con, wide) as name:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE staged_sums AS
+                        SELECT office_id, CAST(month AS DATE) AS month,
+                               count(*) FILTER (WHERE {any_answer}) AS n_resp, {aggs}
+                        FROM {name} GROUP BY office_id, month""")
+    try:
+        con.execute("INSERT INTO answer_sums (batch_id, office_id, month, instrument, item_no, n_answers, score_sum) "
+                    "SELECT ?, office_id, month, ?, item_no, n, s FROM ("
+                    + " UNION ALL ".join(f'SELECT office_id, month, CAST({no} AS SMALLINT) AS item_no, '
+                                         f'"n_{no}" AS n, "s_{no}" AS s FROM staged_sums' for no in nos)
+                    + ") AS per_item WHERE n > 0", [batch_id, instrument])
+        con.execute("INSERT INTO respondent_counts (batch_id, office_id, month, instrument, n) "
+                    "SELECT ?, office_id, month, ?, n_resp FROM staged_sums WHERE n_resp > 0",
+                    [batch_id, instrument])
+    finally:
+        con.execute("DROP TABLE staged_sums")
+
+
+def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:
+    """rejected: sheet, source_row, reasons, row_data; errors: sheet, row, column, value, message."""
+    if rejected.empty:
+        return
+    with registered(con, rejected) as rows, registered(con, errors) as problems:
+        con.execute(f"INSERT INTO rejected_rows (batch_id, sheet, source_row, reasons, row_data) "
+                    f"SELECT ?, sheet, source_row, reasons, row_data FROM {rows}", [batch_id])
+        con.execute(f"INSERT INTO reject_errors (batch_id, sheet, source_row, column_name, value, message) "
+                    f'SELECT ?, sheet, "row", "column", value, message FROM {problems}', [batch_id])
