@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", **fmt)
 
     p = command("readiness", "kesiapan WBK/WBBM komponen survei per kantor")
-    p.add_argument("--rules", default=settings.DEFAULT_RULES)
+    p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
+        settings.check()
         registry = load_registry()
         with store.connect(settings.db_path(args.db)) as con:
             return COMMANDS[args.command](con, args, registry)
@@ -152,7 +153,8 @@ def cmd_readiness(con, args, registry) -> int:
         default = queries.latest_full_quarter(con, date.today())
         if default:
             window = queries.Window(*default)
-    frame = queries.readiness(con, args.rules, window, registry).drop(columns=["office_id"])
+    rules = args.rules or settings.get("default_rules")
+    frame = queries.readiness(con, rules, window, registry).drop(columns=["office_id"])
     if args.format != "json":
         frame["reasons"] = frame["reasons"].map("; ".join)
     _emit(frame, args.format)
