@@ -1,0 +1,179 @@
+"""Settings declared once (analytics/settings.py), and documentation that cannot drift from the code:
+README's Settings table, the Streamlit config and the Makefile agree with the declarations."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from analytics import cli, settings
+from analytics.ingest import mapping, readers
+from analytics.ingest.readers import ReadError, read_file
+from analytics.present import charts, views
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    """The README text under `## title`, up to the next `## ` heading."""
+    found = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.M | re.S)
+    assert found, f"README has no '## {title}' section"
+    return found.group(1)
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for setting in settings.SETTINGS.values():
+        monkeypatch.delenv(setting.env, raising=False)
+    return monkeypatch
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+def test_every_setting_is_fully_declared():
+    for name, s in settings.SETTINGS.items():
+        assert s.name == name and re.fullmatch(r"[a-z][a-z0-9_]*", name)
+        assert s.env == "DASBOR_" + name.upper()
+        assert isinstance(s.default, s.type), name
+        assert s.help and "|" not in s.help, name          # one README table cell
+        assert s.check is None or s.check(s.default) is None, f"{name}: default fails its own check"
+
+
+def test_defaults_apply_without_environment(clean_env):
+    assert settings.get("db") == settings.DATA_DIR / "dasbor.duckdb" == settings.db_path()
+    assert settings.get("max_upload_mb") == 200
+    assert settings.get("small_sample") == 30 and settings.get("header_scan_rows") == 30
+    assert (settings.get("fuzzy_min"), settings.get("fuzzy_margin"), settings.get("fuzzy_hint")) == (0.88, 0.05, 0.70)
+    assert settings.get("default_rules") == "zi-2019"
+    clean_env.setenv("DASBOR_SMALL_SAMPLE", "  ")           # blank = unset, as for DASBOR_DB before
+    assert settings.get("small_sample") == 30
+    settings.check()
+
+
+def test_environment_overrides_are_parsed(clean_env, tmp_path):
+    clean_env.setenv("DASBOR_DB", str(tmp_path / "x.duckdb"))
+    clean_env.setenv("DASBOR_SMALL_SAMPLE", " 50 ")
+    clean_env.setenv("DASBOR_FUZZY_MIN", "0.9")
+    clean_env.setenv("DASBOR_LINE_COLOR", "#ABCDEF")
+    clean_env.setenv("DASBOR_DEFAULT_RULES", "zi-2021")
+    assert settings.get("db") == tmp_path / "x.duckdb" == settings.db_path()
+    assert settings.db_path("given.duckdb") == Path("given.duckdb")      # --db wins
+    assert settings.get("small_sample") == 50 and settings.get("fuzzy_min") == 0.9
+    assert settings.get("line_color") == "#ABCDEF" and settings.get("default_rules") == "zi-2021"
+
+
+@pytest.mark.parametrize("env, raw, expected", [
+    ("DASBOR_SMALL_SAMPLE", "thirty", "a whole number"),
+    ("DASBOR_SMALL_SAMPLE", "30.5", "a whole number"),
+    ("DASBOR_SMALL_SAMPLE", "0", "a value from 1 to"),
+    ("DASBOR_MAX_UPLOAD_MB", "-5", "a value from 1 to"),
+    ("DASBOR_FUZZY_MIN", "1,2", "a number"),
+    ("DASBOR_FUZZY_MIN", "nan", "a value from 0.5 to 1.0"),
+    ("DASBOR_BAR_COLOR", "grey", "#rrggbb"),
+    ("DASBOR_DEFAULT_RULES", "zi-2030", "one of zi-2019, zi-2021"),
+])
+def test_invalid_override_names_the_variable(clean_env, env, raw, expected):
+    clean_env.setenv(env, raw)
+    name = env.removeprefix("DASBOR_").lower()
+    with pytest.raises(settings.SettingError) as caught:
+        settings.get(name)
+    message = str(caught.value)
+    assert message.startswith(f"{env}={raw!r}") and expected in message and name in message
+    with pytest.raises(settings.SettingError, match=env):
+        settings.check()
+
+
+def test_check_lists_every_problem_and_the_fuzzy_order(clean_env):
+    clean_env.setenv("DASBOR_SMALL_SAMPLE", "x")
+    clean_env.setenv("DASBOR_HEATMAP_OFFICES", "0")
+    with pytest.raises(settings.SettingError) as caught:
+        settings.check()
+    assert "DASBOR_SMALL_SAMPLE" in str(caught.value) and "DASBOR_HEATMAP_OFFICES" in str(caught.value)
+    clean_env.delenv("DASBOR_SMALL_SAMPLE")
+    clean_env.delenv("DASBOR_HEATMAP_OFFICES")
+    clean_env.setenv("DASBOR_FUZZY_HINT", "0.95")
+    with pytest.raises(settings.SettingError, match="DASBOR_FUZZY_HINT"):
+        settings.check()
+
+
+def test_cli_refuses_a_bad_override_with_exit_2(clean_env, tmp_path, capsys):
+    clean_env.setenv("DASBOR_FUZZY_MARGIN", "lots")
+    assert cli.main(["batches", "--db", str(tmp_path / "s.duckdb")]) == 2
+    assert "DASBOR_FUZZY_MARGIN='lots'" in capsys.readouterr().err
+    assert settings.main(["fuzzy_margin"]) == 2
+
+
+def test_settings_command_prints_values_in_force(clean_env, capsys):
+    clean_env.setenv("DASBOR_MAX_UPLOAD_MB", "512")
+    assert settings.main(["--streamlit"]) == 0
+    assert capsys.readouterr().out.split() == ["--server.maxUploadSize", "512"]
+    assert settings.main(["db"]) == 0 and capsys.readouterr().out.strip() == "data/dasbor.duckdb"
+    assert settings.main([]) == 0 and len(capsys.readouterr().out.splitlines()) == len(settings.SETTINGS)
+    assert settings.main(["no_such"]) == 2
+
+
+def test_the_code_reads_the_settings_in_force(clean_env):
+    clean_env.setenv("DASBOR_MAX_UPLOAD_MB", "1")
+    with pytest.raises(ReadError, match="batas 1 MB"):
+        read_file(bytes(1024 * 1024 + 1), "besar.csv")
+    assert views.is_small(29) and not views.is_small(30)
+    clean_env.setenv("DASBOR_SMALL_SAMPLE", "10")
+    assert not views.is_small(29) and views.is_small(9)
+
+
+def test_old_module_constants_are_gone():
+    """One obvious way: settings.get(...), not a module constant that silently ignores the override."""
+    old = {readers: ["MAX_FILE_BYTES", "HEADER_SCAN_ROWS", "MIN_ITEM_COLUMNS", "FOOTER_SCAN_ROWS"],
+           mapping: ["FUZZY_MIN", "FUZZY_MARGIN", "FUZZY_HINT"],
+           views: ["SMALL_SAMPLE", "HEATMAP_OFFICES"],
+           charts: ["LINE_COLOR", "BAR_COLOR", "SMALL_COLOR", "THRESHOLD_COLOR", "SMALL_SAMPLE"],
+           settings: ["DEFAULT_RULES", "DEFAULT_DB"]}
+    left = [f"{module.__name__}.{name}" for module, names in old.items() for name in names if hasattr(module, name)]
+    assert left == []
+
+
+# --- the Streamlit config and the Makefile agree -----------------------------------------------------
+
+def test_streamlit_config_holds_the_defaults():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    bound = [s for s in settings.SETTINGS.values() if s.streamlit]
+    assert bound, "max_upload_mb must name server.maxUploadSize"
+    for s in bound:
+        section, key = s.streamlit.split(".")
+        assert config[section][key] == s.default, f"{s.streamlit} in .streamlit/config.toml ≠ default of {s.name}"
+
+
+def test_make_run_passes_the_streamlit_settings_and_the_db_default():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^run:.*?\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "-m analytics.settings --streamlit" in recipe and "streamlit run app.py $$flags" in recipe
+    default_db = re.search(r"^DB \?= \$\(or \$\(DASBOR_DB\),(\S+)\)$", makefile, re.M)
+    assert default_db and default_db.group(1) == settings.shown(settings.SETTINGS["db"].default)
+
+
+def test_every_dasbor_variable_mentioned_is_declared():
+    """Any DASBOR_X written in the docs, the Makefile or the code is a declared setting's variable."""
+    declared = {s.env for s in settings.SETTINGS.values()}
+    files = [ROOT / "README.md", ROOT / "Makefile", ROOT / "app.py", *(ROOT / "docs").rglob("*.md"),
+             *(p for folder in ("analytics", "ui", "benchmarks", "tests/e2e") for p in (ROOT / folder).rglob("*.py"))]
+    unknown = {f"{path.relative_to(ROOT)}: {name}" for path in files if path.name != "settings.py"
+               for name in re.findall(r"\bDASBOR_[A-Z][A-Z0-9_]*", path.read_text(encoding="utf-8"))
+               if name not in declared}
+    assert unknown == set()
+
+
+# --- README: Settings --------------------------------------------------------------------------------
+
+def test_readme_settings_table_lists_exactly_the_declared_settings():
+    rows = [line for line in _section("Settings").splitlines() if line.startswith("|")]
+    documented = [m.group(1) for line in rows[2:] if (m := re.match(r"\| `([a-z0-9_]+)` \|", line))]
+    declared = list(settings.SETTINGS)
+    assert sorted(set(declared) - set(documented)) == [], "declared but missing from README's Settings"
+    assert sorted(set(documented) - set(declared)) == [], "in README's Settings but not declared"
+    expected = settings.readme_table()
+    for got, want in zip(rows, expected):
+        assert got == want, "README Settings row differs from analytics/settings.py; expected:\n" + want
+    assert len(rows) == len(expected)
