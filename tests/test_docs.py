@@ -177,3 +177,66 @@ def test_readme_settings_table_lists_exactly_the_declared_settings():
     for got, want in zip(rows, expected):
         assert got == want, "README Settings row differs from analytics/settings.py; expected:\n" + want
     assert len(rows) == len(expected)
+
+
+# --- README: Command line ----------------------------------------------------------------------------
+
+FLAG = r"(?<![\w-])--[a-z][a-z0-9-]*"
+
+
+def _cli_options() -> dict[str, set[str]]:
+    """Every subcommand of `python -m analytics` and its option strings (help aside)."""
+    parser = cli._parser()
+    sub = next(a for a in parser._actions if isinstance(a, cli.argparse._SubParsersAction))
+    return {name: {o for a in p._actions for o in a.option_strings if o not in ("-h", "--help")}
+            for name, p in sub.choices.items()}
+
+
+def _readme_cli_lines() -> tuple[set[str], dict[str, set[str]]]:
+    """(flags shown with the generic `COMMAND`, {command: flags shown on its line of the example block
+    and on the comment lines continuing it})."""
+    section = _section("Command line")
+    generic = {flag for line in re.findall(r"python -m analytics COMMAND[^`]*", section)
+               for flag in re.findall(FLAG, line)}
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    per_command: dict[str, set[str]] = {}
+    current = None
+    for line in block.splitlines():
+        started = re.match(r"python -m analytics (\S+)", line)
+        if started:
+            current = started.group(1)
+            per_command.setdefault(current, set())
+        elif not line.lstrip().startswith("#"):
+            current = None
+        if current:
+            per_command[current].update(re.findall(FLAG, line))
+    return generic, per_command
+
+
+def test_readme_shows_every_subcommand_and_no_other():
+    commands = set(_cli_options())
+    _, shown = _readme_cli_lines()
+    assert sorted(commands - set(shown)) == [], "subcommands without an example in README's Command line"
+    mentioned = set(re.findall(r"python -m analytics ([a-z][a-z-]*)\b", README))
+    assert sorted(mentioned - commands) == [], "README names subcommands the parser does not have"
+
+
+def test_readme_mentions_every_cli_flag_of_every_subcommand():
+    options = _cli_options()
+    generic, shown = _readme_cli_lines()
+    common = set.intersection(*options.values())
+    assert generic <= common, f"`COMMAND {sorted(generic - common)}` is not an option of every subcommand"
+    missing = {f"{command} {flag}" for command, flags in options.items()
+               for flag in flags - shown.get(command, set()) - generic}
+    assert missing == set(), "flags the parser has but README's Command line does not show"
+    wrong = {f"{command} {flag}" for command, flags in shown.items() for flag in flags - options.get(command, set())}
+    assert wrong == set(), "flags README shows for a subcommand that does not have them"
+
+
+def test_every_flag_anywhere_in_the_readme_exists():
+    """Prose (Importing, Settings) names flags too: each must be an option of some subcommand, or
+    of `python -m analytics.settings`. (Streamlit options are written without dashes there.)"""
+    settings_command = re.compile(r"python -m analytics\.settings([^`\n]*)")
+    assert {f for tail in settings_command.findall(README) for f in re.findall(FLAG, tail)} <= {"--streamlit"}
+    every = set().union(*_cli_options().values())
+    assert sorted(set(re.findall(FLAG, settings_command.sub("", README))) - every) == []
