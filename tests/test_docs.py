@@ -12,6 +12,7 @@ from analytics import cli, settings
 from analytics.ingest import mapping, readers
 from analytics.ingest.readers import ReadError, read_file
 from analytics.present import charts, views
+from analytics.domain.instruments import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -240,3 +241,56 @@ def test_every_flag_anywhere_in_the_readme_exists():
     assert {f for tail in settings_command.findall(README) for f in re.findall(FLAG, tail)} <= {"--streamlit"}
     every = set().union(*_cli_options().values())
     assert sorted(set(re.findall(FLAG, settings_command.sub("", README))) - every) == []
+
+
+# --- i18n: every key is used -------------------------------------------------------------------------
+
+# Keys the code builds at run time as t(f"<prefix>{…}"): the prefix, where it is built, and the
+# suffixes that code can produce (a key with the prefix counts as used only for those).
+DYNAMIC_KEYS = {
+    "g_": ("ui/state.py: the granularity selectbox's format_func, over views.GRANULARITIES",
+           lambda: set(views.GRANULARITIES)),
+    "zi_": ("analytics/present/views.py overview_table: the readiness level of a row (zi_none is literal)",
+            lambda: {"wbbm", "wbk", "no", "insufficient"}),
+    "m_role_": ("ui/pages/metode.py and views.py: an instrument's role from data/instruments/*.yaml",
+                lambda: {inst.role for inst in load_registry().instruments.values()}),
+}
+
+
+def _code_strings() -> tuple[set[str], set[str]]:
+    """(every string literal, every literal prefix of a key built as t(f"…{…}")) in analytics/, ui/
+    and app.py, the STRINGS table itself left out."""
+    import ast
+    literals, prefixes = set(), set()
+    files = [ROOT / "app.py", *(ROOT / "analytics").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        table = [n.value for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                 and any(isinstance(t, ast.Name) and t.id == "STRINGS"
+                         for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+        skipped = {id(k) for d in table if isinstance(d, ast.Dict) for k in d.keys}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+                literals.add(node.value)
+            if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.JoinedStr)
+                    and getattr(node.func, "attr", getattr(node.func, "id", None)) == "t"):
+                first = node.args[0].values[0]
+                prefixes.add(first.value if isinstance(first, ast.Constant) else "")
+    return literals, prefixes
+
+
+def test_every_dynamic_key_prefix_is_listed_and_built():
+    _, built = _code_strings()
+    assert built - set(DYNAMIC_KEYS) == set(), "t(f'…') with a prefix not in DYNAMIC_KEYS (or no prefix)"
+    assert set(DYNAMIC_KEYS) - built == set(), "DYNAMIC_KEYS lists a prefix no code builds any more"
+    from analytics.i18n import STRINGS
+    for prefix, (_, suffixes) in DYNAMIC_KEYS.items():
+        assert {prefix + s for s in suffixes()} - set(STRINGS) == set(), f"{prefix}… keys the code asks for"
+
+
+def test_every_i18n_key_is_used():
+    from analytics.i18n import STRINGS
+    literals, _ = _code_strings()
+    dynamic = {prefix + s for prefix, (_, suffixes) in DYNAMIC_KEYS.items() for s in suffixes()}
+    unused = sorted(key for key in STRINGS if key not in literals and key not in dynamic)
+    assert unused == [], "i18n keys no code uses: remove them (or list a dynamic prefix in DYNAMIC_KEYS)"
