@@ -2,7 +2,7 @@
 # has only python3 and apt: they create .venv, install what is missing, then run.
 SHELL := /bin/bash
 PY := .venv/bin/python
-DB ?= data/dasbor.duckdb
+DB ?= $(or $(DASBOR_DB),data/dasbor.duckdb)
 PORT ?= 8501
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
@@ -28,11 +28,13 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-# Start the app; the first run builds the demo database (synthetic data) at $(DB).
+# Start the app; the first run builds the demo database (synthetic data) at $(DB). Settings that
+# Streamlit must know too (the upload limit) are passed from analytics/settings.py, so a DASBOR_…
+# override reaches both the importer and Streamlit (.streamlit/config.toml holds the defaults).
 run: .venv/.runtime
 	@test -f $(DB) || $(PY) -m analytics demo --db $(DB)
-	DASBOR_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false
+	flags=$$($(PY) -m analytics.settings --streamlit) && DASBOR_DB=$(DB) $(PY) -m streamlit run app.py $$flags \
+	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 demo: .venv/.runtime
 	$(PY) -m analytics demo --db $(DB)

@@ -9,6 +9,7 @@ import logging
 
 import streamlit as st
 
+from analytics import settings
 from ui import state
 from ui.text import t
 
@@ -25,6 +26,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
 ]
 
 try:
+    settings.check()          # a bad DASBOR_… variable is named here rather than deep in a page
     state.remember(state.sidebar())
 except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
     logging.getLogger("dasbor").exception("sidebar failed")

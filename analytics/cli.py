@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", **fmt)
 
     p = command("readiness", "kesiapan WBK/WBBM komponen survei per kantor")
-    p.add_argument("--rules", default=settings.DEFAULT_RULES)
+    p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
+        settings.check()
         registry = load_registry()
         with store.connect(settings.db_path(args.db)) as con:
             return COMMANDS[args.command](con, args, registry)
@@ -155,7 +156,8 @@ def cmd_readiness(con, args, registry) -> int:
         default = queries.latest_full_quarter(con, date.today())
         if default:
             window = queries.Window(*default)
-    frame = queries.readiness(con, args.rules, window, registry).drop(columns=["office_id"])
+    rules = args.rules or settings.get("default_rules")
+    frame = queries.readiness(con, rules, window, registry).drop(columns=["office_id"])
     frame["reasons"] = [views.reason_texts(s, "id") for s in frame["shortfalls"]]
     frame["shortfalls"] = [[s.as_dict() for s in found] for found in frame["shortfalls"]]
     if args.format != "json":

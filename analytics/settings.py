@@ -1,8 +1,24 @@
-"""Every path the project uses, in one place."""
+"""Every setting of the dashboard, declared once, and every path the project uses.
+
+A setting has a name, a default, a type and a help text; the environment variable DASBOR_NAME (the
+name in capitals) overrides the default, and one that Streamlit must also know names its option. Read one with
+`settings.get("small_sample")`: the environment is read, parsed and validated on every call (parsed
+values are cached per raw text), so a bad value raises SettingError naming the variable, and tests can
+monkeypatch the environment. README's "Settings" table is `readme_table()` (tests/test_docs.py keeps
+them equal); `python -m analytics.settings` prints the values in force, `… NAME` one value and
+`… --streamlit` the Streamlit flags that `make run` passes (.streamlit/config.toml holds the defaults).
+
+Not settings: the data files below (instruments, label sets, grade table with its colours, ZI rule
+sets: edit the files), and the synthetic demo's shape (analytics/demo/generator.py).
+"""
 from __future__ import annotations
 
 import os
+import re
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -10,12 +26,173 @@ INSTRUMENTS_DIR = DATA_DIR / "instruments"
 RULES_DIR = DATA_DIR / "rules"
 LABELS_FILE = DATA_DIR / "labels.yaml"
 GRADES_FILE = RULES_DIR / "grades-14-2017.yaml"
-DEFAULT_DB = DATA_DIR / "dasbor.duckdb"
-DEFAULT_RULES = "zi-2019"
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value its setting cannot use; the message names the variable."""
+
+
+def _between(low, high) -> Callable[[object], str | None]:
+    def check(value):
+        return None if low <= value <= high else f"a value from {low} to {high}"
+    return check
+
+
+def _colour(value: str) -> str | None:
+    return None if re.fullmatch(r"#[0-9a-fA-F]{6}", value) else "a colour as #rrggbb"
+
+
+def _rule_set(value: str) -> str | None:
+    known = sorted(p.stem for p in RULES_DIR.glob("zi-*.yaml"))
+    return None if value in known else "one of " + ", ".join(known)
+
+
+def _path(value: Path) -> str | None:
+    return "a file path, not a folder" if value.is_dir() else None
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    type: type                      # int, float, str or Path
+    help: str
+    streamlit: str | None = None    # the Streamlit config option that must carry the same value
+    check: Callable[[object], str | None] | None = None    # what is expected, or None when fine
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides the default: DASBOR_ and the name in capitals."""
+        return "DASBOR_" + self.name.upper()
+
+    def parse(self, raw: str):
+        """The value of the environment text `raw`; SettingError naming the variable when unusable."""
+        text = raw.strip()
+        try:
+            value = self.type(text)
+        except ValueError:
+            value, problem = None, {int: "a whole number", float: "a number such as 0.5"}[self.type]
+        else:
+            problem = self.check(value) if self.check else None
+        if problem:
+            raise SettingError(f"{self.env}={raw!r} is not usable for {self.name}: expected {problem} "
+                               f"(default {shown(self.default)})")
+        return value
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("db", DATA_DIR / "dasbor.duckdb", Path,
+            "DuckDB file of the app and the CLI; the CLI's --db wins, `make run` takes DB=…", check=_path),
+    Setting("max_upload_mb", 200, int, "largest file the importer reads, in MB (each file of an upload)",
+            streamlit="server.maxUploadSize", check=_between(1, 10_000)),
+    Setting("header_scan_rows", 30, int, "the header row is looked for among this many first rows of a sheet",
+            check=_between(1, 1000)),
+    Setting("footer_scan_rows", 200, int,
+            "footer rows (Jumlah, NRR, signatures) are looked for this far up from the bottom of a sheet",
+            check=_between(0, 100_000)),
+    Setting("min_item_columns", 2, int, "a sheet with fewer item columns than this holds no survey rows",
+            check=_between(1, 100)),
+    Setting("fuzzy_min", 0.88, float, "similarity (0–1) a reworded statement needs to be matched to an item",
+            check=_between(0.5, 1.0)),
+    Setting("fuzzy_margin", 0.05, float, "how far the best item's similarity must lead the next best",
+            check=_between(0.0, 0.5)),
+    Setting("fuzzy_hint", 0.70, float,
+            "below fuzzy_min but at least this: the message names the most similar item (at most fuzzy_min)",
+            check=_between(0.0, 1.0)),
+    Setting("small_sample", 30, int,
+            "figures from fewer respondents are marked * (domain.md §6); the ZI minimum is "
+            "min_respondents in data/rules/zi-*.yaml", check=_between(1, 100_000)),
+    Setting("default_rules", "zi-2019", str,
+            "ZI rule set until the user picks one (CLI: readiness --rules); a file data/rules/zi-*.yaml",
+            check=_rule_set),
+    Setting("default_months", 12, int, "months shown until the user picks from/to: the last this many with data",
+            check=_between(1, 600)),
+    Setting("heatmap_offices", 30, int, "the office × element heatmap shows at most this many (weakest) offices",
+            check=_between(1, 10_000)),
+    Setting("line_color", "#1f3b73", str,
+            "trend line, and item bars of instruments without grades; grade colours are in "
+            "data/rules/grades-14-2017.yaml", check=_colour),
+    Setting("bar_color", "#9aa5b1", str, "respondent bars, and item bars without a value", check=_colour),
+    Setting("small_color", "#d4a017", str, "respondent bars and the line marking n < small_sample",
+            check=_colour),
+    Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
+)}
+
+_PARSED: dict[tuple[str, str], object] = {}
+
+
+def get(name: str):
+    """The value in force of setting `name`: its environment variable when set and not blank, else
+    the default. KeyError for a name that is not declared."""
+    setting = SETTINGS[name]
+    raw = os.environ.get(setting.env)
+    if raw is None or not raw.strip():
+        return setting.default
+    key = (name, raw)
+    if key not in _PARSED:
+        _PARSED[key] = setting.parse(raw)
+    return _PARSED[key]
+
+
+def check() -> None:
+    """Validate every environment override at once (app and CLI start): SettingError listing each."""
+    problems = []
+    for name in SETTINGS:
+        try:
+            get(name)
+        except SettingError as exc:
+            problems.append(str(exc))
+    if not problems and get("fuzzy_hint") > get("fuzzy_min"):
+        problems.append(f"DASBOR_FUZZY_HINT ({get('fuzzy_hint')}) must not exceed fuzzy_min ({get('fuzzy_min')})")
+    if problems:
+        raise SettingError("; ".join(problems))
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The database file: an explicit --db wins, then env DASBOR_DB, then data/dasbor.duckdb."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("DASBOR_DB") or DEFAULT_DB)
+    return Path(explicit) if explicit else get("db")
+
+
+def shown(value) -> str:
+    """A value as the README and `python -m analytics.settings` show it (paths relative to the project)."""
+    if isinstance(value, Path):
+        return value.relative_to(ROOT).as_posix() if value.is_relative_to(ROOT) else str(value)
+    return str(value)
+
+
+def readme_table() -> list[str]:
+    """The rows of README's Settings table, header first."""
+    rows = ["| setting | set by | type | default | help |", "|---|---|---|---|---|"]
+    for s in SETTINGS.values():
+        by = f"`{s.env}`" + (f", Streamlit `{s.streamlit}`" if s.streamlit else "")
+        rows.append(f"| `{s.name}` | {by} | {s.type.__name__.lower()} | `{shown(s.default)}` | {s.help} |")
+    return rows
+
+
+def streamlit_flags() -> list[str]:
+    """Command-line flags giving Streamlit the values in force of the settings it must know too."""
+    return [part for s in SETTINGS.values() if s.streamlit for part in (f"--{s.streamlit}", shown(get(s.name)))]
+
+
+def main(argv: list[str]) -> int:
+    try:
+        check()
+        if argv == ["--streamlit"]:
+            print(" ".join(streamlit_flags()))
+        elif len(argv) == 1:
+            if argv[0] not in SETTINGS:
+                raise SettingError(f"no setting {argv[0]!r}; settings: {', '.join(SETTINGS)}")
+            print(shown(get(argv[0])))
+        elif not argv:
+            for s in SETTINGS.values():
+                print(f"{s.name:<18} {s.env:<26} {shown(get(s.name))}")
+        else:
+            raise SettingError("usage: python -m analytics.settings [NAME | --streamlit]")
+    except SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

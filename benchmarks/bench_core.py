@@ -279,7 +279,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=7, help="warm runs per query (median reported)")
     parser.add_argument("--max-file-mb", type=float, help="split the export into files of whole months no "
-                        "larger than this (default: the importer's limit, readers.MAX_FILE_BYTES)")
+                        "larger than this (default: the importer's limit, setting max_upload_mb)")
     parser.add_argument("--work-dir", help="where the CSV files and the store go (default: a temporary "
                         "directory, removed afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")

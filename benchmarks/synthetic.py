@@ -5,7 +5,7 @@
 """Fast, deterministic builder of large synthetic survey exports and stores, for benchmarks.
 
     write_canonical_csv(path, n_respondents, n_offices=900, months=24, seed=1) -> Path
-    write_canonical_parts(out_dir, n_respondents, ..., max_file_bytes=readers.MAX_FILE_BYTES) -> [Path]
+    write_canonical_parts(out_dir, n_respondents, ..., max_file_bytes=<the import limit>) -> [Path]
     write_office_master(path, n_offices) -> Path
     build_store(db_path, n_respondents, ...) -> BuiltStore
 
@@ -15,7 +15,7 @@ three Kanwil, ~1% blank answers. Rows are in time order; text is built column-wi
 vectorised string functions (1M rows in a few seconds), never row by row in Python.
 
 `build_store` imports the office master and then every export file through `analytics.importer.ingest`,
-exactly as an upload would go; files larger than the importer's limit (readers.MAX_FILE_BYTES) are
+exactly as an upload would go; files larger than the importer's limit (setting max_upload_mb) are
 split into groups of whole months (e.g. one file per half-year) and the import is timed per file.
 Same arguments and seed give byte-identical files.
 """
@@ -192,8 +192,8 @@ def write_canonical_csv(path: str | Path, n_respondents: int, n_offices: int = 9
 
 
 def _import_limit() -> int:
-    from analytics.ingest.readers import MAX_FILE_BYTES
-    return MAX_FILE_BYTES
+    from analytics import settings
+    return settings.get("max_upload_mb") * 1024 * 1024
 
 
 def write_canonical_parts(out_dir: str | Path, n_respondents: int, n_offices: int = 900, months: int = 24,

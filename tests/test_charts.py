@@ -7,6 +7,7 @@ import pytest
 
 from analytics.domain import readiness
 from analytics.domain.grades import grade_of
+from analytics import settings
 from analytics.present import charts, views
 from analytics.domain.instruments import load_registry
 
@@ -62,7 +63,7 @@ def test_trend_hover_shows_value_n_change_and_small_sample(ikm_figure):
     assert "sampel kecil" in line.customdata[1][2] and line.customdata[0][2] == ""
     assert list(line.marker.symbol) == ["circle", "circle-open", "circle"]
     assert list(line.marker.color) == [COLORS["B"], COLORS["B"], COLORS["A"]]
-    assert list(bars.y) == [120, 24, 300] and bars.marker.color[1] == charts.SMALL_COLOR
+    assert list(bars.y) == [120, 24, 300] and bars.marker.color[1] == settings.get("small_color")
     assert "n = %{y:,}" in bars.hovertemplate
 
 

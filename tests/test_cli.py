@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, store
+from analytics import cli
 from tests.reference import Respondent
 from tests.helpers import canonical_csv
 

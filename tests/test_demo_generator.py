@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from analytics import cli, store
-from analytics.ingest import importer, readers
+from analytics import cli, settings, store
+from analytics.ingest import importer
 from analytics.ingest import office_master
 from analytics.store import offices, queries
 from tests.fixtures import make_fixtures as mf
@@ -264,7 +264,7 @@ def test_files_refused_with_a_clear_message_and_nothing_written(con, tmp_path, c
         "pdf": (mf.pdf_bytes(), "laporan.xlsx"),
         "encrypted": (mf.encrypted_ooxml_bytes(), "rahasia.xlsx"),
         "truncated": (mf.truncated(xlsx, 0.6), "laporan.xlsx"),
-        "too_big": (bytes(readers.MAX_FILE_BYTES + 1), "besar.csv"),
+        "too_big": (bytes(settings.get("max_upload_mb") * 1024 * 1024 + 1), "besar.csv"),
         "no_items": (b"Nama,Alamat\nBudi,Bandung\n", "daftar.csv"),
     }[case]
     before = counts(con)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.ingest import readers
+from analytics import settings
 from analytics.ingest.readers import ReadError, read_file, safe_cell, safe_frame, sniff
 from tests.fixtures import make_fixtures as mf
 
@@ -243,7 +243,7 @@ def test_header_without_rows_is_refused(tmp_path):
 
 def test_size_limit():
     with pytest.raises(ReadError, match=r"melebihi batas 200 MB"):
-        read_file(bytes(readers.MAX_FILE_BYTES + 1), "besar.csv")
+        read_file(bytes(settings.get("max_upload_mb") * 1024 * 1024 + 1), "besar.csv")
 
 
 # --- exporting rows safely -----------------------------------------------------------------------------

@@ -241,13 +241,14 @@ def _relabel_after_language_change() -> None:
 
 
 def _month_range(bar, lang: str) -> tuple[date | None, date | None]:
-    """From/to month, among the months with data (default: the last 12). Not drawn on an empty store,
-    so the widgets start from their defaults once data arrives."""
+    """From/to month, among the months with data (default: the last `default_months`, a setting). Not
+    drawn on an empty store, so the widgets start from their defaults once data arrives."""
     months = _month_options()
     if not months:
         return None, None
-    start = bar.selectbox(i18n.t("start", lang), months, index=max(len(months) - 12, 0), key="start",
-                          bind="query-params") or months[max(len(months) - 12, 0)]
+    first = max(len(months) - settings.get("default_months"), 0)
+    start = bar.selectbox(i18n.t("start", lang), months, index=first, key="start",
+                          bind="query-params") or months[first]
     end = bar.selectbox(i18n.t("end", lang), months, index=len(months) - 1, key="end", bind="query-params") \
         or months[-1]
     start, end = periods.parse_month(start), periods.parse_month(end)
@@ -277,7 +278,8 @@ def sidebar(registry: Registry | None = None) -> Filters:
                                 bind="query-params", format_func=lambda g: i18n.t(f"g_{g}", lang) if g in periods.GRANULARITIES else str(g))
     start, end = _month_range(bar, lang)
     rule_ids = sorted(registry.rules)
-    rules = bar.selectbox(i18n.t("rules", lang), rule_ids, index=rule_ids.index(settings.DEFAULT_RULES), key="rules",
+    default_rules = rule_ids.index(settings.get("default_rules"))
+    rules = bar.selectbox(i18n.t("rules", lang), rule_ids, index=default_rules, key="rules",
                           bind="query-params", help=" · ".join(f"{r.id}: {r.name}" for r in registry.rules.values()))
     bar.caption(i18n.t("share_hint", lang))
     office_row = in_kanwil[in_kanwil["name"] == office]

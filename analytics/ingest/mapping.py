@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from analytics import settings
 from analytics.domain.instruments import Registry
 
 # Respondent fields and the headers that name them (compared after _field_key).
@@ -78,9 +79,7 @@ SKM_ALIASES = {
 # Words that carry no meaning for matching (never "tidak"/"ada": they flip a statement).
 _STOPWORDS = {"dan", "yang", "dengan", "di", "ke", "dari", "untuk", "dalam", "atau", "tentang", "terhadap",
               "pada", "oleh", "dapat", "sudah", "telah", "ini", "itu", "secara", "apabila", "sangat"}
-FUZZY_MIN = 0.88      # similarity needed to accept a reworded statement (letters or words)
-FUZZY_MARGIN = 0.05   # … and how far ahead of the next-best item it must be
-FUZZY_HINT = 0.70     # below FUZZY_MIN but above this: say which item it resembles
+# Fuzzy thresholds (fuzzy_min, fuzzy_margin, fuzzy_hint): analytics/settings.py.
 
 
 class MappingError(Exception):
@@ -259,9 +258,9 @@ class _Matcher:
         if not ranked:
             return HeaderMatch(reason="tidak cocok dengan item atau kolom yang dikenal")
         (target, ratio), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
-        if ratio >= FUZZY_MIN and ratio - runner_up >= FUZZY_MARGIN:
+        if ratio >= settings.get("fuzzy_min") and ratio - runner_up >= settings.get("fuzzy_margin"):
             return HeaderMatch(targets=(target,), fuzzy=ratio)
-        if ratio < FUZZY_HINT:
+        if ratio < settings.get("fuzzy_hint"):
             return HeaderMatch(reason="tidak cocok dengan item atau kolom yang dikenal")
         inst = self.registry.get(target[0])
         return HeaderMatch(reason=f"tidak cocok dengan item atau kolom yang dikenal (paling mirip "
@@ -270,8 +269,8 @@ class _Matcher:
 
 def _letter_similarity(a: str, b: str) -> float:
     """difflib ratio (typos, small edits); the cheap upper bounds skip hopeless pairs."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < FUZZY_HINT or matcher.quick_ratio() < FUZZY_HINT:
+    matcher, hint = difflib.SequenceMatcher(None, a, b, autojunk=False), settings.get("fuzzy_hint")
+    if matcher.real_quick_ratio() < hint or matcher.quick_ratio() < hint:
         return 0.0
     return matcher.ratio()
 

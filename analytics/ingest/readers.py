@@ -21,13 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics import settings
 from analytics.domain.instruments import Registry, load_registry
 from analytics.ingest.mapping import header_score, match_header
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-HEADER_SCAN_ROWS = 30          # the header is looked for among the first rows of a sheet
-MIN_ITEM_COLUMNS = 2           # fewer item columns than this: not a sheet of survey rows
-FOOTER_SCAN_ROWS = 200         # how far up from the bottom footer/signature rows are looked for
+# Size limit, header/footer search depth, minimum item columns: analytics/settings.py.
 SUMMARY_SHEET = re.compile(r"rekap|ringkas|summary|grafik|chart|diagram|pivot|olah|hasil|petunjuk|"
                            r"keterangan|referensi|daftar isi|master|lookup|list", re.I)
 # Summary rows ("Jumlah", "Rata-rata", "NRR", "Nilai IKM" …): the label is a word of its own, so an
@@ -90,9 +88,10 @@ def read_file(content: bytes, file_name: str, registry: Registry | None = None) 
     """Read every sheet that holds survey rows. Raises ReadError when nothing can be read."""
     if not content:
         raise ReadError(f"{file_name}: file kosong (0 byte)")
-    if len(content) > MAX_FILE_BYTES:
+    limit_mb = settings.get("max_upload_mb")
+    if len(content) > limit_mb * 1024 * 1024:
         raise ReadError(f"{file_name}: file {len(content) / 1024 / 1024:.0f} MB melebihi batas "
-                        f"{MAX_FILE_BYTES // 1024 // 1024} MB; pecah per periode lalu unggah satu per satu")
+                        f"{limit_mb} MB; pecah per periode lalu unggah satu per satu")
     registry = registry or load_registry()
     kind = sniff(content)
     try:
@@ -237,7 +236,7 @@ def _has_guarded_cells(content: bytes) -> bool:
 def _survey_problem(raw: RawSheet, registry: Registry | None) -> str | None:
     if raw.data.empty:
         return f"judul kolom di baris {raw.header_row} tetapi tidak ada baris responden di bawahnya"
-    if registry and sum(match_header(h, registry).is_item for h in raw.header) < MIN_ITEM_COLUMNS:
+    if registry and sum(match_header(h, registry).is_item for h in raw.header) < settings.get("min_item_columns"):
         return "tidak ada kolom jawaban survei (item) di judul kolom"
     return None
 
@@ -245,7 +244,7 @@ def _survey_problem(raw: RawSheet, registry: Registry | None) -> str | None:
 def _sheet_from_grid(rows: list[list], first_row: int, file_name: str, sheet: str | None,
                      registry: Registry) -> RawSheet:
     """A sheet's cells (first row = Excel row `first_row`) → RawSheet below the detected header."""
-    at = _header_index(rows[:HEADER_SCAN_ROWS], registry)
+    at = _header_index(rows[:settings.get("header_scan_rows")], registry)
     data = pd.DataFrame(rows[at + 1:], dtype=object)
     width = max(len(rows[at]), data.shape[1] if not data.empty else 0)
     data = data.reindex(columns=range(width))
@@ -433,7 +432,7 @@ def _trailing_footer_start(data: pd.DataFrame, item_cols: list[int]) -> int | No
     summary label in their first cells. Unlabelled lines without answers just above the block
     ("Bandung, 31 Agustus 2020") belong to it too."""
     start = None
-    for pos in range(len(data) - 1, max(-1, len(data) - 1 - FOOTER_SCAN_ROWS), -1):
+    for pos in range(len(data) - 1, max(-1, len(data) - 1 - settings.get("footer_scan_rows")), -1):
         values = data.iloc[pos].tolist()
         filled, answers = _row_shape(values, item_cols)
         dense = len(filled) > 2 and answers * 2 > len(item_cols)
@@ -514,11 +513,12 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     if encoding == "utf-16":
         content, encoding = content.decode("utf-16").encode("utf-8"), "utf-8"
     head_text = content[:256 * 1024].decode(encoding, errors="ignore")
-    sep = _separator(head_text.split("\n")[:HEADER_SCAN_ROWS + 20])
-    records, line_after = _head_records(head_text, sep, HEADER_SCAN_ROWS + 20)
+    scan = settings.get("header_scan_rows")
+    sep = _separator(head_text.split("\n")[:scan + 20])
+    records, line_after = _head_records(head_text, sep, scan + 20)
     if not any(cell.strip() for record in records for cell in record):
         raise ReadError(f"{file_name}: file kosong (tidak ada baris berisi)")
-    at = _header_index(records[:HEADER_SCAN_ROWS], registry)
+    at = _header_index(records[:scan], registry)
     header = [_text(c) for c in records[at]]
     width = max(len(r) for r in records[at:])
     header += [""] * (width - len(header))

@@ -14,14 +14,11 @@ from plotly.subplots import make_subplots
 
 from analytics.i18n import integer, num, plotly_separators, t
 from analytics.domain.instruments import Grade, Instrument
+from analytics import settings
 from analytics.domain import formulas
 from analytics.domain.grades import grade_of
-from analytics.present.views import SMALL_SAMPLE
 
-LINE_COLOR = "#1f3b73"
-BAR_COLOR = "#9aa5b1"
-SMALL_COLOR = "#d4a017"
-THRESHOLD_COLOR = "#3d3d3d"
+# Colours: settings line_color, bar_color, small_color, threshold_color; grades: the grade table.
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
 
 
@@ -80,7 +77,8 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
     and respondent counts as bars beneath. trend: views.trend()."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.05)
     periods = trend["period"].astype(str).tolist()
-    small_note = t("hover_small", lang, n=SMALL_SAMPLE)
+    small_sample, line_color = settings.get("small_sample"), settings.get("line_color")
+    small_note = t("hover_small", lang, n=small_sample)
     partial = trend["partial"] if "partial" in trend else [False] * len(trend)
     notes = ["<br>".join(text for text, on in ((small_note, s), (t("hover_partial", lang), p)) if on)
              for s, p in zip(trend["small"], partial)]
@@ -89,11 +87,11 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
         [num(d, 2, lang, signed=True) for d in trend["delta"]],
         notes,
     ]) if len(trend) else np.empty((0, 3))
-    colors = [_grade_color(v, grades, LINE_COLOR) if inst.is_four_point else LINE_COLOR for v in trend["value"]]
+    colors = [_grade_color(v, grades, line_color) if inst.is_four_point else line_color for v in trend["value"]]
     fig.add_trace(go.Scatter(
         x=periods, y=trend["value"], mode="lines+markers", name=inst.index_name,
-        line=dict(color=LINE_COLOR, width=3),
-        marker=dict(size=11, color=colors, line=dict(color=LINE_COLOR, width=2),
+        line=dict(color=line_color, width=3),
+        marker=dict(size=11, color=colors, line=dict(color=line_color, width=2),
                     symbol=["circle-open" if s else "circle" for s in trend["small"]]),
         customdata=custom,
         hovertemplate=(f"<b>%{{x}}</b><br>{t('hover_value', lang)}: %{{y:.2f}}<br>n = %{{customdata[0]:,}}"
@@ -102,11 +100,11 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
     ), row=1, col=1)
     fig.add_trace(go.Bar(
         x=periods, y=trend["n"], name=t("trace_n", lang),
-        marker_color=[SMALL_COLOR if s else BAR_COLOR for s in trend["small"]],
+        marker_color=[settings.get("small_color") if s else settings.get("bar_color") for s in trend["small"]],
         customdata=custom,
         hovertemplate="<b>%{x}</b><br>n = %{y:,}<br>%{customdata[2]}<extra></extra>",
     ), row=2, col=1)
-    fig.add_hline(y=SMALL_SAMPLE, line=dict(color=SMALL_COLOR, dash="dot", width=1), row=2, col=1)
+    fig.add_hline(y=small_sample, line=dict(color=settings.get("small_color"), dash="dot", width=1), row=2, col=1)
     if inst.is_four_point:
         _add_bands(fig, grades, lang)
     _add_thresholds(fig, thresholds, lang)
@@ -134,13 +132,14 @@ def _add_bands(fig: go.Figure, grades, lang) -> None:
 def _add_thresholds(fig: go.Figure, thresholds: dict[str, float], lang) -> None:
     """One dashed line per threshold value; levels sharing a value share the line (IPK: WBK = WBBM)."""
     by_value: dict[float, list[str]] = {}
+    color = settings.get("threshold_color")
     for level, value in thresholds.items():
         by_value.setdefault(value, []).append(level.upper())
     for value, levels in sorted(by_value.items()):
         label = t("threshold", lang, level="/".join(levels), value=num(value, 2, lang))
-        fig.add_hline(y=value, line=dict(color=THRESHOLD_COLOR, dash="dash", width=1.5), name=label,
+        fig.add_hline(y=value, line=dict(color=color, dash="dash", width=1.5), name=label,
                       annotation_text=label, annotation_position="top right",
-                      annotation_font=dict(size=12, color=THRESHOLD_COLOR), row=1, col=1)
+                      annotation_font=dict(size=12, color=color), row=1, col=1)
 
 
 # --- heatmaps -----------------------------------------------------------------------------------
@@ -201,14 +200,14 @@ def office_item_heatmap(matrix: pd.DataFrame, inst: Instrument, grades, lang: st
 
 def _bar_colors(nrr: pd.Series, inst: Instrument, grades) -> list[str]:
     if not inst.is_four_point:
-        return [LINE_COLOR] * len(nrr)
-    return [_grade_color(formulas.converted(v), grades, BAR_COLOR) for v in nrr]
+        return [settings.get("line_color")] * len(nrr)
+    return [_grade_color(formulas.converted(v), grades, settings.get("bar_color")) for v in nrr]
 
 
 def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     """Items ranked by NRR (weakest on top) with n_i in the label and the hover."""
-    items = items.sort_values(["nrr", "item_no"])
-    labels = [f"{num(v, 2, lang)} · n_i {integer(n, lang)}" + (" *" if n < SMALL_SAMPLE else "")
+    items, small_sample = items.sort_values(["nrr", "item_no"]), settings.get("small_sample")
+    labels = [f"{num(v, 2, lang)} · n_i {integer(n, lang)}" + (" *" if n < small_sample else "")
               for v, n in zip(items["nrr"], items["n"])]
     fig = go.Figure(go.Bar(
         x=items["nrr"], y=items["code"], orientation="h", text=labels, textposition="auto",

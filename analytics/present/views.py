@@ -13,15 +13,14 @@ from decimal import Decimal
 
 import pandas as pd
 
+from analytics import settings
 from analytics.domain import formulas, grades, periods
 from analytics.domain.instruments import Instrument, Registry
 from analytics.domain.readiness import LEVELS, Shortfall
 from analytics.i18n import integer, num, t
 from analytics.ingest.readers import safe_frame
 
-# domain.md §6: a figure from fewer than 30 respondents is visibly marked (the ZI minimum too).
-SMALL_SAMPLE = 30
-HEATMAP_OFFICES = 30            # the office × element heatmap shows at most this many (weakest) offices
+# Small-sample mark (domain.md §6) and heatmap office limit: settings small_sample, heatmap_offices.
 
 
 def months_text(start: date, end: date) -> str:
@@ -39,7 +38,7 @@ def change(now, before) -> float:
 
 
 def is_small(n) -> bool:
-    return pd.notna(n) and int(n) < SMALL_SAMPLE
+    return pd.notna(n) and int(n) < settings.get("small_sample")
 
 
 def grade_label(grade: str | None, registry: Registry, lang: str | None) -> str | None:
@@ -202,7 +201,7 @@ def trend(frame: pd.DataFrame, inst: Instrument, granularity: str = "month", sta
                         "grade": rows["grade"].to_numpy()})
     values = out["value"].to_numpy()
     out["delta"] = [float("nan")] * min(len(values), 1) + [change(a, b) for a, b in zip(values[1:], values[:-1])]
-    out["small"] = out["n"] < SMALL_SAMPLE
+    out["small"] = out["n"] < settings.get("small_sample")
     cut = {periods.label(granularity, m) for m in (start, end) if m is not None}
     out["partial"] = out["period"].isin({label for label in cut if periods.is_cut(granularity, label, start, end)})
     return out
@@ -236,9 +235,11 @@ def aspects(items_frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def office_item_matrix(items_by_office: pd.DataFrame, offices_frame: pd.DataFrame,
-                       limit: int = HEATMAP_OFFICES) -> tuple[pd.DataFrame, int]:
-    """queries.items(by_office=True) with office names, keeping the `limit` offices with the lowest
-    mean element NRR (a heatmap of hundreds of rows helps nobody). Returns (frame, offices in all)."""
+                       limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """queries.items(by_office=True) with office names, keeping the `limit` (default: setting
+    heatmap_offices) offices with the lowest mean element NRR (a heatmap of hundreds of rows helps
+    nobody). Returns (frame, offices in all)."""
+    limit = settings.get("heatmap_offices") if limit is None else limit
     if items_by_office.empty:
         return items_by_office.assign(office=pd.Series(dtype="str")), 0
     names = offices_frame.set_index("office_id")["name"]

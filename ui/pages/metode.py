@@ -14,7 +14,7 @@ def rules_in_force() -> str:
     try:
         return state.filters().rules
     except Exception:        # filters unavailable (e.g. database locked): the method still reads
-        return settings.DEFAULT_RULES
+        return settings.get("default_rules")
 
 
 def body() -> None:
@@ -46,7 +46,7 @@ def body() -> None:
     state.table(views.rules_table(registry, lang))
     st.subheader(t("m_sample_h"))
     st.latex(r"n = \frac{3{,}841 \cdot N \cdot 0{,}25}{0{,}0025\,(N-1) + 0{,}9603}")
-    st.markdown(t("m_sample", small=views.SMALL_SAMPLE, **{
+    st.markdown(t("m_sample", small=settings.get("small_sample"), **{
         f"k{size}": integer(formulas.krejcie_morgan(size)) for size in (100, 1000, 10000)}))
     st.subheader(t("m_weak_h"))
     st.markdown(t("m_weak"))

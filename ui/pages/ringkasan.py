@@ -3,6 +3,7 @@ figures as headline tiles."""
 import streamlit as st
 
 from ui import state
+from analytics import settings
 from analytics.store import queries
 from analytics.domain import periods
 from analytics.present import views
@@ -48,7 +49,7 @@ def body() -> None:
                     height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
-    st.caption(t("small_sample_note", n=views.SMALL_SAMPLE) + " " + t(
+    st.caption(t("small_sample_note", n=settings.get("small_sample")) + " " + t(
         "table_help", service=svc.index_name, service_unit=unit(svc), anti=anti.index_name, anti_unit=unit(anti))
         + " " + t("pooled_caption"))
 

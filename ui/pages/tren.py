@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import state
 from analytics.domain import readiness
+from analytics import settings
 from analytics.present import charts, views
 from ui.text import num, t
 from analytics.domain.instruments import load_registry
@@ -41,7 +42,7 @@ def body() -> None:
     if frame.empty:
         st.info(t("no_data_window"))
         return
-    st.caption(t("tren_caption", rules=f.rules) + " " + t("small_sample_note", n=views.SMALL_SAMPLE))
+    st.caption(t("tren_caption", rules=f.rules) + " " + t("small_sample_note", n=settings.get("small_sample")))
     instruments = [registry.get(i) for i in f.pair]
     for column, inst in zip(st.columns(len(instruments)), instruments):
         trend_chart(column, f, frame, inst, registry)

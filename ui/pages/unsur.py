@@ -3,6 +3,7 @@ heatmap, and the elements that stay among the three weakest month after month.""
 import streamlit as st
 
 from ui import state
+from analytics import settings
 from analytics.present import charts, views
 from ui.text import t
 from analytics.domain.instruments import load_registry
@@ -42,8 +43,8 @@ def office_heatmap(tab, f: state.Filters, inst, registry) -> None:
     if matrix.empty:
         return
     tab.markdown(f"**{t('office_item_heatmap', name=inst.index_name)}**")
-    if total > views.HEATMAP_OFFICES:
-        tab.caption(t("heatmap_limited", shown=views.HEATMAP_OFFICES, total=total))
+    if total > settings.get("heatmap_offices"):
+        tab.caption(t("heatmap_limited", shown=settings.get("heatmap_offices"), total=total))
     tab.plotly_chart(charts.office_item_heatmap(matrix, inst, registry.grades, f.lang), width="stretch",
                      config={"displaylogo": False}, key=f"office_heat_{inst.id}")
 
