@@ -10,7 +10,7 @@ import logging
 import streamlit as st
 
 from analytics import settings
-from ui import state
+from ui import sidebar
 from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -27,7 +27,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
 
 try:
     settings.check()          # a bad DASBOR_… variable is named here rather than deep in a page
-    state.remember(state.sidebar())
+    sidebar.remember(sidebar.sidebar())
 except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
     logging.getLogger("dasbor").exception("sidebar failed")
     st.session_state.pop("_filters", None)

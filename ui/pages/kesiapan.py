@@ -2,7 +2,7 @@
 what is still missing in the user's terms, and 'data belum cukup' below 30 respondents."""
 import streamlit as st
 
-from ui import state
+from ui import sidebar, state, widgets
 from analytics.store import queries
 from analytics.present import views
 from ui.text import integer, t
@@ -11,7 +11,7 @@ from analytics.domain.instruments import load_registry
 WINDOWS = ("quarter", "filter")
 
 
-def assessment_window(f: state.Filters) -> queries.Window | None:
+def assessment_window(f: sidebar.Filters) -> queries.Window | None:
     """Default: the latest full quarter with data; or the sidebar's month range."""
     quarter = state.latest_full_quarter(f.scope)
     labels = {"quarter": t("zi_window_quarter", label=views.months_text(*quarter) if quarter
@@ -32,12 +32,12 @@ def counts(frame) -> None:
 
 
 def body() -> None:
-    f = state.filters()
+    f = sidebar.filters()
     registry = load_registry()
     rules = registry.rule_set(f.rules)
     st.title(t("kesiapan_title"))
     st.caption(t("kesiapan_caption", rules=f"{rules.id}: {rules.name}", n=rules.min_respondents))
-    if state.empty_state():
+    if widgets.empty_state():
         return
     window = assessment_window(f)
     frame = state.readiness(f.rules, window) if window else None
@@ -47,8 +47,8 @@ def body() -> None:
     counts(frame)
     table = views.readiness_table(frame, registry, f.lang)
     shown, decimals = views.readiness_display(table, f.lang)
-    state.table(views.formatted(shown, decimals, f.lang),
+    widgets.table(views.formatted(shown, decimals, f.lang),
                     height=min(38 + 35 * len(shown), 760))
 
 
-state.run_page(body)
+widgets.run_page(body)

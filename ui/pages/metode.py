@@ -2,7 +2,7 @@
 formulas, the grade table, the ZI rule sets (the one in force marked) and the instruments' items."""
 import streamlit as st
 
-from ui import state
+from ui import sidebar, widgets
 from analytics import settings
 from analytics.domain import formulas
 from analytics.present import views
@@ -12,7 +12,7 @@ from analytics.domain.instruments import load_registry
 
 def rules_in_force() -> str:
     try:
-        return state.filters().rules
+        return sidebar.filters().rules
     except Exception:        # filters unavailable (e.g. database locked): the method still reads
         return settings.get("default_rules")
 
@@ -38,12 +38,12 @@ def body() -> None:
     st.markdown(t("m_grades"))
     grades = views.grade_table(registry, lang)
     colors = {g.grade: g.color for g in registry.grades}
-    state.table(grades.style.map(lambda g: f"background-color: {colors[g]}; color: white",
+    widgets.table(grades.style.map(lambda g: f"background-color: {colors[g]}; color: white",
                                      subset=[grades.columns[0]]))
     st.subheader(t("m_zi_h"))
     st.latex(r"\text{nilai} = \frac{\text{Indeks}}{\text{skala maks}} \times \text{bobot}")
     st.markdown(t("m_zi", n=rules.min_respondents, rules=f"{rules.id} — {rules.name}"))
-    state.table(views.rules_table(registry, lang))
+    widgets.table(views.rules_table(registry, lang))
     st.subheader(t("m_sample_h"))
     st.latex(r"n = \frac{3{,}841 \cdot N \cdot 0{,}25}{0{,}0025\,(N-1) + 0{,}9603}")
     st.markdown(t("m_sample", small=settings.get("small_sample"), **{
@@ -55,7 +55,7 @@ def body() -> None:
         name = inst.name_en if lang == "en" else inst.name
         with st.expander(t("m_instrument", name=name, lo=inst.scale_min, hi=inst.scale_max, k=inst.k,
                            role=t(f"m_role_{inst.role}"), series=inst.series)):
-            state.table(views.instrument_items(inst, lang))
+            widgets.table(views.instrument_items(inst, lang))
 
 
-state.run_page(body)
+widgets.run_page(body)

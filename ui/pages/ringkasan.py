@@ -2,7 +2,7 @@
 figures as headline tiles."""
 import streamlit as st
 
-from ui import state
+from ui import sidebar, state, widgets
 from analytics import settings
 from analytics.store import queries
 from analytics.domain import periods
@@ -11,7 +11,7 @@ from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
 
-def tiles(f: state.Filters, period: periods.Period, registry) -> None:
+def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
     window = queries.Window(period.previous_start, period.end, f.kanwil_scope)
     pooled = state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
@@ -26,10 +26,10 @@ def tiles(f: state.Filters, period: periods.Period, registry) -> None:
 
 def body() -> None:
     st.title(t("ringkasan_title"))
-    state.flash()
-    if state.empty_state():
+    widgets.flash()
+    if widgets.empty_state():
         return
-    f, registry = state.filters(), load_registry()
+    f, registry = sidebar.filters(), load_registry()
     if f.end is None or not f.kanwil_scope:
         st.info(t("no_data_window"))
         return
@@ -45,7 +45,7 @@ def body() -> None:
     table = views.overview(frame, offices, f.pair, period, ready, registry)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
-    state.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
+    widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
                     height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
@@ -54,4 +54,4 @@ def body() -> None:
         + " " + t("pooled_caption"))
 
 
-state.run_page(body)
+widgets.run_page(body)

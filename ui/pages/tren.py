@@ -2,7 +2,7 @@
 WBK/WBBM lines and the respondent counts, then the element × period heatmap."""
 import streamlit as st
 
-from ui import state
+from ui import sidebar, state, widgets
 from analytics.domain import readiness
 from analytics import settings
 from analytics.present import charts, views
@@ -10,12 +10,12 @@ from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
 
-def unit_grouping(f: state.Filters) -> str:
+def unit_grouping(f: sidebar.Filters) -> str:
     """One office, else the Kanwil pooled, else every office pooled (never an average of offices)."""
     return "office" if f.office_id is not None else ("kanwil" if f.kanwil else "all")
 
 
-def trend_chart(column, f: state.Filters, frame, inst, registry) -> None:
+def trend_chart(column, f: sidebar.Filters, frame, inst, registry) -> None:
     trend = views.trend(frame, inst, f.granularity, f.start, f.end)
     if trend.empty:
         column.info(f"{inst.index_name}: {t('no_data_window')}")
@@ -32,9 +32,9 @@ def trend_chart(column, f: state.Filters, frame, inst, registry) -> None:
 
 
 def body() -> None:
-    f = state.filters()
+    f = sidebar.filters()
     st.title(t("tren_title", unit=f.unit_name))
-    if state.empty_state():
+    if widgets.empty_state():
         return
     registry = load_registry()
     window = f.window()
@@ -57,4 +57,4 @@ def body() -> None:
                          config={"displaylogo": False}, key=f"heat_{inst.id}")
 
 
-state.run_page(body)
+widgets.run_page(body)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state
+from ui import state, widgets
 from analytics.ingest import importer
 from analytics.ingest import office_master, preview
 from analytics import store
@@ -57,7 +57,7 @@ def show_prepared(name: str, prepared) -> None:
     for note in prepared.notes:
         st.caption(note)
     with st.expander(t("mapping", n=len(prepared.mapping))):
-        state.table(views.mapping_table(prepared.mapping, current_lang()))
+        widgets.table(views.mapping_table(prepared.mapping, current_lang()))
     if bad:
         st.markdown(f"**{t('rejected_rows')}**")
         rejected = prepared.rejected
@@ -65,7 +65,7 @@ def show_prepared(name: str, prepared) -> None:
             "sheet": t("col_sheet"), "source_row": t("col_row"), "reasons": t("col_reasons")})
         if rejected["sheet"].isna().all():
             shown = shown.drop(columns=[t("col_sheet")])
-        state.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
+        widgets.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
                            mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
 
@@ -90,7 +90,7 @@ def upload_flow(files) -> None:
         st.caption(t("preview_caption"))
         frame = preview.preview_indices(state.office_list(), [p for _, p in ready], create)
         shown = views.preview_table(frame, current_lang())
-        state.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}, current_lang()))
+        widgets.table(views.formatted(shown, {t("h_converted"): 2, t("h_percent"): 2, "n": 0}, current_lang()))
     left, right, _ = st.columns([1, 1, 3])
     if left.button(t("confirm"), key="upload_confirm", type="primary", disabled=not any(len(p.good) for _, p in ready)):
         confirm(ready, create)
@@ -121,7 +121,7 @@ def history() -> None:
     if frame.empty:
         st.caption(t("history_empty"))
         return
-    state.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
+    widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
     labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
     left, right = st.columns([2, 1])
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
@@ -136,7 +136,7 @@ def history() -> None:
 
 def office_master_section() -> None:
     st.subheader(t("master"))
-    state.table(views.offices_table(state.office_list(), current_lang()), height=320)
+    widgets.table(views.offices_table(state.office_list(), current_lang()), height=320)
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
     if upload is not None and st.button(t("master_button"), key="master_import"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -155,9 +155,9 @@ def office_master_section() -> None:
 
 def body() -> None:
     st.title(t("unggah_title"))
-    state.flash()
+    widgets.flash()
     if not state.has_data():
-        state.empty_state()
+        widgets.empty_state()
     files = st.file_uploader(t("upload_label"), type=TYPES, accept_multiple_files=True, key="upload_files",
                              help=t("upload_help"))
     if files:
@@ -168,4 +168,4 @@ def body() -> None:
     office_master_section()
 
 
-state.run_page(body)
+widgets.run_page(body)

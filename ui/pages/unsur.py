@@ -2,14 +2,14 @@
 heatmap, and the elements that stay among the three weakest month after month."""
 import streamlit as st
 
-from ui import state
+from ui import sidebar, state, widgets
 from analytics import settings
 from analytics.present import charts, views
 from ui.text import t
 from analytics.domain.instruments import load_registry
 
 
-def ranked(tab, f: state.Filters, items, inst, registry) -> None:
+def ranked(tab, f: sidebar.Filters, items, inst, registry) -> None:
     left, right = tab.columns([3, 2])
     left.markdown(f"**{t('items_ranked', name=inst.index_name)}**")
     left.plotly_chart(charts.items_bar(items, inst, registry.grades, f.lang), width="stretch",
@@ -22,10 +22,10 @@ def ranked(tab, f: state.Filters, items, inst, registry) -> None:
         "code": t("col_code"), "statement": t("col_statement"), "aspect": t("col_aspect"),
         "n": t("col_ni"), "nrr": t("col_nrr")})
     with tab:
-        state.table(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang))
+        widgets.table(views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang))
 
 
-def persistent(tab, f: state.Filters, inst, window) -> None:
+def persistent(tab, f: sidebar.Filters, inst, window) -> None:
     tab.markdown(f"**{t('persistent_title', name=inst.index_name)}**")
     runs = views.persistent_weak(state.items(inst.id, window, by_period="month"))
     if runs.empty:
@@ -37,7 +37,7 @@ def persistent(tab, f: state.Filters, inst, window) -> None:
         "first": t("col_from"), "last": t("col_to"), "ongoing": t("col_ongoing")}))
 
 
-def office_heatmap(tab, f: state.Filters, inst, registry) -> None:
+def office_heatmap(tab, f: sidebar.Filters, inst, registry) -> None:
     per_office = state.items(inst.id, f.window(scope=f.kanwil_scope), by_office=True)
     matrix, total = views.office_item_matrix(per_office, state.office_list())
     if matrix.empty:
@@ -50,9 +50,9 @@ def office_heatmap(tab, f: state.Filters, inst, registry) -> None:
 
 
 def body() -> None:
-    f = state.filters()
+    f = sidebar.filters()
     st.title(t("unsur_title", unit=f.unit_name))
-    if state.empty_state():
+    if widgets.empty_state():
         return
     registry = load_registry()
     window = f.window()
@@ -70,4 +70,4 @@ def body() -> None:
             office_heatmap(tab, f, inst, registry)
 
 
-state.run_page(body)
+widgets.run_page(body)
