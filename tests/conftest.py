@@ -1,6 +1,2 @@
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+"""Fixtures shared by every test (the repository root is on sys.path through pyproject.toml's
+[tool.pytest.ini_options] pythonpath)."""
