@@ -1,7 +1,7 @@
-"""Store fixtures shared by every test.
+"""Store fixtures shared by every test, browser tests included.
 
 The repository root is on sys.path through pyproject.toml ([tool.pytest.ini_options] pythonpath).
-Export files are written by tests/fixtures/make_fixtures.py.
+Export files are written by tests/fixtures/make_fixtures.py; its DEMO_TODAY is the demo's fixed date.
 """
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import store
+from analytics import demo, store
 from analytics.store import offices
+from tests.fixtures.make_fixtures import DEMO_TODAY
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +27,17 @@ def make_store():
             offices.import_master(con, master)
         return con
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A store file holding the demo data as of DEMO_TODAY, built once per session (the slowest setup
+    of the suite). Tests only read it; whatever writes, or holds the file's write lock from another
+    process (the browser tests' server), works on a copy of it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = store.connect(path)
+    try:
+        demo.load_demo(con, today=DEMO_TODAY)
+    finally:
+        con.close()
+    return path

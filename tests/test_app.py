@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ui import state
-from analytics import demo, store
+from analytics import store
 from analytics.store import offices, queries
 from tests.fixtures.make_fixtures import export_csv
 
@@ -28,20 +28,15 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 60
 PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "unggah", "metode"]
 JABAR = "Kanwil Kemenkumham Jawa Barat"
-DEMO_TODAY = date(2026, 11, 21)          # demo months: 2024-11 … 2026-10
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory):
+def demo_store(demo_db):
     """(path, CLI indices of 2026-10) — the CLI runs before any app holds the file."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con, today=DEMO_TODAY)
-    con.close()
-    out = subprocess.run([sys.executable, "-m", "analytics", "indices", "--db", str(path), "--format", "json",
+    out = subprocess.run([sys.executable, "-m", "analytics", "indices", "--db", str(demo_db), "--format", "json",
                           "--by", "office", "--period", "month", "--from", "2026-10", "--to", "2026-10"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
-    return path, json.loads(out.stdout)
+    return demo_db, json.loads(out.stdout)
 
 
 def _clear_caches():
