@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, store
+from analytics import cli
 from tests.reference import Respondent
 from tests.fixtures.make_fixtures import canonical_csv
 

@@ -16,7 +16,6 @@ from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)
 PEOPLE = mf.respondents(60)
-EXPECTED = mf.expected_indices(PEOPLE)
 
 
 @pytest.fixture
