@@ -9,7 +9,7 @@ import pytest
 
 from analytics import cli
 from tests.reference import Respondent
-from tests.helpers import canonical_csv
+from tests.fixtures.make_fixtures import canonical_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = "Rutan Kelas I Uji"
