@@ -22,10 +22,7 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-INSTRUMENTS_DIR = DATA_DIR / "instruments"
 RULES_DIR = DATA_DIR / "rules"
-LABELS_FILE = DATA_DIR / "labels.yaml"
-GRADES_FILE = RULES_DIR / "grades-14-2017.yaml"
 
 
 class SettingError(ValueError):

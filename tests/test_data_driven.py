@@ -29,7 +29,7 @@ def copy_data(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(settings.DATA_DIR / "instruments", target / "instruments")
     shutil.copytree(settings.DATA_DIR / "rules", target / "rules")
-    shutil.copy(settings.LABELS_FILE, target / "labels.yaml")
+    shutil.copy(settings.DATA_DIR / "labels.yaml", target / "labels.yaml")
     return target
 
 
