@@ -327,6 +327,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "m_role_anticorruption": {"id": "antikorupsi", "en": "anticorruption"},
 }
 
+from analytics.i18n.messages import MESSAGES  # noqa: E402 — error/report messages, one catalogue
+
+STRINGS.update(MESSAGES)
+
 
 def t(key: str, lang: str | None, **values) -> str:
     """The text of `key` in `lang` (None = Indonesian), with {placeholders} filled in."""

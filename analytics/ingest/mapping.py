@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from analytics.domain.instruments import Registry
+from analytics.errors import InputError, Join
 
 # Respondent fields and the headers that name them (compared after _field_key).
 FIELD_HEADERS = {
@@ -83,7 +84,7 @@ FUZZY_MARGIN = 0.05   # … and how far ahead of the next-best item it must be
 FUZZY_HINT = 0.70     # below FUZZY_MIN but above this: say which item it resembles
 
 
-class MappingError(Exception):
+class MappingError(InputError):
     """The sheet's columns cannot be mapped unambiguously; the message names the columns."""
 
 
@@ -340,8 +341,8 @@ def map_columns(headers: list[str], registry: Registry, instrument: str | None =
         target = chosen[pos]
         if target in seen:
             inst = registry.get(target[0])
-            raise MappingError(f"kolom '{headers[seen[target]]}' dan '{headers[pos]}' sama-sama dibaca "
-                               f"sebagai {inst.item(target[1]).code} ({inst.index_name}); hapus salah satunya")
+            raise MappingError("duplicate_item", first=headers[seen[target]], second=headers[pos],
+                               code=inst.item(target[1]).code, index=inst.index_name)
         seen[target] = pos
         result.items[pos] = target
         if candidates[pos].fuzzy is not None:
@@ -366,8 +367,10 @@ def _resolve_codes(candidates: dict[int, HeaderMatch], headers, registry: Regist
         if inst is None:
             cols = ", ".join(str(headers[p]) for p in positions[:5])
             more = " …" if len(positions) > 5 else ""
-            raise MappingError(f"kolom {cols}{more} bisa milik {' atau '.join(sorted(options))}; "
-                               f"sebutkan instrumennya (--instrument {sorted(options)[0]})")
+            first = sorted(options)[0]
+            raise MappingError("ambiguous_instrument", hint="instrument", columns=cols + more,
+                               options=Join(sorted(options), "or"), instrument=first,
+                               example=(registry.get(first).code_prefixes or [first])[0].upper())
         for pos in positions:
             chosen[pos] = next(t for t in candidates[pos].targets if t[0] == inst)
     return chosen
