@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import store
+from analytics.errors import InputError
 
 # Long forms and abbreviations that name the same thing; applied in order to lower-cased text whose
 # punctuation is already spaces. Class numbers are Roman after "kelas": "Kls 2 A" = "Kelas IIA".
@@ -76,7 +77,7 @@ def add_office(con, name: str, kanwil: str | None = None, office_type: str | Non
             key = name_key(alias)
             owner = store.fetch_one(con, "SELECT office_id FROM office_aliases WHERE alias_key = ?", [key])
             if owner and owner[0] != office_id:
-                raise ValueError(f"alias '{alias}' sudah dipakai kantor lain")
+                raise MasterError("alias_taken", alias=alias)
             if not owner:
                 con.execute("INSERT INTO office_aliases VALUES (?, ?, ?)", [key, alias, office_id])
     return office_id
@@ -87,16 +88,25 @@ _MASTER_COLUMNS = {"nama": "name", "name": "name", "nama kantor": "name", "kanto
                    "alias": "aliases", "aliases": "aliases"}
 
 
+class MasterError(InputError, ValueError):
+    """The office master file (or one of its names) cannot be used; a ValueError for old callers."""
+
+
 def read_master(path: Path) -> pd.DataFrame:
     """Read an office master file (CSV or XLSX): nama, kanwil, jenis, alias (';'-separated)."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        frame = pd.read_excel(path, engine="calamine", dtype=str)
-    else:
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+            frame = pd.read_excel(path, engine="calamine", dtype=str)
+        else:
+            frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    except OSError as exc:            # a missing or unreadable file: the user names another one
+        raise MasterError("file_unreadable", at_file=path.name, reason=exc.strerror or str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 — pandas/calamine raise many types on a malformed file
+        raise MasterError("master_unreadable", at_file=path.name, error=f"{type(exc).__name__}: {exc}") from None
     frame = frame.rename(columns=lambda c: _MASTER_COLUMNS.get(str(c).strip().lower(), str(c)))
     if "name" not in frame.columns:
-        raise ValueError(f"{path.name}: kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)")
+        raise MasterError("master_no_name", at_file=path.name)
     for column in ("kanwil", "office_type", "aliases"):
         if column not in frame.columns:
             frame[column] = None

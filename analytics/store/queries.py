@@ -16,6 +16,7 @@ import pandas as pd
 from analytics.domain import formulas
 from analytics import store
 from analytics.domain.instruments import Registry, load_registry
+from analytics.errors import BadValue
 
 PERIODS = ("month", "quarter", "semester", "year", "all")
 GROUPINGS = ("office", "kanwil", "all")
@@ -65,7 +66,7 @@ def parse_month(text: str | None, end: bool = False) -> date | None:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValueError(f"bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03") from None
+        raise BadValue("bad_month", text=text) from None
 
 
 def _item_sums_sql(by: str, period: str, where: str, instrument_filter: str) -> str:
