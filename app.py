@@ -27,9 +27,8 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
 try:
     state.remember(state.sidebar())
 except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
-    logging.getLogger("dasbor").exception("sidebar failed")
     st.session_state.pop("_filters", None)
-    st.error(t("error_page", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    state.show_error(exc, "sidebar failed")
 
 navigation = st.navigation([
     st.Page(path, title=t(title), icon=icon, url_path=url_path, default=(url_path == "ringkasan"))

@@ -22,7 +22,8 @@ from analytics.store import offices, queries
 from analytics.present import views
 from analytics import i18n
 from analytics.i18n import LANGS
-from ui.text import integer, t
+from analytics.errors import DasborError, render
+from ui.text import current_lang, integer, t
 from analytics.domain.instruments import Registry, load_registry
 
 log = logging.getLogger("dasbor")
@@ -305,13 +306,18 @@ def run_page(body: Callable[[], None]) -> None:
         demo_banner()
         body()
     except Exception as exc:   # Streamlit's own rerun/stop signals are BaseException and pass through
-        log.exception("page failed")
-        st.error(t("error_page", message=_plain(exc)))
+        show_error(exc, "page failed")
 
 
-def _plain(exc: Exception) -> str:
-    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    return str(text).splitlines()[0][:300] if str(text).strip() else type(exc).__name__
+def show_error(exc: Exception, what: str) -> None:
+    """A DasborError in the page's language, naming the control to use (surface "ui"); any other
+    exception is a bug: a plain 'unexpected error' message, the traceback in the server log."""
+    if isinstance(exc, DasborError):
+        log.warning("%s: %s", what, exc)
+        st.error(t("error_input", message=render(exc, current_lang(), "ui").rstrip(".")))
+    else:
+        log.exception(what)
+        st.error(t("error_page"))
 
 
 def demo_banner() -> None:
