@@ -240,7 +240,10 @@ def test_a_failing_page_shows_a_plain_message_not_a_traceback(app, demo_store, m
     monkeypatch.setattr(state, "readiness", broken)
     at = open_page(app(demo_store[0]), "ringkasan")
     assert not at.exception
-    assert errors(at) and errors(at)[0].startswith("Halaman ini tidak dapat ditampilkan: kueri gagal.")
+    # A RuntimeError is a bug, not bad input: the page says so and keeps the internals to the log.
+    assert errors(at) and errors(at)[0].startswith("Halaman ini tidak dapat ditampilkan karena kesalahan tak "
+                                                   "terduga (bug)")
+    assert "log server" in errors(at)[0] and "kueri gagal" not in errors(at)[0]
 
 
 # --- upload ---------------------------------------------------------------------------------------

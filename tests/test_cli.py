@@ -101,7 +101,7 @@ def test_batches_and_delete_batch(db, export, capsys):
 
 
 @pytest.mark.parametrize("args,reason", [
-    (["ingest", "missing.csv"], "missing.csv: No such file or directory"),
+    (["ingest", "missing.csv"], "missing.csv: file tidak dapat dibuka (No such file or directory)"),
     (["indices", "--from", "2024/03"], "bulan '2024/03' tidak terbaca"),
     (["items", "--instrument", "xyz"], "instrumen 'xyz' tidak dikenal"),
     (["readiness", "--rules", "zi-1999"], "aturan ZI 'zi-1999' tidak dikenal"),
