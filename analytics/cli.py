@@ -196,7 +196,7 @@ def cmd_readiness(con, args, registry) -> int:
             window = queries.Window(*default)
     rules = args.rules or settings.get("default_rules")
     frame = queries.readiness(con, rules, window, registry).drop(columns=["office_id"])
-    frame["reasons"] = [views.reason_texts(s, "id") for s in frame["shortfalls"]]
+    frame["reasons"] = [views.reason_texts(s, args.lang) for s in frame["shortfalls"]]
     frame["shortfalls"] = [[s.as_dict() for s in found] for found in frame["shortfalls"]]
     if args.format != "json":
         frame["reasons"] = frame["reasons"].map("; ".join)

@@ -50,3 +50,10 @@ def test_cli_and_kesiapan_page_give_the_same_verdicts_and_reasons(demo_db, rules
     assert [(r["office"], r["wbk"], r["wbbm"], "; ".join(r["reasons"])) for r in from_cli] == \
         list(page[["office", "wbk", "wbbm", "reasons"]].itertuples(index=False, name=None))
     assert any(r["reasons"] for r in from_cli)          # the comparison covers offices with shortfalls
+
+
+def test_readiness_reasons_follow_the_cli_language(demo_db, capsys):
+    english = cli_json(demo_db, "readiness --from 2026-07 --to 2026-09 --lang en", capsys)
+    reasons = [reason for row in english for reason in row["reasons"]]
+    assert reasons and all(" short of " in r or "respondents" in r for r in reasons)
+    assert not any("kurang" in r for r in reasons)
