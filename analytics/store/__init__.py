@@ -26,7 +26,9 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
                 "reject_errors", "batches")
-TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
+# Accounts, sessions, share links, audit log (migration 003; SQL in access.py).
+ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + ACCESS_TABLES
 
 
 class StoreError(InputError):
