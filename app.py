@@ -35,8 +35,9 @@ try:
 except Exception as exc:      # e.g. the database is held by another process: say so, show nothing
     widgets.show_error(exc, "session check failed")
     st.stop()
-if principal is None:         # no valid session: a sign-in page and nothing else
-    widgets.signed_out(reason)
+if principal is None:         # no valid session: a sign-in page and nothing else (no page list either)
+    st.navigation([st.Page(lambda: widgets.signed_out(reason), title=t("signin_title"), url_path="masuk-info",
+                           default=True)], position="hidden").run()
     st.stop()
 
 try:

@@ -158,7 +158,7 @@ def test_unknown_expired_and_revoked_links_are_refused_with_a_page_and_an_audit_
         creator = accounts.principal_of_user(db.user_by_id(cur, db.link(cur, link_id)["created_by"]))
         assert accounts.revoke_link(cur, creator, access.scope_for(creator, offices.list_offices(cur)), link_id,
                                     accounts.now())
-        assert accounts.resolve_session(cur, guest_token, accounts.now()) == (None, "unknown")  # session ended
+        assert accounts.resolve_session(cur, guest_token, accounts.now()) == (None, "revoked")  # refused at once
     revoked = site.get(f"/s/{token}")
     assert revoked.status_code == 410 and "dicabut" in revoked.text and "Traceback" not in revoked.text
     actions = audit_actions()

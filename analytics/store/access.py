@@ -162,11 +162,10 @@ def list_links(con, created_by: int | None = None) -> pd.DataFrame:
 
 
 def revoke_link(con, link_id: int, now: datetime) -> bool:
-    """Revoke a link and end its guests' sessions; False when unknown or already revoked."""
-    with store.transaction(con):
-        done = store.fetch_one(con, "UPDATE share_links SET revoked_at = ? WHERE link_id = ? AND revoked_at IS NULL "
-                               "RETURNING 1", [now, link_id])
-        con.execute("DELETE FROM sessions WHERE link_id = ?", [link_id])
+    """Revoke a link; False when unknown or already revoked. Its guests' sessions stay until they
+    expire, so their next rerun can say the link was revoked (the session check refuses them)."""
+    done = store.fetch_one(con, "UPDATE share_links SET revoked_at = ? WHERE link_id = ? AND revoked_at IS NULL "
+                           "RETURNING 1", [now, link_id])
     return bool(done)
 
 
