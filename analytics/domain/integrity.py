@@ -349,12 +349,13 @@ def _timed_signals(u: UnitInputs, rules: Rules) -> list[Signal]:
     windows = max(u.active_days, 1) * slots
     rate = u.n_timed / windows
     needed = burst_threshold(rate, windows, burst["alpha"], burst["min_count"])
+    end = u.burst_start + timedelta(minutes=burst["window_minutes"]) if u.burst_start else None
     if u.burst_count >= needed:
-        end = u.burst_start + timedelta(minutes=burst["window_minutes"]) if u.burst_start else None
         fired.append(Signal("burst", burst.family, u.burst_count, needed, {
             "start": u.burst_start, "end": end, "count": u.burst_count, "usual_per_window": rate,
             "pattern_count": u.burst_pattern_count, "pattern": pattern_text(u.burst_pattern)}))
-        pattern = rules.signal("burst_pattern")
+    pattern = rules.signal("burst_pattern")
+    if u.burst_count >= pattern["min_count"] and u.burst_pattern is not None:
         share = u.burst_pattern_count / u.burst_count
         # The unit's own share of its most common vector, the burst's forms left out when it is that vector.
         same = u.burst_pattern == u.modal_pattern

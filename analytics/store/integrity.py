@@ -136,7 +136,7 @@ def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod
     offset = rules_mod.local_offset_hours(settings.get("export_tz"), settings.get("office_tz"))
     with store.registered(con, units) as u, store.registered(con, scales) as sc:
         rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset),
-                           params + inst_params + [int(rules.signal("burst")["min_count"])]).fetchall()
+                           params + inst_params + [int(rules.signal("burst_pattern")["min_count"])]).fetchall()
     percent = _month_percent(con, wide, instruments, registry)
     out = []
     for (office_id, office, kanwil, instrument, kind, ustart, n, all_max, modal_count, modal_pattern, n_timed,
