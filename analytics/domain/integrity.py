@@ -168,6 +168,7 @@ class Result:
     unavailable: tuple[str, ...]          # signals that could not be computed (no time of day, …)
     clarify: bool                         # "perlu klarifikasi"
     because: tuple[str, ...] = field(default=())   # the combination rule that holds: families or a signal id
+    funnels: tuple | None = None          # (all-max, most-common-vector) Funnel of the peer group, if any
 
 
 def _plain(value):
@@ -339,7 +340,7 @@ def _evaluate_unit(u: UnitInputs, rules: Rules, peer_funnels, own_history: dict)
     alone = [sig.id for sig in fired if sig.id in rules.alone]
     because = tuple(alone) + ((("+".join(families)),) if len(families) >= rules.min_families else ())
     return Result(unit=u, signals=tuple(fired), unavailable=tuple(unavailable), clarify=bool(because),
-                  because=because)
+                  because=because, funnels=peer_funnels)
 
 
 def _timed_signals(u: UnitInputs, rules: Rules) -> list[Signal]:
