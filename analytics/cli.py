@@ -1,15 +1,23 @@
-"""Command line: python -m analytics COMMAND … (exit 0 ok, 2 unusable input, one-line reason on stderr)."""
+"""Command line: python -m analytics COMMAND … [--lang id|en]
+
+Exit 0 ok; 2 unusable input, with a one-line reason on stderr; 1 a bug, with a short note on stderr
+and the traceback in the log file (data/logs/cli.log, or $DASBOR_LOG_DIR/cli.log).
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from datetime import date
+import tempfile
+import traceback
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from analytics import settings, demo, store
+from analytics import settings, demo, store, i18n
+from analytics.errors import InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
 from analytics.store import integrity, offices, queries
@@ -19,8 +27,29 @@ from analytics.domain.instruments import load_registry
 from analytics.ingest.readers import safe_frame
 
 
-class UsageError(Exception):
+class UsageError(InputError):
     """Input the command cannot use; printed as one line, exit code 2."""
+
+
+def log_dir() -> Path:
+    """Where the CLI writes tracebacks: setting log_dir (env DASBOR_LOG_DIR), default data/logs."""
+    return Path(settings.get("log_dir"))
+
+
+def _write_traceback(argv) -> Path:
+    """Append the current exception's traceback to cli.log; a temp folder when the log folder is not writable."""
+    text = (f"--- {datetime.now():%Y-%m-%d %H:%M:%S} python -m analytics {' '.join(map(str, argv))}\n"
+            + traceback.format_exc())
+    for folder in (log_dir(), Path(tempfile.gettempdir()) / "dasbor-logs"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "cli.log"
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except OSError:
+            continue
+    return Path("-")      # nowhere to write: the note still says it is a bug
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     def command(name, help_text):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--db", help="file DuckDB (default: env DASBOR_DB atau data/dasbor.duckdb)")
+        p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG,
+                       help="bahasa pesan / language of messages (id, en)")
         return p
 
     p = command("ingest", "impor file ekspor survei (CSV/XLSX)")
@@ -81,16 +112,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    lang = args.lang
     try:
         settings.check()
         registry = load_registry()
         with store.connect(settings.db_path(args.db)) as con:
             return COMMANDS[args.command](con, args, registry)
-    except (UsageError, store.StoreError, ValueError, KeyError, OSError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"error: {message}", file=sys.stderr)
+    except InputError as exc:          # bad input: the user can fix it
+        print(i18n.t("cli_error", lang, message=render(exc, lang, "cli")), file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 — anything else is a bug: say so, keep the traceback
+        path = _write_traceback(argv)
+        print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path), file=sys.stderr)
+        return 1
 
 
 def _window(con, args, office: str | None = None) -> queries.Window:
@@ -98,12 +134,12 @@ def _window(con, args, office: str | None = None) -> queries.Window:
     if office:
         found = offices.resolve(con, [office])[office]
         if found is None:
-            raise UsageError(f"kantor '{office}' tidak ada di daftar kantor")
+            raise UnknownName("unknown_office", office=office)
         scope = (found,)
     return queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
 
 
-def _emit(frame: pd.DataFrame, fmt: str) -> None:
+def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
         print(json.dumps(records, ensure_ascii=False, indent=1))
@@ -111,7 +147,7 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
         sys.stdout.write(safe_frame(frame).to_csv(index=False))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            print(frame.to_string(index=False) if not frame.empty else "(tidak ada data)")
+            print(frame.to_string(index=False) if not frame.empty else i18n.t("cli_no_data", lang))
 
 
 def cmd_ingest(con, args, registry) -> int:
@@ -122,23 +158,25 @@ def cmd_ingest(con, args, registry) -> int:
         path = Path(name)
         try:
             content = path.read_bytes()
-        except OSError as exc:
-            report = importer.ImportReport(file=name, status="refused", message=f"{name}: {exc.strerror}")
+        except OSError as exc:         # a named file that cannot be read is input, not a bug
+            message = Message("file_unreadable", at_file=name, reason=exc.strerror or str(exc))
+            report = importer.ImportReport(file=name, status="refused", message=message)
         else:
             report = importer.ingest(con, content, path.name, options, registry)
+        text = report.render(args.lang, "cli")
         if report.status == "refused":
             worst = 2
-            print(f"error: {report.message}", file=sys.stderr)
+            print(i18n.t("cli_error", args.lang, message=text), file=sys.stderr)
         if args.json:
-            print(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+            print(json.dumps(report.as_json(args.lang, "cli"), ensure_ascii=False, default=str))
         else:
-            print(f"{name}: {report.message}")
+            print(f"{name}: {text}")
             for error in report.errors[:20]:
-                sheet = f"sheet {error.sheet}, " if error.sheet else ""
-                print(f"  {sheet}baris {error.row}, {error.column or '-'}: {error.message} "
-                      f"(nilai: {error.value!r})")
+                print(i18n.t("cli_row", args.lang, sheet=f"sheet {error.sheet}, " if error.sheet else "",
+                             row=error.row, column=error.column or "-", message=error.render(args.lang, "cli"),
+                             value=repr(error.value)))
             if len(report.errors) > 20:
-                print(f"  … dan {len(report.errors) - 20} masalah lain (lihat --json)")
+                print(i18n.t("cli_more_problems", args.lang, n=len(report.errors) - 20))
     return worst
 
 
@@ -147,13 +185,13 @@ def cmd_indices(con, args, registry) -> int:
                             instruments=[registry.get(args.instrument).id] if args.instrument else None,
                             registry=registry)
     frame = frame[["office", "kanwil", "period", "instrument", "n", "index", "converted", "percent", "grade"]]
-    _emit(frame, args.format)
+    _emit(frame, args.format, args.lang)
     return 0
 
 
 def cmd_items(con, args, registry) -> int:
     frame = queries.items(con, registry.get(args.instrument).id, _window(con, args, args.office), registry=registry)
-    _emit(frame[["code", "statement", "aspect", "n", "nrr"]], args.format)
+    _emit(frame[["code", "statement", "aspect", "n", "nrr"]], args.format, args.lang)
     return 0
 
 
@@ -165,12 +203,12 @@ def cmd_readiness(con, args, registry) -> int:
             window = queries.Window(*default)
     rules = args.rules or settings.get("default_rules")
     frame = queries.readiness(con, rules, window, registry).drop(columns=["office_id"])
-    frame["reasons"] = [views.reason_texts(s, "id") for s in frame["shortfalls"]]
+    frame["reasons"] = [views.reason_texts(s, args.lang) for s in frame["shortfalls"]]
     frame["shortfalls"] = [[s.as_dict() for s in found] for found in frame["shortfalls"]]
     if args.format != "json":
         frame["reasons"] = frame["reasons"].map("; ".join)
         frame = frame.drop(columns=["shortfalls"])
-    _emit(frame, args.format)
+    _emit(frame, args.format, args.lang)
     return 0
 
 
@@ -182,13 +220,13 @@ def cmd_integrity(con, args, registry) -> int:
     if args.office:
         found = offices.resolve(con, [args.office])[args.office]
         if found is None:
-            raise UsageError(f"kantor '{args.office}' tidak ada di daftar kantor")
+            raise UnknownName("unknown_office", office=args.office)
         kanwil = known.loc[known["office_id"] == found, "kanwil"].iloc[0]
     scope = None
     if kanwil is not None and not pd.isna(kanwil):
         in_kanwil = known[known["kanwil"] == kanwil]
         if in_kanwil.empty:
-            raise UsageError(f"Kanwil '{kanwil}' tidak ada di daftar kantor")
+            raise UnknownName("unknown_kanwil", kanwil=kanwil)
         scope = tuple(int(i) for i in in_kanwil["office_id"])
     window = queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
     results = integrity.examine(con, window, registry=registry)
@@ -197,35 +235,35 @@ def cmd_integrity(con, args, registry) -> int:
     if args.format == "json":
         print(json.dumps(integrity_view.records(results), ensure_ascii=False, indent=1, default=str))
     else:
-        _emit(integrity_view.flat(results, "id"), args.format)
+        _emit(integrity_view.flat(results, args.lang), args.format, args.lang)
     return 0
 
 
 def cmd_batches(con, args, registry) -> int:
-    _emit(store.list_batches(con), "table")
+    _emit(store.list_batches(con), "table", args.lang)
     return 0
 
 
 def cmd_delete_batch(con, args, registry) -> int:
     if not store.delete_batch(con, args.batch_id):
-        raise UsageError(f"batch {args.batch_id} tidak ada")
-    print(f"batch {args.batch_id} dihapus")
+        raise UnknownName("no_such_batch", batch=args.batch_id)
+    print(i18n.t("cli_batch_deleted", args.lang, batch=args.batch_id))
     return 0
 
 
 def cmd_offices(con, args, registry) -> int:
     if args.import_file:
         count = office_master.import_master(con, Path(args.import_file))
-        print(f"{count} kantor diimpor dari {args.import_file}")
+        print(i18n.t("cli_master_imported", args.lang, n=count, file=args.import_file))
         return 0
-    _emit(offices.list_offices(con).drop(columns=["office_id"]), "table")
+    _emit(offices.list_offices(con).drop(columns=["office_id"]), "table", args.lang)
     return 0
 
 
 def cmd_demo(con, args, registry) -> int:
     reports = demo.load_demo(con, registry=registry)
     imported = sum(r.rows_imported for r in reports)
-    print(f"data demo sintetis: {imported} responden dari {len(reports)} file")
+    print(i18n.t("cli_demo_loaded", args.lang, n=imported, files=len(reports)))
     return 0
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from analytics import cli
 from tests.reference import Respondent
-from tests.helpers import canonical_csv
+from tests.fixtures.make_fixtures import canonical_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = "Rutan Kelas I Uji"
@@ -101,7 +101,7 @@ def test_batches_and_delete_batch(db, export, capsys):
 
 
 @pytest.mark.parametrize("args,reason", [
-    (["ingest", "missing.csv"], "missing.csv: No such file or directory"),
+    (["ingest", "missing.csv"], "missing.csv: file tidak dapat dibuka (No such file or directory)"),
     (["indices", "--from", "2024/03"], "bulan '2024/03' tidak terbaca"),
     (["items", "--instrument", "xyz"], "instrumen 'xyz' tidak dikenal"),
     (["readiness", "--rules", "zi-1999"], "aturan ZI 'zi-1999' tidak dikenal"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, settings
+from analytics import cli, i18n, settings
 from analytics.ingest import mapping, readers
 from analytics.ingest.readers import ReadError, read_file
 from analytics.present import charts, views
@@ -262,6 +262,11 @@ DYNAMIC_KEYS = {
        for prefix in ("ig_name_", "ig_ev_", "ig_what_", "ig_thr_", "ig_fp_")},
     "ig_family_": ("analytics/present/integrity.py: the family of a signal, or of a combination",
                    lambda: {s.family for s in integrity.load_rules().signals.values()}),
+    "err_join_": ("analytics/errors.py Join: the separator of a list inside a message",
+                  lambda: {"list", "but", "or"}),
+    "hint_": ("analytics/errors.py: a message's hint code and the surface (cli/ui) it is shown on; "
+              "tests/test_errors.py checks that every hint code raised has both",
+              lambda: {key[len("hint_"):] for key in i18n.STRINGS if key.startswith("hint_")}),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -13,7 +13,11 @@ import pytest
 from analytics import cli, store
 from analytics.domain import integrity as rules_mod
 from analytics.store import integrity, offices, queries
-from tests.helpers import ingest_bytes
+from analytics.ingest import importer
+
+
+def ingest_bytes(con, content: bytes, name: str):
+    return importer.ingest(con, content, name, importer.ImportOptions(today=date(2026, 11, 21)))
 
 KANWIL = "Kanwil Uji Integritas"
 OFFICES = [f"Lapas Uji {i}" for i in range(1, 7)]

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.errors import InputError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Offline machines: an extension that is not built in must fail at once, not try a download.
@@ -27,7 +29,7 @@ BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents"
 TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
 
 
-class StoreError(Exception):
+class StoreError(InputError):
     """The database cannot be used; the message says why in one line."""
 
 
@@ -73,16 +75,18 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     """Open (and, read-write, create and migrate) the store at `path` (':memory:' for tests)."""
     path = str(path)
     if path != ":memory:" and not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError("db_folder", path=str(Path(path).parent), error=exc.strerror or str(exc)) from None
     try:
         con = duckdb.connect(path, read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise StoreError(f"database {path} sedang dipakai proses lain (mis. aplikasi yang berjalan); "
-                             "hentikan proses itu atau gunakan --db lain") from None
-        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
+            raise StoreError("db_locked", hint="db_locked", path=path) from None
+        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     except duckdb.Error as exc:
-        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
+        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     if not read_only:
         migrate(con)
     return con
