@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     try:
         settings.check()
         registry = load_registry()
-        with store.connect(settings.db_path(args.db)) as con:
+        with _open(args) as con:
             return COMMANDS[args.command](con, args, registry)
     except InputError as exc:          # bad input: the user can fix it
         print(i18n.t("cli_error", lang, message=render(exc, lang, "cli")), file=sys.stderr)
@@ -127,6 +127,24 @@ def main(argv=None) -> int:
         path = _write_traceback(argv)
         print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path), file=sys.stderr)
         return 1
+
+
+# Commands that only read: they open the store read-only (several may run at once). Only the commands
+# that bring data in create a missing store; any other refuses it, so a mistyped --db is said, not
+# answered with an empty table.
+READ_COMMANDS = {"indices", "items", "readiness", "batches", "offices"}
+
+
+def _open(args):
+    path = settings.db_path(args.db)
+    creates = args.command in ("ingest", "demo") or getattr(args, "import_file", None)
+    if args.command in READ_COMMANDS and not creates:
+        con = store.connect(path, read_only=True, create=False)
+        if not store.pending_migrations(con):
+            return con
+        con.close()            # an older store: migrate it first (read-write), then read
+    say = lambda name: print(i18n.t("cli_migrating", args.lang, name=name), file=sys.stderr)
+    return store.connect(path, create=bool(creates), on_migration=say)
 
 
 def _window(con, args, office: str | None = None) -> queries.Window:
