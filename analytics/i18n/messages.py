@@ -118,6 +118,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_no_answers": {"id": "baris tanpa satu pun jawaban survei", "en": "a row without a single survey answer"},
     "err_unknown_office": {"id": "kantor '{office}' tidak ada di daftar kantor",
                            "en": "office '{office}' is not in the office master"},
+    "err_unknown_kanwil": {"id": "Kanwil '{kanwil}' tidak ada di daftar kantor",
+                           "en": "Kanwil '{kanwil}' is not in the office master"},
     "err_duplicate_in_file": {"id": "responden yang sama sudah ada di {where} file ini",
                               "en": "the same respondent is already on {where} of this file"},
     "err_at_row": {"id": "baris {row}", "en": "row {row}"},
