@@ -55,6 +55,10 @@ def _frame_ancestors(value: str) -> str | None:
     return None if ok else "CSP sources such as 'self' or 'none' or https://intranet.example"
 
 
+def _zone(value: str) -> str | None:
+    return None if value in ("UTC", "WIB", "WITA", "WIT") else "one of UTC, WIB, WITA, WIT"
+
+
 def _path(value: Path) -> str | None:
     return "a file path, not a folder" if value.is_dir() else None
 
@@ -136,6 +140,12 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("frame_ancestors", "'self'", str, "Content-Security-Policy frame-ancestors sent with every "
             "response (who may embed the dashboard in a frame)", check=_frame_ancestors),
     Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
+    Setting("export_tz", "WIB", str,
+            "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
+            "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),
+    Setting("office_tz", "WIB", str,
+            "time zone of the offices' opening hours, one for all offices (per-office zones: not yet)",
+            check=_zone),
 )}
 
 _PARSED: dict[tuple[str, str], object] = {}

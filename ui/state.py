@@ -17,7 +17,7 @@ from analytics import settings, store
 from analytics.domain import access
 from analytics.domain.access import Scope
 from analytics.present import scoped
-from analytics.store import offices, queries
+from analytics.store import integrity, offices, queries
 
 
 # --- connection, version, writes ----------------------------------------------------------------
@@ -108,6 +108,13 @@ def _readiness(path: str, version: str, rules: str, window: queries.Window) -> p
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _integrity(path: str, version: str, window: queries.Window, instruments: tuple[str, ...] | None,
+               zones: tuple[str, str]) -> list:
+    with cursor() as cur:
+        return integrity.examine(cur, window, instruments=list(instruments) if instruments else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _months_with_data(path: str, version: str, scope) -> list[date]:
     with cursor() as cur:
         return queries.months_with_data(cur, scope)
@@ -175,6 +182,16 @@ def items(instrument: str, window: queries.Window, by_period: str | None = None,
 
 def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
     return data().readiness(rules, window)
+
+
+def integrity_results(window: queries.Window, instruments=None) -> list:
+    """The integrity signals of every office × instrument × period unit in the window (peers: the
+    window's offices; pass a whole Kanwil's scope), the window narrowed to the viewer's scope first.
+    Keyed by the time-zone settings too."""
+    zones = (settings.get("export_tz"), settings.get("office_tz"))
+    window = data().window(window)
+    wanted = viewer_scope().instruments_within(instruments)
+    return _integrity(db_path(), data_version(), window, tuple(wanted) if wanted else None, zones)
 
 
 def months_with_data(scope=None) -> list[date]:

@@ -1,4 +1,4 @@
-"""The SQL of accounts, sessions, share links and the audit log (migration 003). The rules — roles,
+"""The SQL of accounts, sessions, share links and the audit log (migration 005). The rules — roles,
 scope, link validity, lockout — are in analytics/domain/access.py; this module only reads and writes
 rows. The audit log is append-only: there is an INSERT here and no UPDATE or DELETE of it.
 """

@@ -33,7 +33,8 @@ ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentE
 
 # Url paths of the pages (the contract with app.py's st.navigation): "" is the default page.
 PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan",
-         "unggah": "unggah", "bagikan": "bagikan", "audit": "audit", "metode": "metode"}
+         "integritas": "integritas", "unggah": "unggah", "bagikan": "bagikan", "audit": "audit",
+         "metode": "metode"}
 
 
 def wait_for_app(page: Page, timeout: int = RUN_MS) -> None:

@@ -1,4 +1,4 @@
--- 003: accounts, sessions, share links and the audit log (issue 8; rules in analytics/domain/access.py).
+-- 005: accounts, sessions, share links and the audit log (issue 8; rules in analytics/domain/access.py).
 -- Secrets are never stored: passwords as argon2id hashes, session ids and link tokens as SHA-256.
 
 -- users: one row per account. Scope: kanwils (role kanwil) or offices (role office); admin sees all.
