@@ -64,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
 
+    p = command("report", "laporan rapat monev: PDF (A4) atau buku kerja Excel")
+    p.add_argument("--format", dest="report_format", choices=["pdf", "xlsx"], required=True)
+    p.add_argument("--out", required=True, metavar="FILE", help="file yang ditulis")
+    p.add_argument("--kanwil", help="satu Kanwil (default: semua)")
+    p.add_argument("--office", help="satu kantor (ringkasan tetap memuat angka Kanwil-nya)")
+    p.add_argument("--from", dest="start", help="YYYY-MM (default: 12 bulan terakhir dengan data)")
+    p.add_argument("--to", dest="end", help="YYYY-MM")
+    p.add_argument("--period", choices=periods.GRANULARITIES, default="month", help="periode tabel dan tren")
+    p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+
     command("batches", "daftar batch impor")
     p = command("delete-batch", "hapus satu batch impor beserta semua barisnya")
     p.add_argument("batch_id", type=int)
@@ -167,6 +178,21 @@ def cmd_readiness(con, args, registry) -> int:
     return 0
 
 
+def cmd_report(con, args, registry) -> int:
+    from analytics import report
+    from analytics.i18n import t
+
+    request = report.request_for(con, kanwil=args.kanwil, office=args.office, start=periods.parse_month(args.start),
+                                 end=periods.parse_month(args.end), granularity=args.period, rules=args.rules,
+                                 lang=args.lang)
+    registry.rule_set(request.rules)          # an unknown rule set fails before any work
+    content = report.build(con, request, args.report_format, registry)
+    out = Path(args.out)
+    out.write_bytes(content)
+    print(t("r_written", args.lang, path=out, fmt=args.report_format.upper(), kb=round(len(content) / 1024)))
+    return 0
+
+
 def cmd_batches(con, args, registry) -> int:
     _emit(store.list_batches(con), "table")
     return 0
@@ -196,4 +222,5 @@ def cmd_demo(con, args, registry) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
+            "report": cmd_report,
             "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo}

@@ -26,6 +26,8 @@ INSTRUMENTS_DIR = DATA_DIR / "instruments"
 RULES_DIR = DATA_DIR / "rules"
 LABELS_FILE = DATA_DIR / "labels.yaml"
 GRADES_FILE = RULES_DIR / "grades-14-2017.yaml"
+# Indonesia's three time zones (no daylight saving): name → hours ahead of UTC.
+TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 
 
 class SettingError(ValueError):
@@ -45,6 +47,10 @@ def _colour(value: str) -> str | None:
 def _rule_set(value: str) -> str | None:
     known = sorted(p.stem for p in RULES_DIR.glob("zi-*.yaml"))
     return None if value in known else "one of " + ", ".join(known)
+
+
+def _time_zone(value: str) -> str | None:
+    return None if value in TIME_ZONES else "one of " + ", ".join(TIME_ZONES)
 
 
 def _path(value: Path) -> str | None:
@@ -116,6 +122,14 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("small_color", "#d4a017", str, "respondent bars and the line marking n < small_sample",
             check=_colour),
     Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
+    Setting("report_timezone", "WIB", str,
+            "time zone of the generation time on reports: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)",
+            check=_time_zone),
+    Setting("report_weakest", 5, int, "weakest elements listed per instrument in a report",
+            check=_between(1, 50)),
+    Setting("report_saran_rows", 1000, int,
+            "at most this many saran (newest first) in a report workbook's Saran sheet",
+            check=_between(0, 1_000_000)),
 )}
 
 _PARSED: dict[tuple[str, str], object] = {}

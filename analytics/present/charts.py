@@ -234,3 +234,62 @@ def aspects_bar(aspects: pd.DataFrame, inst: Instrument, grades, lang: str | Non
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(range=[inst.scale_min, inst.scale_max], title_text="NRR")
     return _base_layout(fig, lang, height=max(200, 34 * len(aspects) + 80))
+
+
+# --- small multiples (reports) --------------------------------------------------------------------
+
+def trend_grid(trends: list[tuple[str, pd.DataFrame]], inst: Instrument, grades, thresholds: dict[str, float],
+               lang: str | None, columns: int = 3, cell_height: int = 190, width: int = 760) -> go.Figure:
+    """One small trend per unit (name, views.trend()) in a grid, for print: the value line over the
+    grade bands (1–4 instruments) with the WBK/WBBM lines, respondents as bars beneath (n < small_sample
+    in the small-sample colour, open markers on the line), all cells on the same axes so they compare.
+    Built as plain layout dicts (no per-cell add_hrect), so 40 offices stay fast."""
+    rows = max(1, -(-len(trends) // columns))
+    small_sample, line_color = settings.get("small_sample"), settings.get("line_color")
+    fig = make_subplots(rows=rows, cols=columns, specs=[[{"secondary_y": True}] * columns] * rows,
+                        subplot_titles=[_short(name) for name, _ in trends], horizontal_spacing=0.07,
+                        vertical_spacing=0.42 / rows if rows > 1 else 0.1)
+    values = [v for _, tr in trends for v in tr["value"].dropna().tolist()]
+    low = max(min([*values, *thresholds.values(), 100.0]) - 6, 25 if inst.is_four_point else 0)
+    top_n = max([int(n) for _, tr in trends for n in tr["n"]] + [small_sample])
+    periods = sorted({str(p) for _, tr in trends for p in tr["period"]})
+    shapes = []
+    for number, (name, trend) in enumerate(trends):
+        row, col = number // columns + 1, number % columns + 1
+        x = trend["period"].astype(str).tolist()
+        fig.add_trace(go.Bar(x=x, y=trend["n"], showlegend=False, opacity=0.55,
+                             marker_color=[settings.get("small_color") if s else settings.get("bar_color")
+                                           for s in trend["small"]]), row=row, col=col, secondary_y=False)
+        fig.add_trace(go.Scatter(
+            x=x, y=trend["value"], mode="lines+markers", showlegend=False, line=dict(color=line_color, width=2),
+            marker=dict(size=6, color=[_grade_color(v, grades, line_color) if inst.is_four_point else line_color
+                                       for v in trend["value"]],
+                        line=dict(color=line_color, width=1),
+                        symbol=["circle-open" if s else "circle" for s in trend["small"]])),
+            row=row, col=col, secondary_y=True)
+        value_axis = fig.get_subplot(row, col, secondary_y=True)
+        xref, yref = value_axis.xaxis.plotly_name.replace("axis", ""), value_axis.yaxis.plotly_name.replace("axis", "")
+        if inst.is_four_point:
+            for grade, lower, upper in grade_bands(grades):
+                shapes.append(dict(type="rect", xref=f"{xref} domain", yref=yref, x0=0, x1=1, y0=lower, y1=upper,
+                                   fillcolor=grade.color, opacity=0.14, line_width=0, layer="below"))
+        for value in sorted(set(thresholds.values())):
+            shapes.append(dict(type="line", xref=f"{xref} domain", yref=yref, x0=0, x1=1, y0=value, y1=value,
+                               line=dict(color=settings.get("threshold_color"), dash="dash", width=1)))
+    fig.update_layout(shapes=shapes)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods, tickangle=-90,
+                     tickfont=dict(size=8), showgrid=False)
+    fig.update_yaxes(secondary_y=True, range=[low, 101], side="left", tickfont=dict(size=8), gridcolor="#eeeeee",
+                     tick0=0, dtick=10)
+    fig.update_yaxes(secondary_y=False, range=[0, top_n * 3.5], side="right", showgrid=False,
+                     tickfont=dict(size=7, color="#888888"), nticks=3)
+    fig.update_annotations(font=dict(size=10))
+    fig.update_layout(width=width, height=cell_height * rows + 40, margin=dict(l=30, r=30, t=30, b=10),
+                      font=dict(family="DejaVu Sans, Liberation Sans, sans-serif", size=9),
+                      separators=plotly_separators(lang), plot_bgcolor="white", paper_bgcolor="white",
+                      bargap=0.25)
+    return fig
+
+
+def _short(name: str, limit: int = 38) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"

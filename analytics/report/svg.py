@@ -1,0 +1,48 @@
+"""Plotly figures → SVG through kaleido 1.x and Debian's chromium (../shared/engineering.md).
+
+One kaleido server per process, started on first use (a browser start takes seconds; later figures
+~0,2 s) and stopped at exit. MathJax is off: it would be fetched from a CDN, and no figure uses it.
+Calls are serialised: the sync server handles one figure at a time.
+"""
+from __future__ import annotations
+
+import atexit
+import threading
+
+_LOCK = threading.Lock()
+_STARTED = False
+
+
+def _ensure_server() -> None:
+    global _STARTED
+    if _STARTED:
+        return
+    import kaleido
+
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    atexit.register(stop)
+    _STARTED = True
+
+
+def stop() -> None:
+    """Stop the process's kaleido server (also registered to run at exit)."""
+    global _STARTED
+    with _LOCK:
+        if _STARTED:
+            import kaleido
+
+            try:
+                kaleido.stop_sync_server(silence_warnings=True)
+            finally:
+                _STARTED = False
+
+
+def figure_svg(fig) -> str:
+    """The figure as SVG text, at the width and height set in its layout."""
+    with _LOCK:
+        _ensure_server()
+        import kaleido
+
+        data = kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": fig.layout.width,
+                                                "height": fig.layout.height})
+    return data.decode("utf-8") if isinstance(data, bytes) else str(data)
