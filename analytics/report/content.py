@@ -110,7 +110,10 @@ class Report:
                 (t("r_stamp_data", lang), self.data_version)]
 
     def stamp_text(self) -> str:
-        return " · ".join(f"{label}: {value}" for label, value in self.stamp())
+        """The stamp in three lines: filters; time, batches, rules, version; the data fingerprint on a
+        line of its own (it holds no space, so it must never be the part a line break falls into)."""
+        parts = [f"{label}: {value}" for label, value in self.stamp()]
+        return "\n".join([parts[0], " · ".join(parts[1:5]), parts[5]])
 
 
 def id_ranges(ids) -> str:

@@ -151,8 +151,9 @@ def _frame_rows(frame: pd.DataFrame) -> dict:
 
 def _method(report: Report) -> dict:
     lang, rules = report.lang, report.rules
-    keys = ["m_window", "m_n", "m_index", "m_round", "m_grades"]
-    blocks = [{"title": t(f"{k}_h", lang), "text": inline_markdown(t(k, lang))} for k in keys]
+    keys = [("m_window_h", "m_window"), ("m_n_h", "m_n"), ("m_index_h", "m_index"), ("m_round_h", "m_round"),
+            ("m_grades_h", "m_grades")]
+    blocks = [{"title": t(head, lang), "text": inline_markdown(t(body, lang))} for head, body in keys]
     blocks.append({"title": t("m_zi_h", lang), "text": inline_markdown(
         t("m_zi", lang, n=rules.min_respondents, rules=f"{rules.id} — {rules.name}"))})
     blocks.append({"title": t("m_sample_h", lang), "text": inline_markdown(t("m_sample", lang, small=settings.get(
