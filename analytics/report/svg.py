@@ -7,6 +7,7 @@ Calls are serialised: the sync server handles one figure at a time.
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 
 _LOCK = threading.Lock()
@@ -45,4 +46,22 @@ def figure_svg(fig) -> str:
 
         data = kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": fig.layout.width,
                                                 "height": fig.layout.height})
-    return data.decode("utf-8") if isinstance(data, bytes) else str(data)
+    return slim(data.decode("utf-8") if isinstance(data, bytes) else str(data))
+
+
+_EMPTY_GROUP = re.compile(r"<g\b[^>]*/>|<g\b[^>]*>\s*</g>")
+_CLIP = re.compile(r'<clipPath\b[^>]*\bid="([\w-]+)"[^>]*>.*?</clipPath>', re.S)
+_REFERENCE = re.compile(r"url\([\"']?#([\w-]+)")
+
+
+def slim(text: str) -> str:
+    """Plotly's SVG without what draws nothing: clip paths no element refers to (one per x × y axis
+    pair: hundreds in a grid of small multiples) and empty groups. The PDF renderer walks every node,
+    so fewer nodes is a faster PDF; the picture is unchanged."""
+    used = set(_REFERENCE.findall(text))
+    text = _CLIP.sub(lambda m: m.group(0) if m.group(1) in used else "", text)
+    while True:
+        shorter = _EMPTY_GROUP.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
