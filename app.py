@@ -10,7 +10,7 @@ import logging
 import streamlit as st
 
 from analytics import settings
-from ui import sidebar
+from ui import sidebar, widgets
 from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -30,9 +30,8 @@ try:
     settings.check()          # a bad DASBOR_… variable is named here rather than deep in a page
     sidebar.remember(sidebar.sidebar())
 except Exception as exc:      # e.g. the database is held by another process: say so, keep the pages
-    logging.getLogger("dasbor").exception("sidebar failed")
     st.session_state.pop("_filters", None)
-    st.error(t("error_page", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    widgets.show_error(exc, "sidebar failed")
 
 navigation = st.navigation([
     st.Page(path, title=t(title), icon=icon, url_path=url_path, default=(url_path == "ringkasan"))

@@ -1,15 +1,23 @@
-"""Command line: python -m analytics COMMAND … (exit 0 ok, 2 unusable input, one-line reason on stderr)."""
+"""Command line: python -m analytics COMMAND … [--lang id|en]
+
+Exit 0 ok; 2 unusable input, with a one-line reason on stderr; 1 a bug, with a short note on stderr
+and the traceback in the log file (data/logs/cli.log, or $DASBOR_LOG_DIR/cli.log).
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from datetime import date
+import tempfile
+import traceback
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from analytics import settings, demo, store
+from analytics import settings, demo, store, i18n
+from analytics.errors import BadValue, InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
 from analytics.store import offices, queries
@@ -19,8 +27,29 @@ from analytics.domain.instruments import load_registry
 from analytics.ingest.readers import safe_frame
 
 
-class UsageError(Exception):
+class UsageError(InputError):
     """Input the command cannot use; printed as one line, exit code 2."""
+
+
+def log_dir() -> Path:
+    """Where the CLI writes tracebacks: setting log_dir (env DASBOR_LOG_DIR), default data/logs."""
+    return Path(settings.get("log_dir"))
+
+
+def _write_traceback(argv) -> Path:
+    """Append the current exception's traceback to cli.log; a temp folder when the log folder is not writable."""
+    text = (f"--- {datetime.now():%Y-%m-%d %H:%M:%S} python -m analytics {' '.join(map(str, argv))}\n"
+            + traceback.format_exc())
+    for folder in (log_dir(), Path(tempfile.gettempdir()) / "dasbor-logs"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "cli.log"
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except OSError:
+            continue
+    return Path("-")      # nowhere to write: the note still says it is a bug
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     def command(name, help_text):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--db", help="file DuckDB (default: env DASBOR_DB atau data/dasbor.duckdb)")
+        p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG,
+                       help="bahasa pesan / language of messages (id, en)")
         return p
 
     p = command("ingest", "impor file ekspor survei (CSV/XLSX)")
@@ -73,7 +104,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", help="YYYY-MM")
     p.add_argument("--period", choices=periods.GRANULARITIES, default="month", help="periode tabel dan tren")
     p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
 
     command("batches", "daftar batch impor")
     p = command("delete-batch", "hapus satu batch impor beserta semua barisnya")
@@ -85,16 +115,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    lang = args.lang
     try:
         settings.check()
         registry = load_registry()
-        with store.connect(settings.db_path(args.db)) as con:
+        with _open(args) as con:
             return COMMANDS[args.command](con, args, registry)
-    except (UsageError, store.StoreError, ValueError, KeyError, OSError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"error: {message}", file=sys.stderr)
+    except InputError as exc:          # bad input: the user can fix it
+        print(i18n.t("cli_error", lang, message=render(exc, lang, "cli")), file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 — anything else is a bug: say so, keep the traceback
+        path = _write_traceback(argv)
+        print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path), file=sys.stderr)
+        return 1
+
+
+# Commands that only read: they open the store read-only (several may run at once). Only the commands
+# that bring data in create a missing store; any other refuses it, so a mistyped --db is said, not
+# answered with an empty table.
+READ_COMMANDS = {"indices", "items", "readiness", "report", "batches", "offices"}
+
+
+def _open(args):
+    path = settings.db_path(args.db)
+    creates = args.command in ("ingest", "demo") or getattr(args, "import_file", None)
+    if args.command in READ_COMMANDS and not creates:
+        con = store.connect(path, read_only=True, create=False)
+        if not store.pending_migrations(con):
+            return con
+        con.close()            # an older store: migrate it first (read-write), then read
+    say = lambda name: print(i18n.t("cli_migrating", args.lang, name=name), file=sys.stderr)
+    return store.connect(path, create=bool(creates), on_migration=say)
 
 
 def _window(con, args, office: str | None = None) -> queries.Window:
@@ -102,12 +155,12 @@ def _window(con, args, office: str | None = None) -> queries.Window:
     if office:
         found = offices.resolve(con, [office])[office]
         if found is None:
-            raise UsageError(f"kantor '{office}' tidak ada di daftar kantor")
+            raise UnknownName("unknown_office", office=office)
         scope = (found,)
     return queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
 
 
-def _emit(frame: pd.DataFrame, fmt: str) -> None:
+def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
         print(json.dumps(records, ensure_ascii=False, indent=1))
@@ -115,7 +168,7 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
         sys.stdout.write(safe_frame(frame).to_csv(index=False))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            print(frame.to_string(index=False) if not frame.empty else "(tidak ada data)")
+            print(frame.to_string(index=False) if not frame.empty else i18n.t("cli_no_data", lang))
 
 
 def cmd_ingest(con, args, registry) -> int:
@@ -126,23 +179,25 @@ def cmd_ingest(con, args, registry) -> int:
         path = Path(name)
         try:
             content = path.read_bytes()
-        except OSError as exc:
-            report = importer.ImportReport(file=name, status="refused", message=f"{name}: {exc.strerror}")
+        except OSError as exc:         # a named file that cannot be read is input, not a bug
+            message = Message("file_unreadable", at_file=name, reason=exc.strerror or str(exc))
+            report = importer.ImportReport(file=name, status="refused", message=message)
         else:
             report = importer.ingest(con, content, path.name, options, registry)
+        text = report.render(args.lang, "cli")
         if report.status == "refused":
             worst = 2
-            print(f"error: {report.message}", file=sys.stderr)
+            print(i18n.t("cli_error", args.lang, message=text), file=sys.stderr)
         if args.json:
-            print(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+            print(json.dumps(report.as_json(args.lang, "cli"), ensure_ascii=False, default=str))
         else:
-            print(f"{name}: {report.message}")
+            print(f"{name}: {text}")
             for error in report.errors[:20]:
-                sheet = f"sheet {error.sheet}, " if error.sheet else ""
-                print(f"  {sheet}baris {error.row}, {error.column or '-'}: {error.message} "
-                      f"(nilai: {error.value!r})")
+                print(i18n.t("cli_row", args.lang, sheet=f"sheet {error.sheet}, " if error.sheet else "",
+                             row=error.row, column=error.column or "-", message=error.render(args.lang, "cli"),
+                             value=repr(error.value)))
             if len(report.errors) > 20:
-                print(f"  … dan {len(report.errors) - 20} masalah lain (lihat --json)")
+                print(i18n.t("cli_more_problems", args.lang, n=len(report.errors) - 20))
     return worst
 
 
@@ -151,13 +206,13 @@ def cmd_indices(con, args, registry) -> int:
                             instruments=[registry.get(args.instrument).id] if args.instrument else None,
                             registry=registry)
     frame = frame[["office", "kanwil", "period", "instrument", "n", "index", "converted", "percent", "grade"]]
-    _emit(frame, args.format)
+    _emit(frame, args.format, args.lang)
     return 0
 
 
 def cmd_items(con, args, registry) -> int:
     frame = queries.items(con, registry.get(args.instrument).id, _window(con, args, args.office), registry=registry)
-    _emit(frame[["code", "statement", "aspect", "n", "nrr"]], args.format)
+    _emit(frame[["code", "statement", "aspect", "n", "nrr"]], args.format, args.lang)
     return 0
 
 
@@ -169,12 +224,12 @@ def cmd_readiness(con, args, registry) -> int:
             window = queries.Window(*default)
     rules = args.rules or settings.get("default_rules")
     frame = queries.readiness(con, rules, window, registry).drop(columns=["office_id"])
-    frame["reasons"] = [views.reason_texts(s, "id") for s in frame["shortfalls"]]
+    frame["reasons"] = [views.reason_texts(s, args.lang) for s in frame["shortfalls"]]
     frame["shortfalls"] = [[s.as_dict() for s in found] for found in frame["shortfalls"]]
     if args.format != "json":
         frame["reasons"] = frame["reasons"].map("; ".join)
         frame = frame.drop(columns=["shortfalls"])
-    _emit(frame, args.format)
+    _emit(frame, args.format, args.lang)
     return 0
 
 
@@ -188,36 +243,39 @@ def cmd_report(con, args, registry) -> int:
     registry.rule_set(request.rules)          # an unknown rule set fails before any work
     content = report.build(con, request, args.report_format, registry)
     out = Path(args.out)
-    out.write_bytes(content)
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise BadValue("cannot_write", path=str(out), error=exc.strerror or type(exc).__name__) from None
     print(t("r_written", args.lang, path=out, fmt=args.report_format.upper(), kb=round(len(content) / 1024)))
     return 0
 
 
 def cmd_batches(con, args, registry) -> int:
-    _emit(store.list_batches(con), "table")
+    _emit(store.list_batches(con), "table", args.lang)
     return 0
 
 
 def cmd_delete_batch(con, args, registry) -> int:
     if not store.delete_batch(con, args.batch_id):
-        raise UsageError(f"batch {args.batch_id} tidak ada")
-    print(f"batch {args.batch_id} dihapus")
+        raise UnknownName("no_such_batch", batch=args.batch_id)
+    print(i18n.t("cli_batch_deleted", args.lang, batch=args.batch_id))
     return 0
 
 
 def cmd_offices(con, args, registry) -> int:
     if args.import_file:
         count = office_master.import_master(con, Path(args.import_file))
-        print(f"{count} kantor diimpor dari {args.import_file}")
+        print(i18n.t("cli_master_imported", args.lang, n=count, file=args.import_file))
         return 0
-    _emit(offices.list_offices(con).drop(columns=["office_id"]), "table")
+    _emit(offices.list_offices(con).drop(columns=["office_id"]), "table", args.lang)
     return 0
 
 
 def cmd_demo(con, args, registry) -> int:
     reports = demo.load_demo(con, registry=registry)
     imported = sum(r.rows_imported for r in reports)
-    print(f"data demo sintetis: {imported} responden dari {len(reports)} file")
+    print(i18n.t("cli_demo_loaded", args.lang, n=imported, files=len(reports)))
     return 0
 
 

@@ -20,18 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from analytics.errors import BadValue
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-INSTRUMENTS_DIR = DATA_DIR / "instruments"
 RULES_DIR = DATA_DIR / "rules"
-LABELS_FILE = DATA_DIR / "labels.yaml"
-GRADES_FILE = RULES_DIR / "grades-14-2017.yaml"
 # Indonesia's three time zones (no daylight saving): name → hours ahead of UTC.
 TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 
 
-class SettingError(ValueError):
-    """An environment variable holds a value its setting cannot use; the message names the variable."""
+class SettingError(BadValue):
+    """An environment variable holds a value its setting cannot use; the detail names the variable
+    (input the operator fixes: the CLI exits 2)."""
+
+    def __init__(self, detail: str):
+        super().__init__("bad_setting", detail=detail)
 
 
 def _between(low, high) -> Callable[[object], str | None]:
@@ -89,6 +92,8 @@ class Setting:
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("db", DATA_DIR / "dasbor.duckdb", Path,
             "DuckDB file of the app and the CLI; the CLI's --db wins, `make run` takes DB=…", check=_path),
+    Setting("log_dir", DATA_DIR / "logs", Path,
+            "folder where the CLI writes the traceback of an unexpected error (cli.log)"),
     Setting("max_upload_mb", 200, int, "largest file the importer reads, in MB (each file of an upload)",
             streamlit="server.maxUploadSize", check=_between(1, 10_000)),
     Setting("header_scan_rows", 30, int, "the header row is looked for among this many first rows of a sheet",

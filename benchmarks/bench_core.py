@@ -238,7 +238,7 @@ def report(args, built, base, q, max_diff, db_bytes, load_before, load_after) ->
         f"- Import: {_n(n)} respondents imported of {_n(built.rows_read)} read, "
         f"{_n(sum(f.rows_rejected for f in built.files))} rejected; {built.n_offices} offices, "
         f"{built.months} months. Import time = `importer.ingest` per file, reading the file's bytes included. "
-        f"Outside the rate: the office master (`offices.import_master`, {built.n_offices} offices) "
+        f"Outside the rate: the office master (`office_master.import_master`, {built.n_offices} offices) "
         f"{_s(built.master_seconds)}; closing the connection (checkpoint) {_s(built.close_seconds)}. "
         f"Store size {db_bytes / 1e6:.0f} MB.",
     ]

@@ -32,13 +32,13 @@ from analytics.ingest import importer, readers  # noqa: E402
 from analytics.store import offices
 from analytics import store
 from analytics.domain.instruments import load_registry  # noqa: E402
+from benchmarks import synthetic  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 OFFICES = ["Kantor Imigrasi Kelas I TPI Bandung", "Lapas Kelas IIA Cirebon", "Rutan Kelas I Bandung",
            "Bapas Kelas I Bandung"]
-PROFILE = ["ID Responden", "Tanggal", "Kantor", "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan",
-           "Jenis Layanan", "Saran"]
-ITEMS = [f"IKM{i}" for i in range(1, 22)] + [f"IPK{i}" for i in range(1, 9)]
+# The canonical layout of the synthetic exports (benchmarks/synthetic.py), spelled out once.
+PROFILE, ITEMS = synthetic.PROFILE_COLUMNS, synthetic.ITEM_COLUMNS
 TODAY = dt.date(2026, 11, 21)
 
 

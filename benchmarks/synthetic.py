@@ -9,7 +9,7 @@
     write_office_master(path, n_offices) -> Path
     build_store(db_path, n_respondents, ...) -> BuiltStore
 
-The files use the canonical export format of data/demo_generator.py (IKM1–21 and IPK1–8 only):
+The files use the canonical export format of analytics/demo/generator.py (IKM1–21 and IPK1–8 only):
 unique respondent ids, ISO timestamps with a time of day, offices "Kantor Uji 001" … spread over
 three Kanwil, ~1% blank answers. Rows are in time order; text is built column-wise with numpy's
 vectorised string functions (1M rows in a few seconds), never row by row in Python.

@@ -1,6 +1,44 @@
-import sys
+"""Store fixtures shared by every test, browser tests included.
+
+The repository root is on sys.path through pyproject.toml ([tool.pytest.ini_options] pythonpath).
+Export files are written by tests/fixtures/make_fixtures.py; its DEMO_TODAY is the demo's fixed date.
+"""
+from __future__ import annotations
+
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import pytest
+
+from analytics import demo, store
+from analytics.ingest import office_master
+from analytics.store import offices
+from tests.fixtures.make_fixtures import DEMO_TODAY
+
+
+@pytest.fixture(scope="session")
+def make_store():
+    """make_store({office: kanwil}, path=":memory:", master=None) → an open store holding those offices
+    (and those of the office master file `master`, aliases included); the caller closes it.
+    Session-scoped, so module fixtures and hypothesis tests can use it too."""
+    def make(office_kanwil: dict[str, str | None] | None = None, path=":memory:", master: Path | None = None):
+        con = store.connect(path)
+        for name, kanwil in (office_kanwil or {}).items():
+            offices.add_office(con, name, kanwil)
+        if master is not None:
+            office_master.import_master(con, master)
+        return con
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A store file holding the demo data as of DEMO_TODAY, built once per session (the slowest setup
+    of the suite). Tests only read it; whatever writes, or holds the file's write lock from another
+    process (the browser tests' server), works on a copy of it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = store.connect(path)
+    try:
+        demo.load_demo(con, today=DEMO_TODAY)
+    finally:
+        con.close()
+    return path

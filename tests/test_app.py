@@ -6,9 +6,7 @@ Streamlit's caches are process-global, so every test starts and ends with them c
 from __future__ import annotations
 
 import base64
-import csv
 import gc
-import io
 import json
 import subprocess
 import sys
@@ -21,28 +19,24 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ui import state
-from analytics import demo, store
+from analytics import store
 from analytics.store import offices, queries
+from tests.fixtures.make_fixtures import export_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-DEMO_TODAY = date(2026, 11, 21)          # demo months: 2024-11 … 2026-10
 TIMEOUT = 60
 PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "unggah", "metode"]
 JABAR = "Kanwil Kemenkumham Jawa Barat"
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory):
+def demo_store(demo_db):
     """(path, CLI indices of 2026-10) — the CLI runs before any app holds the file."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con, today=DEMO_TODAY)
-    con.close()
-    out = subprocess.run([sys.executable, "-m", "analytics", "indices", "--db", str(path), "--format", "json",
+    out = subprocess.run([sys.executable, "-m", "analytics", "indices", "--db", str(demo_db), "--format", "json",
                           "--by", "office", "--period", "month", "--from", "2026-10", "--to", "2026-10"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
-    return path, json.loads(out.stdout)
+    return demo_db, json.loads(out.stdout)
 
 
 def _clear_caches():
@@ -93,15 +87,6 @@ def array(value) -> list:
         return data.reshape([int(n) for n in str(value["shape"]).split(",")]).tolist() if "shape" in value \
             else data.tolist()
     return list(value)
-
-
-def export_csv(rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["ID Responden", "Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
-                    + [f"IPK{i}" for i in range(1, 9)])
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def good_rows(office, count, day="2026-10-05", ikm=3, ipk=4, prefix="U"):
@@ -270,7 +255,10 @@ def test_a_failing_page_shows_a_plain_message_not_a_traceback(app, demo_store, m
     monkeypatch.setattr(state, "readiness", broken)
     at = open_page(app(demo_store[0]), "ringkasan")
     assert not at.exception
-    assert errors(at) and errors(at)[0].startswith("Halaman ini tidak dapat ditampilkan: kueri gagal.")
+    # A RuntimeError is a bug, not bad input: the page says so and keeps the internals to the log.
+    assert errors(at) and errors(at)[0].startswith("Halaman ini tidak dapat ditampilkan karena kesalahan tak "
+                                                   "terduga (bug)")
+    assert "log server" in errors(at)[0] and "kueri gagal" not in errors(at)[0]
 
 
 # --- upload ---------------------------------------------------------------------------------------
@@ -302,11 +290,10 @@ def test_upload_a_good_file_creating_its_office_then_save_and_delete(app, tmp_pa
     assert "Belum ada data survei" in texts(at.subheader)
 
 
-def test_upload_a_bad_file_shows_every_rejected_row_with_its_reason_and_cancel_saves_nothing(app, tmp_path):
+def test_upload_a_bad_file_shows_every_rejected_row_with_its_reason_and_cancel_saves_nothing(app, make_store,
+                                                                                             tmp_path):
     db = tmp_path / "kantor.duckdb"
-    con = store.connect(db)
-    offices.add_office(con, "Lapas Kelas IIB Garut", JABAR)
-    con.close()
+    make_store({"Lapas Kelas IIB Garut": JABAR}, db).close()
     rows = good_rows("Lapas Kelas IIB Garut", 3)
     rows[1][3] = 5                                        # IKM1 outside 1–4
     rows[2][1] = "31/02/2026"                             # no such day

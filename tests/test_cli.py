@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli
+from analytics import cli, store
 from tests.reference import Respondent
-from tests.helpers import canonical_csv
+from tests.fixtures.make_fixtures import canonical_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = "Rutan Kelas I Uji"
@@ -101,12 +101,14 @@ def test_batches_and_delete_batch(db, export, capsys):
 
 
 @pytest.mark.parametrize("args,reason", [
-    (["ingest", "missing.csv"], "missing.csv: No such file or directory"),
+    (["ingest", "missing.csv"], "missing.csv: file tidak dapat dibuka (No such file or directory)"),
     (["indices", "--from", "2024/03"], "bulan '2024/03' tidak terbaca"),
     (["items", "--instrument", "xyz"], "instrumen 'xyz' tidak dikenal"),
     (["readiness", "--rules", "zi-1999"], "aturan ZI 'zi-1999' tidak dikenal"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, reason):
+    if args[0] != "ingest":
+        store.connect(tmp_path / "x.duckdb").close()      # read commands refuse a missing store first
     result = subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(tmp_path / "x.duckdb")],
                             cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
     assert result.returncode == 2

@@ -4,15 +4,15 @@ The snapshot (tests/snapshots/cli_demo_2026-11-21.json) was written by the code 
 refactor, on the demo store of 2026-11-21; its numbers are checked independently elsewhere (golden
 cases, the SQL-vs-reference property test). Here it guards against a refactor changing any figure.
 The same store then feeds the Kesiapan page's data: verdicts and reasons must equal the CLI's.
+The store is conftest's demo_db (built with DEMO_TODAY = 2026-11-21, the snapshot's date).
 """
 import json
 import shlex
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from analytics import cli, demo, store
+from analytics import cli, store
 from analytics.domain import periods
 from analytics.domain.instruments import load_registry
 from analytics.present import views
@@ -20,15 +20,6 @@ from analytics.store import queries
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "cli_demo_2026-11-21.json"
 EXPECTED = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("snapshot") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con, today=date(2026, 11, 21))
-    con.close()
-    return path
 
 
 def cli_json(db, command: str, capsys):
@@ -59,3 +50,10 @@ def test_cli_and_kesiapan_page_give_the_same_verdicts_and_reasons(demo_db, rules
     assert [(r["office"], r["wbk"], r["wbbm"], "; ".join(r["reasons"])) for r in from_cli] == \
         list(page[["office", "wbk", "wbbm", "reasons"]].itertuples(index=False, name=None))
     assert any(r["reasons"] for r in from_cli)          # the comparison covers offices with shortfalls
+
+
+def test_readiness_reasons_follow_the_cli_language(demo_db, capsys):
+    english = cli_json(demo_db, "readiness --from 2026-07 --to 2026-09 --lang en", capsys)
+    reasons = [reason for row in english for reason in row["reasons"]]
+    assert reasons and all(" short of " in r or "respondents" in r for r in reasons)
+    assert not any("kurang" in r for r in reasons)

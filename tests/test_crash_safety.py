@@ -9,11 +9,9 @@ from pathlib import Path
 
 from analytics import store
 from tests.reference import Respondent
-from tests.helpers import canonical_csv, ingest_bytes
+from tests.fixtures.make_fixtures import STORE_TABLES, canonical_csv, ingest_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
-          "respondent_counts", "rejected_rows", "reject_errors"]
 
 # Runs in a child process: imports the file and, inside the transaction after every row is written,
 # signals the parent and waits to be killed.
@@ -35,7 +33,7 @@ importer.commit(con, prepared, options, before_commit=hang)
 
 def snapshot(path):
     with store.connect(path, read_only=True) as con:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in STORE_TABLES}
 
 
 def rows(office, month, count):

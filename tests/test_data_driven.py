@@ -8,7 +8,7 @@ from analytics import settings, store
 from analytics.domain import readiness
 from analytics.present import views
 from analytics.ingest import importer
-from analytics.store import offices, queries
+from analytics.store import queries
 from analytics.domain.instruments import load_registry
 
 NEW_INSTRUMENT = """
@@ -29,16 +29,15 @@ def copy_data(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(settings.DATA_DIR / "instruments", target / "instruments")
     shutil.copytree(settings.DATA_DIR / "rules", target / "rules")
-    shutil.copy(settings.LABELS_FILE, target / "labels.yaml")
+    shutil.copy(settings.DATA_DIR / "labels.yaml", target / "labels.yaml")
     return target
 
 
-def test_a_sixth_instrument_is_imported_and_computed(tmp_path):
+def test_a_sixth_instrument_is_imported_and_computed(make_store, tmp_path):
     data = copy_data(tmp_path)
     (data / "instruments" / "sipp.yaml").write_text(NEW_INSTRUMENT, encoding="utf-8")
     registry = load_registry(data)
-    con = store.connect(":memory:")
-    offices.add_office(con, "Bapas Kelas I Uji", "Kanwil Uji")
+    con = make_store({"Bapas Kelas I Uji": "Kanwil Uji"})
     csv = "Kantor,Tanggal,SIPP1,Antrian tertib\nBapas Kelas I Uji,2024-05-02,5,4\nBapas Kelas I Uji,2024-05-03,3,\n"
     report = importer.ingest(con, csv.encode(), "sipp.csv", importer.ImportOptions(today=date(2026, 1, 1)),
                              registry)

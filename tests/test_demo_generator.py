@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from analytics.demo import generator as demo
+
 # A date in March makes the 24-month window cross two year boundaries.
 TODAY = dt.date(2025, 3, 10)
 FIRST_MONTH, LAST_MONTH = "2023-03", "2025-02"
 SCALES = {"IKM": (21, 4), "IPK": (8, 4), "SPKP": (8, 6), "SPAK": (5, 6)}
-
-
-from analytics.demo import generator as demo
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:

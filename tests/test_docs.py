@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, settings
+from analytics import cli, i18n, settings
 from analytics.ingest import mapping, readers
 from analytics.ingest.readers import ReadError, read_file
 from analytics.present import charts, views
@@ -255,6 +255,11 @@ DYNAMIC_KEYS = {
             lambda: {"wbbm", "wbk", "no", "insufficient"}),
     "m_role_": ("ui/pages/metode.py and views.py: an instrument's role from data/instruments/*.yaml",
                 lambda: {inst.role for inst in load_registry().instruments.values()}),
+    "err_join_": ("analytics/errors.py Join: the separator of a list inside a message",
+                  lambda: {"list", "but", "or"}),
+    "hint_": ("analytics/errors.py: a message's hint code and the surface (cli/ui) it is shown on; "
+              "tests/test_errors.py checks that every hint code raised has both",
+              lambda: {key[len("hint_"):] for key in i18n.STRINGS if key.startswith("hint_")}),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 from analytics.domain import formulas as f
 from analytics.domain import readiness as zi
 from analytics.domain import grades
-from analytics.domain.rounding import half_up_float, round_half_up
+from analytics.domain.rounding import half_up_array, round_half_up
 from analytics.domain.instruments import load_registry
 
 REG = load_registry()
@@ -50,10 +50,10 @@ def test_half_up_at_grade_boundary(converted, expected, grade):
     assert grades.grade_of(value, REG.grades).grade == grade
 
 
-def test_half_up_float_defers_to_exact_on_ties():
+def test_half_up_of_floats_defers_to_exact_on_ties():
     # 88.305 is not representable in binary: the float is 88.30499999999999…
-    assert half_up_float(88.305, 2, lambda: Fraction("88.305")) == Decimal("88.31")
-    assert half_up_float(2.675, 2, lambda: Fraction("2.675")) == Decimal("2.68")
+    exact = [Fraction("88.305"), Fraction("2.675"), Fraction("76.6049")]
+    assert half_up_array([88.305, 2.675, 76.6049], 2, lambda i: exact[i]).tolist() == [88.31, 2.68, 76.60]
 
 
 def part(inst, n, index):

@@ -17,15 +17,11 @@ from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)
 PEOPLE = mf.respondents(60)
-EXPECTED = mf.expected_indices(PEOPLE)
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
-          "respondent_counts", "rejected_rows", "reject_errors"]
 
 
 @pytest.fixture
-def con(tmp_path):
-    connection = store.connect(":memory:")
-    office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+def con(make_store, tmp_path):
+    connection = make_store(master=mf.write_office_master(tmp_path))
     yield connection
     connection.close()
 
@@ -34,10 +30,6 @@ def ingest(con, path_or_bytes, name=None, **options):
     content = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
     name = name or path_or_bytes.name
     return importer.ingest(con, content, name, importer.ImportOptions(today=TODAY, **options))
-
-
-def counts(con) -> dict[str, int]:
-    return {t: store.fetch_one(con, f"SELECT count(*) FROM {t}")[0] for t in TABLES}
 
 
 def indices(con) -> pd.DataFrame:
@@ -58,14 +50,13 @@ def assert_expected(con, people=PEOPLE):
 
 # --- the deliverable: five shapes, one set of numbers ------------------------------------------------
 
-def test_five_export_shapes_give_identical_indices(tmp_path):
+def test_five_export_shapes_give_identical_indices(make_store, tmp_path):
     """Canonical CSV; Google Forms (labels, statements in [...], 'Cap waktu' m/d/yyyy); e-survey XLSX
     (title block, merged titles, Jumlah/Rata-rata/NRR/IKM footer, signatures); semicolon CSV in
     Windows-1252; a workbook with a sheet per month and a 'Rekap' sheet."""
     results = []
     for path in mf.write_five_shapes(tmp_path, PEOPLE):
-        connection = store.connect(":memory:")
-        office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+        connection = make_store(master=mf.write_office_master(tmp_path))
         report = ingest(connection, path)
         assert report.status == "imported", (path.name, report.message)
         assert (report.rows_imported, report.rows_rejected) == (len(PEOPLE), 0), path.name
@@ -225,11 +216,11 @@ def test_ambiguous_tidak_setuju_column_is_refused_by_name(con, tmp_path):
     header = ["Tanggal", "Kantor", "IPK1", "IPK2"]
     rows = [header, ["2024-03-05", "Lapas Kelas IIA Cirebon", "Tidak Setuju", "Kurang Setuju"],
             ["2024-03-06", "Lapas Kelas IIA Cirebon", "Setuju", "Tidak Setuju"]]
-    before = counts(con)
+    before = mf.table_counts(con)
     report = ingest(con, mf.write_csv(tmp_path / "ragu.csv", rows))
     assert report.status == "refused"
     assert "'IPK1'" in report.message and "Tidak Setuju" in report.message
-    assert counts(con) == before
+    assert mf.table_counts(con) == before
     rows[1][2] = "1 - Tidak Setuju"                  # the number settles it
     assert ingest(con, mf.write_csv(tmp_path / "ragu2.csv", rows)).rows_imported == 2
 
@@ -238,11 +229,11 @@ def test_every_row_invalid_writes_nothing(con, tmp_path):
     rows = mf.canonical_rows(PEOPLE[:5])
     for row in rows[1:]:
         row[1] = "bukan tanggal"
-    before = counts(con)
+    before = mf.table_counts(con)
     report = ingest(con, mf.write_csv(tmp_path / "rusak.csv", rows))
     assert report.status == "refused" and "tidak ada baris valid: 5 baris ditolak" in report.message
     assert "baris 2" in report.message
-    assert counts(con) == before
+    assert mf.table_counts(con) == before
 
 
 @pytest.mark.parametrize("case,message", [
@@ -267,11 +258,11 @@ def test_files_refused_with_a_clear_message_and_nothing_written(con, tmp_path, c
         "too_big": (bytes(settings.get("max_upload_mb") * 1024 * 1024 + 1), "besar.csv"),
         "no_items": (b"Nama,Alamat\nBudi,Bandung\n", "daftar.csv"),
     }[case]
-    before = counts(con)
+    before = mf.table_counts(con)
     report = importer.ingest(con, content, name, importer.ImportOptions(today=TODAY))
     assert report.status == "refused"
     assert message in report.message and report.message.startswith(name)
-    assert counts(con) == before
+    assert mf.table_counts(con) == before
 
 
 def test_reimporting_the_same_file_is_recognised(con, tmp_path):
@@ -300,7 +291,7 @@ def test_office_master_from_xlsx(tmp_path):
 
 def test_cli_ingest_uses_the_same_path(tmp_path, capsys):
     db = tmp_path / "cli.duckdb"
-    master = mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows())
+    master = mf.write_office_master(tmp_path)
     assert cli.main(["offices", "--db", str(db), "--import", str(master)]) == 0
     path = mf.write_google_forms_csv(tmp_path, PEOPLE)
     capsys.readouterr()
@@ -329,9 +320,8 @@ def test_expected_indices_helper_is_exact():
     (["1 Mei 2024", "2 Okt 2024", "3 Des 2024", "4 Ags 2024"], ["2024-05", "2024-10", "2024-12", "2024-08"]),
     (["45356", "45521"], ["2024-03", "2024-08"]),                         # Excel serial numbers
 ])
-def test_date_forms_through_a_file(tmp_path, dates, months):
-    connection = store.connect(":memory:")
-    offices.add_office(connection, "Lapas Kelas IIA Cirebon")
+def test_date_forms_through_a_file(make_store, tmp_path, dates, months):
+    connection = make_store({"Lapas Kelas IIA Cirebon": None})
     rows = [["Tanggal", "Kantor", "IKM1", "IKM2"]] + [[d, "Lapas Kelas IIA Cirebon", 4, 3] for d in dates]
     report = importer.ingest(connection, mf.write_csv(tmp_path / "t.csv", rows, sep=";").read_bytes(), "t.csv",
                              importer.ImportOptions(today=dt.date(2025, 1, 1)))
@@ -341,14 +331,13 @@ def test_date_forms_through_a_file(tmp_path, dates, months):
     assert got == months
 
 
-def test_a_large_csv_read_in_chunks(tmp_path):
+def test_a_large_csv_read_in_chunks(make_store, tmp_path):
     """pandas reads big CSVs in chunks: text columns arrive as multi-chunk arrow strings."""
     people = mf.respondents(3000, seed=3)
     rows = mf.canonical_rows(people)
     for i, row in enumerate(rows[1:]):
         row[0] = f"ID-{i:06d}"
-    connection = store.connect(":memory:")
-    office_master.import_master(connection, mf.write_csv(tmp_path / "kantor.csv", mf.office_master_rows()))
+    connection = make_store(master=mf.write_office_master(tmp_path))
     path = mf.write_csv(tmp_path / "besar.csv", rows * 1 + [r[:] for r in rows[1:2]])   # one duplicate at the end
     report = ingest(connection, path)
     assert (report.rows_imported, report.rows_rejected) == (3000, 1)

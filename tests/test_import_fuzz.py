@@ -2,9 +2,7 @@
 imported) and never raises, and never writes part of a file."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 
 import pytest
@@ -12,14 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.ingest import importer
-from analytics.store import offices
 from analytics import store
 from tests.fixtures import make_fixtures as mf
 
 TODAY = dt.date(2024, 6, 1)
 EXAMPLES = itertools.count()
-TABLES = ["offices", "office_aliases", "batches", "respondents", "answer_rows", "answer_sums",
-          "respondent_counts", "rejected_rows", "reject_errors"]
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 
 
@@ -28,10 +23,8 @@ def fuzz(examples: int):
 
 
 @pytest.fixture(scope="module")
-def con():
-    connection = store.connect(":memory:")
-    for name, kanwil in mf.OFFICES.items():
-        offices.add_office(connection, name, kanwil)
+def con(make_store):
+    connection = make_store(mf.OFFICES)
     yield connection
     connection.close()
 
@@ -45,16 +38,12 @@ def base_files(tmp_path_factory):
             "csv": mf.write_canonical_csv(directory, people).read_bytes()}
 
 
-def counts(con) -> dict[str, int]:
-    return {t: store.fetch_one(con, f"SELECT count(*) FROM {t}")[0] for t in TABLES}
-
-
 def check_ingest(con, content: bytes, name: str) -> importer.ImportReport:
     """Ingest must return a report; a refused (or already imported) file leaves every table as it was;
     an imported one adds exactly one batch and rows_imported respondents."""
-    before = counts(con)
+    before = mf.table_counts(con)
     report = importer.ingest(con, content, name, importer.ImportOptions(today=TODAY))
-    after = counts(con)
+    after = mf.table_counts(con)
     assert report.status in ("imported", "refused", "already_imported")
     assert report.message
     if report.status == "imported":
@@ -106,11 +95,7 @@ CELLS = st.one_of(
 
 
 def grid_csv(header, rows, sep) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8", errors="surrogatepass")
+    return mf.csv_bytes([header] + rows, sep, newline="\r\n", errors="surrogatepass")
 
 
 @fuzz(40)

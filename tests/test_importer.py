@@ -6,7 +6,7 @@ import pytest
 from analytics.store import queries
 from analytics import store
 from tests.reference import Respondent
-from tests.helpers import canonical_csv, ingest_bytes, memory_store
+from tests.fixtures.make_fixtures import canonical_csv, export_grid, ingest_bytes, write_xlsx
 
 OFFICE = "Kantor Imigrasi Kelas I TPI Uji"
 
@@ -22,8 +22,8 @@ def counts(con):
 
 
 @pytest.fixture
-def con():
-    return memory_store({OFFICE: "Kanwil Uji"})
+def con(make_store):
+    return make_store({OFFICE: "Kanwil Uji"})
 
 
 def with_bad_cells(content: bytes) -> bytes:
@@ -131,20 +131,10 @@ def test_office_matching_does_not_depend_on_stored_keys(con):
 
 
 def test_same_respondent_on_two_sheets_names_the_first_sheet(con, tmp_path):
-    import io
-
-    import openpyxl
-
-    header = ["ID Responden", "Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
-    book = openpyxl.Workbook()
-    for title, day in (("Januari", "2024-01-05"), ("Februari", "2024-02-05")):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        sheet.append(["R1", day, OFFICE] + [3] * 21)
-    book.remove(book["Sheet"])
-    content = io.BytesIO()
-    book.save(content)
-    report = ingest_bytes(con, content.getvalue(), name="dua-bulan.xlsx")
+    sheets = {title: export_grid([["R1", day, OFFICE, [3] * 21]], ("ikm",))
+              for title, day in (("Januari", "2024-01-05"), ("Februari", "2024-02-05"))}
+    content = write_xlsx(tmp_path / "dua-bulan.xlsx", sheets).read_bytes()
+    report = ingest_bytes(con, content, name="dua-bulan.xlsx")
     assert (report.rows_imported, report.rows_rejected) == (1, 1)
     assert report.errors[0].sheet == "Februari"
     assert "sudah ada di sheet Januari, baris 2" in report.errors[0].message

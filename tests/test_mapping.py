@@ -10,7 +10,7 @@ from analytics.ingest.mapping import MappingError, map_columns, match_header
 from analytics.domain.offices import name_key
 
 REG = load_registry()
-IKM, IPK, SKM = REG.get("ikm"), REG.get("ipk"), REG.get("skm")
+IKM, IPK = REG.get("ikm"), REG.get("ipk")
 
 
 @pytest.mark.parametrize("header,target", [

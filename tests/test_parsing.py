@@ -43,10 +43,6 @@ def as_list(series):
     return [None if pd.isna(x) else x for x in series]
 
 
-def errors_by_index(result):
-    return {e.index: e for e in result.errors}
-
-
 # ---------------------------------------------------------------------------------------------
 # Scores: numbers and blanks
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ row numbers a user sees in Excel. Files are built by tests/fixtures/make_fixture
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -15,15 +14,10 @@ import pytest
 from analytics import settings
 from analytics.ingest.readers import ReadError, read_file, safe_cell, safe_frame, sniff
 from tests.fixtures import make_fixtures as mf
+from tests.fixtures.make_fixtures import csv_bytes
 
 PEOPLE = mf.respondents(12)
 CANONICAL = mf.canonical_rows(PEOPLE)
-
-
-def csv_bytes(rows, sep=",", encoding="utf-8", newline="\n") -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=sep, lineterminator=newline).writerows(rows)
-    return out.getvalue().encode(encoding)
 
 
 def only(sheets):

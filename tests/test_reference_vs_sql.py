@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from analytics.domain import periods
 from analytics.store import queries
 from tests import reference
-from tests.helpers import REG, canonical_csv, ingest_bytes, memory_store
+from tests.fixtures.make_fixtures import REG, canonical_csv, ingest_bytes
 
 OFFICES = {"Lapas Kelas IIA Uji": "Kanwil A", "Rutan Kelas I Uji": "Kanwil A", "Bapas Kelas I Uji": "Kanwil B"}
 INSTRUMENTS = ("ikm", "ipk", "spak")
@@ -32,9 +32,9 @@ month = st.one_of(st.none(), st.dates(date(2023, 10, 1), date(2025, 3, 31)).map(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(respondent, min_size=1, max_size=40), by=st.sampled_from(queries.GROUPINGS),
        period=st.sampled_from(periods.PERIODS), start=month, end=month)
-def test_sql_matches_reference(rows, by, period, start, end):
+def test_sql_matches_reference(make_store, rows, by, period, start, end):
     rows = [reference.Respondent(r.office, OFFICES[r.office], r.day, r.answers) for r in rows]
-    con = memory_store(OFFICES)
+    con = make_store(OFFICES)
     report = ingest_bytes(con, canonical_csv(rows, INSTRUMENTS))
     answered = [r for r in rows if any(s is not None for v in r.answers.values() for s in v)]
     assert report.rows_imported == len(answered)

@@ -334,7 +334,13 @@ def test_cli_report_refuses_unknown_names(db, tmp_path, capsys):
     for args, reason in ((["--office", "Kantor Tidak Ada"], "tidak ada di daftar kantor"),
                          (["--kanwil", "Kanwil Lain"], "tidak punya kantor"),
                          (["--rules", "zi-2030"], "tidak dikenal"),
-                         (["--from", "2026-13"], "YYYY-MM")):
+                         (["--from", "2026-13"], "YYYY-MM"),
+                         (["--from", "2026-06", "--to", "2026-01"], "setelah bulan akhir")):
         assert cli.main(["report", "--db", str(db), "--format", "pdf", "--out", str(out), *args]) == 2
         assert reason in capsys.readouterr().err
     assert not out.exists()
+    assert cli.main(["report", "--db", str(db), "--format", "pdf", "--out", str(tmp_path / "no" / "x.pdf")]) == 2
+    assert "tidak dapat ditulis" in capsys.readouterr().err
+    assert cli.main(["report", "--db", str(db), "--format", "xlsx", "--out", str(out), "--lang", "en",
+                     "--office", "Kantor Tidak Ada"]) == 2
+    assert "is not in the office master" in capsys.readouterr().err

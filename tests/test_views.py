@@ -1,7 +1,6 @@
 """Page-level data shaping (analytics/views.py): what the pages show, without Streamlit."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from fractions import Fraction
@@ -15,33 +14,19 @@ from analytics import store
 from analytics.ingest import preview
 from analytics.domain import periods, readiness
 from analytics.present import views
-from analytics.domain.instruments import load_registry
+from tests.fixtures.make_fixtures import REG, export_csv
 
-REG = load_registry()
 TODAY = date(2026, 11, 21)
 
 
-def export_csv(rows) -> bytes:
-    """rows: (respondent id, day, office, ikm answers (21), ipk answers (8)) → a canonical export."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["ID Responden", "Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
-                    + [f"IPK{i}" for i in range(1, 9)])
-    for rid, day, office, ikm, ipk in rows:
-        writer.writerow([rid, day.isoformat(), office, *ikm, *ipk])
-    return out.getvalue().encode()
-
-
 def respondents(prefix, count, day, office, ikm_score, ipk_score=4):
+    """Canonical rows: (respondent id, day, office, ikm answers (21), ipk answers (8))."""
     return [(f"{prefix}{i}", day, office, [ikm_score] * 21, [ipk_score] * 8) for i in range(count)]
 
 
 @pytest.fixture
-def con():
-    con = store.connect(":memory:")
-    offices.add_office(con, "Kantor Besar", "Kanwil A")
-    offices.add_office(con, "Kantor Kecil", "Kanwil A")
-    offices.add_office(con, "Kantor Sepi", "Kanwil A")
+def con(make_store):
+    con = make_store(dict.fromkeys(["Kantor Besar", "Kantor Kecil", "Kantor Sepi"], "Kanwil A"))
     yield con
     con.close()
 

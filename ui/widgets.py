@@ -9,7 +9,8 @@ import streamlit as st
 
 from analytics import demo
 from ui import state
-from ui.text import integer, t
+from analytics.errors import DasborError, render
+from ui.text import current_lang, integer, t
 
 log = logging.getLogger("dasbor")
 
@@ -26,13 +27,18 @@ def run_page(body: Callable[[], None]) -> None:
         demo_banner()
         body()
     except Exception as exc:   # Streamlit's own rerun/stop signals are BaseException and pass through
-        log.exception("page failed")
-        st.error(t("error_page", message=_plain(exc)))
+        show_error(exc, "page failed")
 
 
-def _plain(exc: Exception) -> str:
-    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    return str(text).splitlines()[0][:300] if str(text).strip() else type(exc).__name__
+def show_error(exc: Exception, what: str) -> None:
+    """A DasborError in the page's language, naming the control to use (surface "ui"); any other
+    exception is a bug: a plain 'unexpected error' message, the traceback in the server log."""
+    if isinstance(exc, DasborError):
+        log.warning("%s: %s", what, exc)
+        st.error(t("error_input", message=render(exc, current_lang(), "ui").rstrip(".")))
+    else:
+        log.exception(what)
+        st.error(t("error_page"))
 
 
 def demo_banner() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from analytics import settings
+from analytics.errors import UnknownName
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,14 @@ class Registry:
             return self.instruments[instrument_id]
         except KeyError:
             known = ", ".join(sorted(self.instruments))
-            raise KeyError(f"instrumen '{instrument_id}' tidak dikenal (tersedia: {known})") from None
+            raise UnknownName("unknown_instrument", name=instrument_id, known=known) from None
 
     def rule_set(self, rules_id: str) -> RuleSet:
         try:
             return self.rules[rules_id]
         except KeyError:
             known = ", ".join(sorted(self.rules))
-            raise KeyError(f"aturan ZI '{rules_id}' tidak dikenal (tersedia: {known})") from None
+            raise UnknownName("unknown_rules", name=rules_id, known=known) from None
 
 
 def _read(path: Path) -> dict:

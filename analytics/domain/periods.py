@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from analytics.errors import BadValue
+
 PERIODS = ("month", "quarter", "semester", "year", "all")
 GRANULARITIES = PERIODS[:-1]           # what a page may group a trend by
 MONTHS_PER = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 
 
 def parse_month(text: str | None) -> date | None:
-    """'2024-03' → date(2024, 3, 1); None or '' → None. Raises ValueError naming the expected form."""
+    """'2024-03' → date(2024, 3, 1); None or '' → None. Raises BadValue (a ValueError) naming the form."""
     if not text:
         return None
     try:
         year, month = (int(part) for part in str(text).split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValueError(f"bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03") from None
+        raise BadValue("bad_month", text=text) from None
 
 
 def month_text(month: date) -> str:

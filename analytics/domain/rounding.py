@@ -1,7 +1,7 @@
 """The rounding rule of ../shared/domain.md §4.6: half-up, once, at the end, exact at ties.
 
 Exact values (`Fraction`, `Decimal`) round with `round_half_up`. The SQL path computes floats; they
-round with `half_up_float`/`half_up_array`, which re-decide a value from its exact form whenever the
+round with `half_up_array`, which re-decides a value from its exact form whenever the
 float lies so close to a .5 tie that binary noise could decide it.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ TIE_MARGIN = 1e-6
 
 
 def round_half_up(value: Fraction | Decimal | int | str, places: int = 2) -> Decimal:
-    """Half-up rounding of an exact value. Floats are refused: they are not exact (use half_up_float)."""
+    """Half-up rounding of an exact value. Floats are refused: they are not exact (use half_up_array)."""
     if isinstance(value, float):
-        raise TypeError("round_half_up takes exact values; use half_up_float for floats")
+        raise TypeError("round_half_up takes exact values; use half_up_array for floats")
     if isinstance(value, Fraction):
         units = math.floor(value * 10**places + Fraction(1, 2))   # exact, half-up for any sign
         return Decimal(units).scaleb(-places)
@@ -34,15 +34,9 @@ def near_tie(values, places: int) -> np.ndarray:
     return np.abs(scaled - np.floor(scaled) - 0.5) < TIE_MARGIN
 
 
-def half_up_float(value: float, places: int, exact: Callable[[], Fraction]) -> Decimal:
-    """Half-up rounding of a float computed from exact data; `exact()` gives the true value near ties."""
-    if near_tie([value], places)[0]:
-        return round_half_up(exact(), places)
-    return Decimal(math.floor(value * 10**places + 0.5)).scaleb(-places)
-
-
 def half_up_array(values, places: int, exact_at: Callable[[int], Fraction]) -> np.ndarray:
-    """Vectorised half_up_float: float64 array in, rounded float64 array out (exact near ties)."""
+    """Half-up rounding of floats computed from exact data: float64 array in, rounded float64 array
+    out; `exact_at(i)` gives the true value of element i, asked only near a tie."""
     scaled = np.asarray(values, dtype="float64") * 10**places
     units = np.floor(scaled + 0.5)
     for i in np.flatnonzero(near_tie(values, places)):

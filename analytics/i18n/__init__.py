@@ -39,10 +39,15 @@ STRINGS: dict[str, dict[str, str]] = {
                           "bukan survei nyata.",
                     "en": "DATA DEMO SINTETIS (synthetic demo data) — every figure here comes from "
                           "invented data, not a real survey."},
-    "error_page": {"id": "Halaman ini tidak dapat ditampilkan: {message}. Rincian teknis dicatat di log "
-                         "server; coba ubah filter atau muat ulang halaman.",
-                   "en": "This page cannot be shown: {message}. Technical details are in the server log; "
-                         "try other filters or reload the page."},
+    # A DasborError (input the user can fix), rendered for the page; anything else is a bug.
+    "error_input": {"id": "Halaman ini tidak dapat ditampilkan: {message}.",
+                    "en": "This page cannot be shown: {message}."},
+    "error_page": {"id": "Halaman ini tidak dapat ditampilkan karena kesalahan tak terduga (bug) di aplikasi. "
+                         "Rinciannya dicatat di log server; muat ulang halaman, dan laporkan ke pengelola "
+                         "dasbor bila terulang.",
+                   "en": "This page cannot be shown because of an unexpected error (a bug) in the app. The "
+                         "details are in the server log; reload the page, and tell the dashboard's "
+                         "administrator if it happens again."},
     "filters_unavailable": {"id": "filter sidebar tidak dapat dibuat (lihat pesan di atas)",
                             "en": "the sidebar filters could not be built (see the message above)"},
     # Shown as Markdown: the asterisk is escaped so a caption that starts with it is not a list item.
@@ -185,6 +190,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_help": {"id": "Tidak ada yang disimpan sebelum Anda menekan Simpan impor.",
                     "en": "Nothing is stored until you press Save import."},
     "refused": {"id": "{file}: tidak dapat diimpor — {message}", "en": "{file}: cannot be imported — {message}"},
+    # Labels named by the upload page's hints (messages.py hint_*_ui): keep them in step.
+    "upload_options": {"id": "Bila file tidak menyebutkannya sendiri:", "en": "When the file does not say so itself:"},
+    "upload_instrument": {"id": "Instrumen", "en": "Instrument"},
+    "upload_instrument_auto": {"id": "(dari judul kolom)", "en": "(from the column headers)"},
+    "upload_instrument_help": {"id": "Dipakai bila kode kolom (mis. U1…U9, P1…) cocok untuk beberapa instrumen.",
+                               "en": "Used when the column codes (e.g. U1…U9, P1…) fit several instruments."},
+    "upload_office": {"id": "Kantor", "en": "Office"},
+    "upload_office_help": {"id": "Dipakai bila file tidak punya kolom kantor (Unit Kerja/Satker/Kantor).",
+                           "en": "Used when the file has no office column (Kantor/Unit Kerja/Satker)."},
+    "upload_period": {"id": "Periode", "en": "Period"},
+    "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal.",
+                           "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column."},
     "mapping": {"id": "Pemetaan kolom ({n} kolom)", "en": "Column mapping ({n} columns)"},
     "col_column": {"id": "Kolom di file", "en": "Column in the file"},
     "col_maps_to": {"id": "Dibaca sebagai", "en": "Read as"},
@@ -306,13 +323,6 @@ STRINGS: dict[str, dict[str, str]] = {
                              "menampilkannya sebagai 87,56. Sel miring = n < 30 responden.",
                        "en": "Numbers are stored as numbers (format 0.00): an Indonesian Excel shows them as "
                              "87,56. Italic cells = n < 30 respondents."},
-    "r_unknown_office": {"id": "kantor '{office}' tidak ada di daftar kantor (atau di luar cakupan)",
-                         "en": "office '{office}' is not in the office list (or outside the scope)"},
-    "r_unknown_kanwil": {"id": "Kanwil '{kanwil}' tidak punya kantor di daftar kantor",
-                         "en": "Kanwil '{kanwil}' has no office in the office list"},
-    "r_office_not_in_kanwil": {"id": "kantor '{office}' bukan bagian dari {kanwil}",
-                               "en": "office '{office}' is not part of {kanwil}"},
-    "r_no_data": {"id": "tidak ada data survei untuk cakupan ini", "en": "no survey data for this scope"},
     "r_written": {"id": "{path}: laporan {fmt} ditulis ({kb} KB)", "en": "{path}: {fmt} report written ({kb} KB)"},
     # --- metode ---------------------------------------------------------------------------------
     "metode_title": {"id": "Cara setiap angka dihitung", "en": "How every number is computed"},
@@ -397,6 +407,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "m_role_service": {"id": "layanan", "en": "service"},
     "m_role_anticorruption": {"id": "antikorupsi", "en": "anticorruption"},
 }
+
+from analytics.i18n.messages import MESSAGES  # noqa: E402 — error/report messages, one catalogue
+
+STRINGS.update(MESSAGES)
 
 
 def t(key: str, lang: str | None, **values) -> str:

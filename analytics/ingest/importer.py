@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
@@ -17,6 +17,7 @@ import pandas as pd
 from analytics import store
 from analytics.domain.instruments import Registry, load_registry
 from analytics.domain.offices import name_key
+from analytics.errors import InputError, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
@@ -25,7 +26,7 @@ from analytics.ingest.readers import RawSheet, ReadError, read_file
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
 
 
-class ImportRefused(Exception):
+class ImportRefused(InputError):
     """The file cannot be imported at all (nothing was written); the message says why."""
 
 
@@ -47,11 +48,29 @@ class RowError:
     row: int                  # as the user sees it in Excel
     column: str | None
     value: str | None
-    message: str
+    message: str              # an errors.Message: its Indonesian text, with .code and .params
 
-    def as_dict(self) -> dict:
+    @property
+    def code(self) -> str | None:
+        return getattr(self.message, "code", None)
+
+    @property
+    def params(self) -> dict:
+        return getattr(self.message, "params", {})
+
+    def render(self, lang: str | None = None, surface: str = "cli") -> str:
+        """The problem (without the row) in `lang`; a plain-text message stays as it is."""
+        message = self.message
+        return message.render(lang, surface) if isinstance(message, Message) else str(message)
+
+    def describe(self) -> Message | str:
+        """'column: problem' (or the problem alone), as one Message."""
+        return Message("column_problem", column=self.column, problem=self.message) if self.column \
+            else self.message
+
+    def as_dict(self, lang: str | None = None, surface: str = "cli") -> dict:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}
+                "code": self.code, "message": self.render(lang, surface)}
 
 
 @dataclass
@@ -73,7 +92,7 @@ class Prepared:
 class ImportReport:
     file: str
     status: str                        # "imported" | "already_imported" | "refused"
-    message: str
+    message: str                       # an errors.Message/Notice: Indonesian text with a code
     batch_id: int | None = None
     rows_read: int = 0
     rows_imported: int = 0
@@ -82,9 +101,19 @@ class ImportReport:
     instruments: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
-    def as_json(self) -> dict:
-        data = asdict(self)
-        data["errors"] = [e.as_dict() for e in self.errors]
+    @property
+    def code(self) -> str | None:
+        return getattr(self.message, "code", None)
+
+    def render(self, lang: str | None = None, surface: str = "cli") -> str:
+        message = self.message
+        return message.render(lang, surface) if isinstance(message, Message) else str(message)
+
+    def as_json(self, lang: str | None = None, surface: str = "cli") -> dict:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["message"] = self.render(lang, surface)
+        data["code"] = self.code
+        data["errors"] = [e.as_dict(lang, surface) for e in self.errors]
         return data
 
 
@@ -117,7 +146,7 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
                                           inst.label_sets_for(inst.item(no), registry.label_sets),
                                           list(registry.not_answered))
         except parsing.ColumnError as exc:
-            raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: {exc}") from None
+            raise ImportRefused.from_error(exc, sheet.file_name, sheet.sheet) from None
         out[_score_column(inst_id, no)] = parsed.scores
         add(parsed.errors, column)
 
@@ -135,13 +164,12 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     if "office" in cmap.fields:
         out["office_name"] = parsing.normalize_text(data[cmap.fields["office"]])
         blank = out["office_name"].isna()
-        add([parsing.CellError(i, "", "nama kantor kosong") for i in out.index[blank]],
+        add([parsing.CellError(i, "", _OFFICE_BLANK) for i in out.index[blank]],
             _column_name(sheet, cmap.fields["office"]))
     elif options.office:
         out["office_name"] = options.office
     else:
-        raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: tidak ada kolom kantor "
-                            "(Unit Kerja/Satker/Kantor); sebutkan kantornya (--office \"Nama Kantor\")")
+        raise ImportRefused("no_office_column", hint="office", at_file=sheet.file_name, at_sheet=sheet.sheet)
 
     out["external_id"] = (parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
                           if "respondent_id" in cmap.fields else pd.NA)
@@ -166,19 +194,18 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
             out[name] = raw
 
 
-def _sheet_suffix(sheet: RawSheet) -> str:
-    return f", sheet {sheet.sheet}" if sheet.sheet else ""
+_OFFICE_BLANK = Message("office_blank")
+_NO_ANSWERS = Message("no_answers")
 
 
 def _period_month(period: str | None, sheet: RawSheet) -> date:
     if not period:
-        raise ImportRefused(f"{sheet.file_name}{_sheet_suffix(sheet)}: tidak ada kolom tanggal; "
-                            "sebutkan periodenya (--period YYYY-MM)")
+        raise ImportRefused("no_date_column", hint="period", at_file=sheet.file_name, at_sheet=sheet.sheet)
     try:
-        year, month = (int(p) for p in period.split("-"))
+        year, month = (int(p) for p in period.strip().split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise ImportRefused(f"periode '{period}' tidak terbaca; gunakan YYYY-MM, mis. 2024-03") from None
+        raise ImportRefused("period_unreadable", period=period) from None
 
 
 def _row_data(sheet: RawSheet, index) -> str:
@@ -199,7 +226,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     try:
         sheets = read_file(content, file_name, registry)
     except ReadError as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused.from_error(exc) from None
     frames, rejected, all_errors, mapping, notes = [], [], [], [], []
     rows_read = 0
     for sheet in sheets:
@@ -207,14 +234,14 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         try:
             cmap = map_columns(sheet.header, registry, options.instrument)
         except MappingError as exc:
-            raise ImportRefused(f"{file_name}{_sheet_suffix(sheet)}: {exc}") from None
+            raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
         notes.extend(n for n in cmap.notes if n not in notes)
         if not cmap.items:
             if len(sheets) > 1:
-                notes.append(f"sheet {sheet.sheet} dilewati: tidak ada kolom jawaban survei")
+                notes.append(Message("sheet_skipped", name=sheet.sheet, reason=Message("no_item_columns")))
                 continue
-            raise ImportRefused(f"{file_name}: tidak ada kolom jawaban survei yang dikenali "
-                                f"(kolom: {', '.join(h for h in sheet.header[:12] if h)})")
+            raise ImportRefused("no_item_columns_found", at_file=file_name,
+                                columns=", ".join(h for h in sheet.header[:12] if h))
         mapping.extend(_mapping_rows(sheet, cmap, registry))
         data = sheet.data.dropna(how="all")
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
@@ -226,7 +253,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         out["source_row"] = sheet.excel_rows
         frames.append((sheet, out, errors))
     if not frames:
-        raise ImportRefused(f"{file_name}: tidak ada sheet yang berisi jawaban survei")
+        raise ImportRefused("no_survey_rows", at_file=file_name)
 
     good_parts = []
     for sheet, out, errors in frames:
@@ -235,7 +262,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             row_errors = errors[index]
             all_errors.extend(row_errors)
             rejected.append({"sheet": sheet.sheet, "source_row": int(sheet.excel_rows[index]),
-                             "reasons": "; ".join(_describe(e) for e in row_errors),
+                             "reasons": "; ".join(str(e.describe()) for e in row_errors),
                              "row_data": _row_data(sheet, index)})
         good_parts.append(out[~bad])
     good = pd.concat(good_parts, ignore_index=True) if good_parts else pd.DataFrame()
@@ -246,10 +273,6 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
                     good=good, instruments=instruments, errors=all_errors,
                     rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
                     mapping=mapping, notes=notes, unknown_offices=unknown)
-
-
-def _describe(error: RowError) -> str:
-    return f"{error.column}: {error.message}" if error.column else error.message
 
 
 def _mapping_rows(sheet: RawSheet, cmap: ColumnMap, registry: Registry) -> list[dict]:
@@ -270,8 +293,7 @@ def _reject_rows_without_answers(out, errors, sheet) -> None:
     empty = out[score_cols].isna().all(axis=1)
     for index in out.index[empty]:
         if index not in errors:
-            errors[index] = [RowError(sheet.sheet, int(sheet.excel_rows[index]), None, None,
-                                      "baris tanpa satu pun jawaban survei")]
+            errors[index] = [RowError(sheet.sheet, int(sheet.excel_rows[index]), None, None, _NO_ANSWERS)]
 
 
 def _reject(good, mask, message_of, all_errors, rejected, frames, column=None) -> pd.DataFrame:
@@ -283,7 +305,7 @@ def _reject(good, mask, message_of, all_errors, rejected, frames, column=None) -
         all_errors.append(error)
         index = int(np.flatnonzero(sheet.excel_rows == row["source_row"])[0])
         rejected.append({"sheet": row["sheet"], "source_row": int(row["source_row"]),
-                         "reasons": _describe(error), "row_data": _row_data(sheet, index)})
+                         "reasons": str(error.describe()), "row_data": _row_data(sheet, index)})
     return good[~mask]
 
 
@@ -301,8 +323,7 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
     if unknown and not options.create_offices:
         mask = good["office_id"].isna()
         good = _reject(good, mask, lambda r: (r["office_name"],
-                       f"kantor '{r['office_name']}' tidak ada di daftar kantor; tambahkan ke daftar kantor "
-                       "atau izinkan pembuatan kantor baru (--create-offices)"),
+                       Message("unknown_office", hint="create_offices", office=r["office_name"])),
                        all_errors, rejected, frames, column="kantor")
     return good, unknown
 
@@ -330,12 +351,14 @@ def _reject_in_file_duplicates(good, all_errors, rejected, frames):
     if dup.any():
         first = good[~dup & good["dedup_key"].notna()].set_index("dedup_key")[["sheet", "source_row"]]
 
-        def where_first(row) -> str:
+        def where_first(row) -> Message:
             sheet, source_row = first.loc[row["dedup_key"]]
-            return (f"sheet {sheet}, " if sheet is not None and sheet != row["sheet"] else "") + f"baris {int(source_row)}"
+            if sheet is not None and sheet != row["sheet"]:
+                return Message("at_sheet_row", in_sheet=sheet, row=int(source_row))
+            return Message("at_row", row=int(source_row))
 
         good = _reject(good, dup, lambda r: (r["external_id"] if pd.notna(r["external_id"]) else None,
-                       f"responden yang sama sudah ada di {where_first(r)} file ini"),
+                       Message("duplicate_in_file", where=where_first(r))),
                        all_errors, rejected, frames)
     return good
 
@@ -350,19 +373,18 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
                 errors=prepared.errors)
     if (held := writes.already_imported(con, prepared.sha256)):
         return ImportReport(status="already_imported", batch_id=None,
-                            message=f"isi file ini sudah tersimpan sebagai batch {held[0]} ({held[1]}, "
-                                    f"{held[2]:%Y-%m-%d %H:%M}); tidak ada yang diimpor", **base)
+                            message=Notice("already_imported", batch=held[0], file=held[1],
+                                           when=f"{held[2]:%Y-%m-%d %H:%M}"), **base)
     if options.strict and prepared.errors:
         first = prepared.errors[0]
         return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base,
-                            message=f"--strict: {len(prepared.rejected)} baris tidak valid, file ditolak "
-                                    f"seluruhnya; pertama: baris {first.row}, {_describe(first)}")
+                            message=Message("strict_refused", hint="strict", n=len(prepared.rejected),
+                                            row=first.row, first=first.describe()))
     if prepared.good.empty:
         first = prepared.errors[0] if prepared.errors else None
-        detail = f"; pertama: baris {first.row}, {_describe(first)}" if first else ""
-        return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base,
-                            message=f"tidak ada baris valid: {len(prepared.rejected)} baris ditolak, "
-                                    f"tidak ada yang diimpor{detail}")
+        message = (Message("no_valid_rows_first", n=len(prepared.rejected), row=first.row, first=first.describe())
+                   if first else Message("no_valid_rows", n=len(prepared.rejected)))
+        return ImportReport(status="refused", rows_rejected=len(prepared.rejected), **base, message=message)
     with store.transaction(con):
         report = _write(con, prepared, options, registry or load_registry())
         if report.status != "imported":
@@ -385,8 +407,7 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
         return ImportReport(file=prepared.file_name, status="already_imported", rows_read=prepared.rows_read,
                             rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
                             instruments=prepared.instruments, errors=prepared.errors,
-                            message=f"semua {duplicates} responden valid di file ini sudah tersimpan "
-                                    "(ekspor yang tumpang tindih); tidak ada yang diimpor")
+                            message=Notice("all_duplicates", n=duplicates))
     first_id = writes.next_respondent_id(con)
     good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
     good["response_date"] = good["response_ts"].dt.normalize()
@@ -399,9 +420,10 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
     writes.insert_rejects(con, prepared.rejected, errors, batch_id)
     notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
     writes.insert_batch(con, batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
-                        prepared.rows_read, len(good), len(prepared.rejected), duplicates, prepared.instruments, notes)
-    message = (f"{len(good)} responden diimpor sebagai batch {batch_id}; {len(prepared.rejected)} baris "
-               f"ditolak; {duplicates} duplikat dilewati")
+                        prepared.rows_read, len(good), len(prepared.rejected), duplicates, prepared.instruments,
+                        [str(n) for n in notes])
+    message = Notice("imported", n=len(good), batch=batch_id, rejected=len(prepared.rejected),
+                     duplicates=duplicates)
     return ImportReport(file=prepared.file_name, status="imported", message=message, batch_id=batch_id,
                         rows_read=prepared.rows_read, rows_imported=len(good),
                         rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
@@ -423,5 +445,5 @@ def ingest(con, content: bytes, file_name: str, options: ImportOptions | None = 
     try:
         prepared = prepare(con, content, file_name, options, registry)
     except ImportRefused as exc:
-        return ImportReport(file=file_name, status="refused", message=str(exc))
+        return ImportReport(file=file_name, status="refused", message=exc.message)
     return commit(con, prepared, options, registry=registry)

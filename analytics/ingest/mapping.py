@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from analytics import settings
 from analytics.domain.instruments import Registry
+from analytics.errors import InputError, Join
 
 # Respondent fields and the headers that name them (compared after _field_key).
 FIELD_HEADERS = {
@@ -82,7 +83,7 @@ _STOPWORDS = {"dan", "yang", "dengan", "di", "ke", "dari", "untuk", "dalam", "at
 # Fuzzy thresholds (fuzzy_min, fuzzy_margin, fuzzy_hint): analytics/settings.py.
 
 
-class MappingError(Exception):
+class MappingError(InputError):
     """The sheet's columns cannot be mapped unambiguously; the message names the columns."""
 
 
@@ -339,8 +340,8 @@ def map_columns(headers: list[str], registry: Registry, instrument: str | None =
         target = chosen[pos]
         if target in seen:
             inst = registry.get(target[0])
-            raise MappingError(f"kolom '{headers[seen[target]]}' dan '{headers[pos]}' sama-sama dibaca "
-                               f"sebagai {inst.item(target[1]).code} ({inst.index_name}); hapus salah satunya")
+            raise MappingError("duplicate_item", first=headers[seen[target]], second=headers[pos],
+                               code=inst.item(target[1]).code, index=inst.index_name)
         seen[target] = pos
         result.items[pos] = target
         if candidates[pos].fuzzy is not None:
@@ -365,8 +366,10 @@ def _resolve_codes(candidates: dict[int, HeaderMatch], headers, registry: Regist
         if inst is None:
             cols = ", ".join(str(headers[p]) for p in positions[:5])
             more = " …" if len(positions) > 5 else ""
-            raise MappingError(f"kolom {cols}{more} bisa milik {' atau '.join(sorted(options))}; "
-                               f"sebutkan instrumennya (--instrument {sorted(options)[0]})")
+            first = sorted(options)[0]
+            raise MappingError("ambiguous_instrument", hint="instrument", columns=cols + more,
+                               options=Join(sorted(options), "or"), instrument=first,
+                               example=(registry.get(first).code_prefixes or [first])[0].upper())
         for pos in positions:
             chosen[pos] = next(t for t in candidates[pos].targets if t[0] == inst)
     return chosen

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.store import offices as stored
+from analytics.store.offices import MasterError
 
 _MASTER_COLUMNS = {"nama": "name", "name": "name", "nama kantor": "name", "kantor": "name",
                    "kanwil": "kanwil", "jenis": "office_type", "type": "office_type", "tipe": "office_type",
@@ -15,13 +16,18 @@ _MASTER_COLUMNS = {"nama": "name", "name": "name", "nama kantor": "name", "kanto
 def read_master(path: Path) -> pd.DataFrame:
     """Read an office master file (CSV or XLSX): nama, kanwil, jenis, alias (';'-separated)."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        frame = pd.read_excel(path, engine="calamine", dtype=str)
-    else:
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+            frame = pd.read_excel(path, engine="calamine", dtype=str)
+        else:
+            frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    except OSError as exc:            # a missing or unreadable file: the user names another one
+        raise MasterError("file_unreadable", at_file=path.name, reason=exc.strerror or str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 — pandas/calamine raise many types on a malformed file
+        raise MasterError("master_unreadable", at_file=path.name, error=f"{type(exc).__name__}: {exc}") from None
     frame = frame.rename(columns=lambda c: _MASTER_COLUMNS.get(str(c).strip().lower(), str(c)))
     if "name" not in frame.columns:
-        raise ValueError(f"{path.name}: kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)")
+        raise MasterError("master_no_name", at_file=path.name)
     for column in ("kanwil", "office_type", "aliases"):
         if column not in frame.columns:
             frame[column] = None

@@ -16,11 +16,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.errors import InputError, Join, Message
 
-class ColumnError(ValueError):
+
+class ColumnError(InputError, ValueError):
     """The whole column cannot be used (e.g. an ambiguous label set); the message names the column."""
 
-    def __init__(self, message: str, column: str, label: str | None = None,
+    def __init__(self, message: Message, column: str, label: str | None = None,
                  readings: dict[str, int] | None = None):
         super().__init__(message)
         self.column = column
@@ -32,7 +34,16 @@ class ColumnError(ValueError):
 class CellError:
     index: object  # Series index label of the bad cell (the importer maps it to the sheet row)
     value: str     # the raw value as text
-    message: str   # plain explanation incl. what was expected
+    message: str   # plain explanation incl. what was expected: an errors.Message (code + params),
+                   # which is its Indonesian text; .message.render(lang) for another language
+
+    @property
+    def code(self) -> str | None:
+        return getattr(self.message, "code", None)
+
+    @property
+    def params(self) -> dict:
+        return getattr(self.message, "params", {})
 
 
 @dataclass
@@ -122,13 +133,13 @@ def _classify(v: object, not_answered: set[str]):
     return ("label", key)
 
 
-def _check_number(x: float, lo: int, hi: int) -> tuple[int | None, str | None]:
+def _check_number(x: float, lo: int, hi: int) -> tuple[int | None, Message | None]:
     if not np.isfinite(x) or not float(x).is_integer():
         if np.isfinite(x) and lo <= x <= hi:
-            return None, f"nilai {_num_text(x)} bukan bilangan bulat (skala {lo}–{hi})"
-        return None, f"jawaban {_num_text(x) if np.isfinite(x) else x} di luar skala {lo}–{hi}"
+            return None, Message("not_integer", value=_num_text(x), lo=lo, hi=hi)
+        return None, Message("out_of_scale", value=_num_text(x) if np.isfinite(x) else str(x), lo=lo, hi=hi)
     if not lo <= x <= hi:
-        return None, f"jawaban {_num_text(x)} di luar skala {lo}–{hi}"
+        return None, Message("out_of_scale", value=_num_text(x), lo=lo, hi=hi)
     return int(x), None
 
 
@@ -162,11 +173,9 @@ def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int,
             return agree[0]
         label = conflict
         readings = {n: sets[n][label] for n in candidates if label in sets[n]}
-        text = " tetapi ".join(f"{score} menurut set {n}" for n, score in readings.items())
+        text = Join([Message("reading", score=score, set=n) for n, score in readings.items()], "but")
         raise ColumnError(
-            f"Kolom '{column}': label jawaban '{display.get(label, label)}' bermakna ganda — "
-            f"bernilai {text}; label lain di kolom ini tidak cukup untuk memutuskan. "
-            f"Pilih set label untuk kolom ini atau gunakan jawaban berupa angka.",
+            Message("ambiguous_labels", column=column, label=display.get(label, label), readings=text),
             column=column, label=display.get(label, label), readings=readings)
     return candidates[0]
 
@@ -178,10 +187,12 @@ def _first_conflict(candidates: list[str], labels: set[str], sets) -> str | None
     return None
 
 
-def _expected_text(chosen: str | None, sets, label_sets, lo: int, hi: int) -> str:
+def _expected_text(chosen: str | None, sets, label_sets, lo: int, hi: int) -> Message:
     names = [chosen] if chosen else list(sets)
     texts = [" / ".join(label_sets[n]) for n in names]
-    return f"angka {lo}–{hi}" + (" atau " + "; ".join(texts) if texts else "")
+    if not texts:
+        return Message("expected_numbers", lo=lo, hi=hi)
+    return Message("expected_numbers_or_labels", lo=lo, hi=hi, labels=Join(texts))
 
 
 def _score_token(raw, tok, chosen: dict[str, int] | None, chosen_name, lo, hi, expected, display):
@@ -197,13 +208,13 @@ def _score_token(raw, tok, chosen: dict[str, int] | None, chosen_name, lo, hi, e
         if err or not label or not chosen or label not in chosen:
             return score, err  # a valid number prefix is enough when the label is unknown
         if chosen[label] != num:
-            return None, (f"nomor {num} tidak cocok dengan label '{display[label]}' "
-                          f"(= {chosen[label]} pada set {chosen_name})")
+            return None, Message("prefix_mismatch", number=num, label=display[label], score=chosen[label],
+                                 set=chosen_name)
         return score, None
     label = tok[1]
     if chosen and label in chosen:
         return chosen[label], None
-    return None, f"jawaban '{str(raw).strip()}' tidak dikenal; yang diharapkan: {expected}"
+    return None, Message("unknown_answer", value=str(raw).strip(), expected=expected)
 
 
 def _int_dtype(lo: int, hi: int) -> str:
@@ -313,7 +324,7 @@ _BLANKS = ["", "-", "–", "—"]
 
 # Why a row has no date (codes; 0 = fine).
 _OK, _BLANK, _UNREADABLE, _BAD_SERIAL, _NO_SUCH_DAY, _TOO_OLD, _FUTURE = range(7)
-_EXAMPLES = "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024"
+_EXAMPLES = Message("date_examples")
 
 
 def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedDates:
@@ -353,20 +364,23 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
                        _cell_errors(values, bad, messages), day_first)
 
 
-def _date_message(code: int, when: np.datetime64, raw: object, day_first: bool | None) -> str:
+_DATE_BLANK, _DATE_UNREADABLE = Message("date_blank"), Message("date_unreadable", examples=_EXAMPLES)
+_NO_SUCH_DAY_MESSAGES = {True: Message("date_no_such_day_dmy"), False: Message("date_no_such_day_mdy"),
+                         None: Message("date_no_such_day")}
+
+
+def _date_message(code: int, when: np.datetime64, raw: object, day_first: bool | None) -> Message:
     if code == _BLANK:
-        return "tanggal kosong"
+        return _DATE_BLANK
     if code == _BAD_SERIAL:
-        return f"angka {_raw_text(raw).strip()} bukan nomor tanggal Excel (1990–2100); " + _EXAMPLES
+        return Message("date_bad_serial", value=_raw_text(raw).strip(), examples=_EXAMPLES)
     if code == _NO_SUCH_DAY:
-        order = {True: " (kolom ini dibaca hari/bulan/tahun)",
-                 False: " (kolom ini dibaca bulan/hari/tahun)"}.get(day_first, "")
-        return f"tanggal tidak ada di kalender{order}"
+        return _NO_SUCH_DAY_MESSAGES[day_first]
     if code == _FUTURE:
-        return f"tanggal {when.astype('M8[D]')} di masa depan"
+        return Message("date_future", date=str(when.astype("M8[D]")))
     if code == _TOO_OLD:
-        return f"tanggal {when.astype('M8[D]')} sebelum tahun 1990"
-    return "tanggal tidak terbaca; " + _EXAMPLES
+        return Message("date_too_old", date=str(when.astype("M8[D]")))
+    return _DATE_UNREADABLE
 
 
 def _from_serial(serial: np.ndarray, rows: np.ndarray, ts: np.ndarray, why: np.ndarray) -> None:

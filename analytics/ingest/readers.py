@@ -23,6 +23,7 @@ import pandas as pd
 
 from analytics import settings
 from analytics.domain.instruments import Registry, load_registry
+from analytics.errors import InputError, Join, Message
 from analytics.ingest.mapping import header_score, match_header
 
 # Size limit, header/footer search depth, minimum item columns: analytics/settings.py.
@@ -42,11 +43,17 @@ _MAGIC = {b"PK\x03\x04": "zip", b"PK\x05\x06": "zip", b"\xd0\xcf\x11\xe0\xa1\xb1
           b"%PDF": "pdf", b"{\\rtf": "rtf", b"\x1f\x8b": "gzip", b"Rar!": "rar", b"7z\xbc\xaf": "7z",
           b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg"}
 _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
-_RESAVE = "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv"
+_RESAVE = Message("resave")
 
 
-class ReadError(Exception):
+class ReadError(InputError):
     """The file cannot be read at all; the message names the file and says why."""
+
+
+def _refuse(file_name: str, code: str | Message, **params) -> ReadError:
+    """A ReadError whose message starts with the file name."""
+    message = code if isinstance(code, Message) else Message(code, **params)
+    return ReadError(message.at(file_name))
 
 
 @dataclass
@@ -87,11 +94,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def read_file(content: bytes, file_name: str, registry: Registry | None = None) -> list[RawSheet]:
     """Read every sheet that holds survey rows. Raises ReadError when nothing can be read."""
     if not content:
-        raise ReadError(f"{file_name}: file kosong (0 byte)")
+        raise _refuse(file_name, "empty_file")
     limit_mb = settings.get("max_upload_mb")
     if len(content) > limit_mb * 1024 * 1024:
-        raise ReadError(f"{file_name}: file {len(content) / 1024 / 1024:.0f} MB melebihi batas "
-                        f"{limit_mb} MB; pecah per periode lalu unggah satu per satu")
+        raise _refuse(file_name, "too_big", size=len(content) / 1024 / 1024, limit=limit_mb)
     registry = registry or load_registry()
     kind = sniff(content)
     try:
@@ -105,16 +111,15 @@ def read_file(content: bytes, file_name: str, registry: Registry | None = None) 
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 — a damaged file must give a message, never a crash
-        raise ReadError(f"{file_name}: file tidak dapat dibaca ({type(exc).__name__}: {exc}); "
-                        f"{_RESAVE}") from None
-    raise ReadError(f"{file_name}: {_KIND_TEXT.get(kind, 'bukan spreadsheet')}, bukan file survei "
-                    f"(.xlsx, .xls, .ods atau .csv)")
+        raise _refuse(file_name, "unreadable", error=f"{type(exc).__name__}: {exc}", resave=_RESAVE) from None
+    if kind == "xml":
+        raise _refuse(file_name, "xml_file", resave=_RESAVE)
+    raise _refuse(file_name, "not_survey_file", kind=_KIND_TEXT.get(kind) or Message("kind_other"))
 
 
-_KIND_TEXT = {"pdf": "file ini PDF", "rtf": "file ini dokumen RTF", "gzip": "file ini arsip gzip",
-              "rar": "file ini arsip RAR", "7z": "file ini arsip 7z", "png": "file ini gambar PNG",
-              "jpeg": "file ini gambar JPEG", "xml": "file ini XML (mis. 'XML Spreadsheet 2003'), "
-              + _RESAVE + ";", "binary": "isi file tidak dikenali (data biner)"}
+_KIND_TEXT = {"pdf": Message("kind_pdf"), "rtf": Message("kind_rtf"), "gzip": Message("kind_gzip"),
+              "rar": Message("kind_rar"), "7z": Message("kind_7z"), "png": Message("kind_png"),
+              "jpeg": Message("kind_jpeg"), "binary": Message("kind_binary")}
 
 
 def sniff(content: bytes) -> str:
@@ -142,33 +147,33 @@ def _open_workbook(content: bytes, file_name: str, kind: str):
     from python_calamine import CalamineWorkbook
 
     if kind == "ole" and _ENCRYPTED_OOXML in content:
-        raise ReadError(f"{file_name}: workbook dilindungi kata sandi; buka di Excel, hapus kata sandinya "
-                        "(File › Info › Protect Workbook), simpan, lalu unggah lagi")
+        raise _refuse(file_name, "password")
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
     except BaseException as exc:  # calamine raises several types (and pyo3 panics) on damaged files
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise ReadError(f"{file_name}: {_workbook_problem(content, kind, exc)}") from None
+        raise _refuse(file_name, _workbook_problem(content, kind, exc)) from None
 
 
-def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> str:
+def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> Message:
     if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
-        return "workbook dilindungi kata sandi; hapus kata sandinya di Excel, simpan, lalu unggah lagi"
+        return Message("password")
+    damaged = Message("damaged", error=str(exc), resave=_RESAVE)
     if kind == "zip":
         try:
             names = zipfile.ZipFile(io.BytesIO(content)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError):
-            return f"workbook rusak atau terpotong ({exc}); {_RESAVE}"
+            return damaged
         if any(n.startswith("word/") for n in names):
-            return "file ini dokumen Word, bukan workbook"
+            return Message("word_docx")
         if any(n.startswith("ppt/") for n in names):
-            return "file ini presentasi PowerPoint, bukan workbook"
+            return Message("powerpoint")
         if not any(n.startswith("xl/") or n == "content.xml" for n in names):
-            return "file ini arsip ZIP, bukan workbook"
+            return Message("zip_archive")
     elif "WordDocument".encode("utf-16-le") in content:
-        return "file ini dokumen Word (.doc), bukan workbook"
-    return f"workbook rusak atau terpotong ({exc}); {_RESAVE}"
+        return Message("word_doc")
+    return damaged
 
 
 def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry) -> list[RawSheet]:
@@ -184,16 +189,16 @@ def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry
         except BaseException as exc:  # one broken sheet: say so, read the others
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            candidates.append((False, None, f"sheet {name} tidak dapat dibaca ({exc})"))
+            candidates.append((False, None, Message("sheet_unreadable", name=name, error=str(exc))))
             continue
         if not rows or not any(any(c != "" for c in row) for row in rows):
-            candidates.append((True, None, f"sheet {name} dilewati: kosong"))
+            candidates.append((True, None, Message("sheet_empty", name=name)))
             continue
         secondary = hidden or bool(SUMMARY_SHEET.search(name))
         try:
             raw = _sheet_from_grid(rows, int(start[0]) + 1, file_name, name, registry)
         except ReadError as exc:
-            candidates.append((secondary, None, f"sheet {name} dilewati: {exc}"))
+            candidates.append((secondary, None, Message("sheet_skipped", name=name, reason=exc.message)))
             continue
         if hidden:
             raw.notes.append(f"sheet {name} tersembunyi")
@@ -213,18 +218,16 @@ def _choose_sheets(candidates, file_name: str) -> list[RawSheet]:
         if raw is None:
             notes.append(problem)
         elif problem:
-            notes.append(f"sheet {raw.sheet} dilewati: {problem}")
+            notes.append(Message("sheet_skipped", name=raw.sheet, reason=problem))
         else:
-            notes.append(f"sheet {raw.sheet} dilewati: sheet ringkasan/tersembunyi, sementara sheet lain "
-                         "berisi baris responden")
+            notes.append(Message("sheet_secondary", name=raw.sheet))
     if not chosen:
         only = candidates[0][1] if len(candidates) == 1 else None
         if only is not None and not only.data.empty:
             return [only]        # one sheet with rows: the importer names its unknown columns
         if only is not None:
-            raise ReadError(f"{file_name}: {_survey_problem(only, None)}")
-        raise ReadError(f"{file_name}: tidak ada sheet yang berisi baris jawaban survei ("
-                        + "; ".join(notes) + ")")
+            raise _refuse(file_name, _survey_problem(only, None))
+        raise _refuse(file_name, "no_survey_sheet", details=Join(notes))
     chosen[0].notes[:0] = notes
     return chosen
 
@@ -233,11 +236,11 @@ def _has_guarded_cells(content: bytes) -> bool:
     return re.search(rb"'[=+\-@\t\r]", content) is not None
 
 
-def _survey_problem(raw: RawSheet, registry: Registry | None) -> str | None:
+def _survey_problem(raw: RawSheet, registry: Registry | None) -> Message | None:
     if raw.data.empty:
-        return f"judul kolom di baris {raw.header_row} tetapi tidak ada baris responden di bawahnya"
+        return Message("header_no_rows", row=raw.header_row)
     if registry and sum(match_header(h, registry).is_item for h in raw.header) < settings.get("min_item_columns"):
-        return "tidak ada kolom jawaban survei (item) di judul kolom"
+        return Message("no_item_columns")
     return None
 
 
@@ -517,7 +520,7 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     sep = _separator(head_text.split("\n")[:scan + 20])
     records, line_after = _head_records(head_text, sep, scan + 20)
     if not any(cell.strip() for record in records for cell in record):
-        raise ReadError(f"{file_name}: file kosong (tidak ada baris berisi)")
+        raise _refuse(file_name, "empty_text")
     at = _header_index(records[:scan], registry)
     header = [_text(c) for c in records[at]]
     width = max(len(r) for r in records[at:])
@@ -562,16 +565,15 @@ def _parse_csv_body(content: bytes, encoding: str, sep: str, skip_lines: int, wi
     except pd.errors.EmptyDataError:
         return pd.DataFrame(columns=range(width), dtype=object)
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
-        raise ReadError(f"{file_name}: CSV tidak dapat dibaca: {_parser_problem(exc, skip_lines)}") from None
+        raise _refuse(file_name, "csv_unreadable", problem=_parser_problem(exc, skip_lines)) from None
     return frame
 
 
-def _parser_problem(exc: Exception, skip_lines: int) -> str:
+def _parser_problem(exc: Exception, skip_lines: int) -> Message | str:
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
     if m:
         expected, line, saw = (int(g) for g in m.groups())
-        return (f"baris {line} berisi {saw} kolom, padahal judul kolom hanya {expected}; "
-                "periksa pemisah (koma/titik koma) atau tanda kutip di baris itu")
+        return Message("csv_field_count", line=line, saw=saw, expected=expected)
     return str(exc)
 
 
@@ -582,8 +584,7 @@ def _read_html(content: bytes, file_name: str, registry: Registry) -> list[RawSh
     which the project does not install: without them, ask for a re-save."""
     if not (importlib.util.find_spec("lxml") or (importlib.util.find_spec("bs4")
                                                   and importlib.util.find_spec("html5lib"))):
-        raise ReadError(f"{file_name}: file ini sebenarnya halaman web (tabel HTML), bukan workbook "
-                        f"Excel; {_RESAVE}")
+        raise _refuse(file_name, "html_table", resave=_RESAVE)
     text = content.decode(_encoding(content), errors="replace")
     tables = pd.read_html(io.StringIO(text), header=None)
     candidates = []

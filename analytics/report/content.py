@@ -14,6 +14,7 @@ import pandas as pd
 
 import analytics
 from analytics import settings, store
+from analytics.errors import BadValue, UnknownName
 from analytics.domain import periods, readiness as zi
 from analytics.domain.instruments import Instrument, Registry, RuleSet, load_registry
 from analytics.i18n import t
@@ -141,25 +142,25 @@ def request_for(con, *, kanwil: str | None = None, office: str | None = None, st
                 pair: tuple[str, str] | None = None) -> Request:
     """A Request from names as a user gives them (the CLI): the viewer's scope (None = every office,
     the administrator) narrowed to a Kanwil and/or an office; without from/to, the last
-    `default_months` months with data (as the sidebar). ValueError naming what is unknown."""
+    `default_months` months with data (as the sidebar). An InputError names what cannot be used."""
     everything = office_store.list_offices(con)
     visible = everything if viewer_scope is None else everything[everything["office_id"].isin(viewer_scope)]
     office_id = None
     if office:
         found = office_store.resolve(con, [office])[office]
         if found is None or found not in set(visible["office_id"]):
-            raise ValueError(t("r_unknown_office", lang, office=office))
+            raise UnknownName("unknown_office", office=office)
         office_id = int(found)
         row = visible[visible["office_id"] == office_id].iloc[0]
         office = row["name"]
         own_kanwil = None if pd.isna(row["kanwil"]) else row["kanwil"]
         if kanwil and kanwil != own_kanwil:
-            raise ValueError(t("r_office_not_in_kanwil", lang, office=office, kanwil=kanwil))
+            raise BadValue("office_not_in_kanwil", office=office, kanwil=kanwil)
         kanwil = own_kanwil
     if kanwil:
         in_kanwil = visible[visible["kanwil"] == kanwil]
         if in_kanwil.empty:
-            raise ValueError(t("r_unknown_kanwil", lang, kanwil=kanwil))
+            raise UnknownName("unknown_kanwil", kanwil=kanwil)
     else:
         in_kanwil = visible
     pooled_scope = tuple(int(i) for i in in_kanwil["office_id"])
@@ -167,12 +168,12 @@ def request_for(con, *, kanwil: str | None = None, office: str | None = None, st
     if start is None or end is None:
         months = queries.months_with_data(con, scope)
         if not months:
-            raise ValueError(t("r_no_data", lang))
+            raise BadValue("no_data_in_scope")
         end = end or months[-1]
         eligible = [m for m in months if m <= end]
         start = start or (eligible[max(len(eligible) - settings.get("default_months"), 0)] if eligible else end)
     if start > end:
-        raise ValueError(t("start_after_end", lang))
+        raise BadValue("start_after_end", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}")
     return Request(scope=scope, pooled_scope=pooled_scope, start=start, end=end, granularity=granularity,
                    rules=rules or settings.get("default_rules"), lang=lang, kanwil=kanwil, office=office, pair=pair)
 

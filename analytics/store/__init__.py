@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import uuid
 from contextlib import contextmanager
+from typing import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from analytics.errors import InputError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -27,7 +30,7 @@ BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents"
 TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
 
 
-class StoreError(Exception):
+class StoreError(InputError):
     """The database cannot be used; the message says why in one line."""
 
 
@@ -69,23 +72,49 @@ def registered(con, frame):
         con.unregister(name)
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, read-write, create and migrate) the store at `path` (':memory:' for tests)."""
+def connect(path: str | Path, read_only: bool = False, create: bool = True,
+            on_migration: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store at `path` (':memory:' for tests). Read-write, it is created when missing (unless
+    `create` is False) and migrated (`on_migration(name)` is told before each step). A store whose
+    schema is newer than this code is refused, read-only too."""
     path = str(path)
+    if path != ":memory:" and not create and not Path(path).exists():
+        raise StoreError("db_missing", hint="db_missing", path=path)
     if path != ":memory:" and not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError("db_folder", path=str(Path(path).parent), error=exc.strerror or str(exc)) from None
     try:
         con = duckdb.connect(path, read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise StoreError(f"database {path} sedang dipakai proses lain (mis. aplikasi yang berjalan); "
-                             "hentikan proses itu atau gunakan --db lain") from None
-        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
+            raise StoreError("db_locked", hint="db_locked", path=path) from None
+        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     except duckdb.Error as exc:
-        raise StoreError(f"database {path} tidak dapat dibuka: {exc}") from None
-    if not read_only:
-        migrate(con)
+        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
+    try:
+        if not read_only:
+            migrate(con, on_migration)
+        _refuse_newer(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _refuse_newer(con, path: str) -> None:
+    """A store written by a newer version of the app would be misread (or damaged) by this one."""
+    known = max((version for version, _ in migrations()), default=0)
+    found = schema_version(con)
+    if found > known:
+        raise StoreError("db_newer", path=path, found=found, known=known)
+
+
+def pending_migrations(con) -> list[str]:
+    """Names of the migrations a read-write open would apply (a read-only open cannot)."""
+    current = schema_version(con)
+    return [path.name for version, path in migrations() if version > current]
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -105,15 +134,17 @@ def schema_version(con) -> int:
     return fetch_one(con, "SELECT coalesce(max(version), 0) FROM schema_version")[0]
 
 
-def migrate(con) -> int:
+def migrate(con, on_migration: Callable[[str], None] | None = None) -> int:
     """Apply pending migrations, each in its own transaction. Returns the resulting version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
-    current = schema_version(con)
+    current = existing = schema_version(con)
     for version, path in migrations():
         if version <= current:
             continue
+        if on_migration and existing > 0:     # an existing store changes shape: say so (a new one is quiet)
+            on_migration(path.name)
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, path.name])

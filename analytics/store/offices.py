@@ -5,6 +5,11 @@ import pandas as pd
 
 from analytics import store
 from analytics.domain.offices import name_key
+from analytics.errors import InputError
+
+
+class MasterError(InputError, ValueError):
+    """The office master file (or one of its names) cannot be used; a ValueError for old callers."""
 
 
 def list_offices(con) -> pd.DataFrame:
@@ -44,7 +49,7 @@ def add_office(con, name: str, kanwil: str | None = None, office_type: str | Non
             key = name_key(alias)
             owner = store.fetch_one(con, "SELECT office_id FROM office_aliases WHERE alias_key = ?", [key])
             if owner and owner[0] != office_id:
-                raise ValueError(f"alias '{alias}' sudah dipakai kantor lain")
+                raise MasterError("alias_taken", alias=alias)
             if not owner:
                 con.execute("INSERT INTO office_aliases (alias_key, alias, office_id) VALUES (?, ?, ?)",
                             [key, alias, office_id])

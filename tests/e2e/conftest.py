@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, ROOT, RUN_COUNTER_JS, RUN_MS
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_COUNTER_JS, RUN_MS
 
 SERVER_START_S = 90
 
@@ -62,16 +62,6 @@ class Server:
 
     def log_tail(self) -> str:
         return _log_tail(self.log)
-
-
-def _build_demo_db(path: Path) -> None:
-    from analytics import demo, store
-
-    con = store.connect(path)
-    try:
-        demo.load_demo(con, today=DEMO_TODAY)
-    finally:
-        con.close()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -127,11 +117,12 @@ def _start_server(tmp: Path, db: Path):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Server:
-    """The app on a database holding the demo data (built as of DEMO_TODAY)."""
+def server(tmp_path_factory, demo_db) -> Server:
+    """The app on the session's demo database (tests/conftest.py, built as of DEMO_TODAY). The server
+    holds its file's write lock and the upload tests write to it: it runs on a copy of its own."""
     tmp = tmp_path_factory.mktemp("e2e_server")
     db = tmp / "dasbor.duckdb"
-    _build_demo_db(db)
+    shutil.copyfile(demo_db, db)
     yield from _start_server(tmp, db)
 
 

@@ -1,7 +1,6 @@
 """Shared constants and helpers of the browser tests (fixtures are in conftest.py)."""
 from __future__ import annotations
 
-import datetime
 import warnings
 from pathlib import Path
 
@@ -14,7 +13,6 @@ SCREENS = Path(__file__).resolve().parent / "screens"      # git-ignored; for re
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-DEMO_TODAY = datetime.date(2026, 11, 21)
 
 # The 2-core machine is slow: a first page load (imports, first queries) takes 20–30 s.
 FIRST_LOAD_MS = 45_000

@@ -2,16 +2,19 @@
 
 The expected figures are computed here from the rows as written, independently of the analytics
 package: plain Fractions (Σ scores_i / n_i per item, mean over the k answered items, × 25) and half-up
-rounding to 2 decimals, formatted the Indonesian way (87,56).
+rounding to 2 decimals, formatted the Indonesian way (87,56). The header is spelled out here too (what
+an office's export says, not what the registry says); only the CSV bytes come from the tests' shared
+writer (tests/fixtures/make_fixtures.py).
 """
 from __future__ import annotations
 
-import csv
 import datetime
 import random
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+
+from tests.fixtures.make_fixtures import write_csv
 
 OFFICE = "Kantor Imigrasi Kelas II TPI Uji Coba"
 N_IKM, N_IPK = 21, 8
@@ -82,11 +85,7 @@ def write_export(directory: Path, n: int = 40, seed: int = 20260921, office: str
     first_ikm = len(HEADER) - N_IKM - N_IPK
     ikm = _index(rows, list(range(first_ikm, first_ikm + N_IKM)))
     ipk = _index(rows, list(range(first_ikm + N_IKM, first_ikm + N_IKM + N_IPK)))
-    path = Path(directory) / file_name
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
+    path = write_csv(Path(directory) / file_name, [HEADER] + rows, newline="\r\n")
     return Export(path=path, office=office, n=n, month="2026-09",
                   ikm_converted=fmt_id(half_up(ikm * 25)), ipk_converted=fmt_id(half_up(ipk * 25)),
                   ikm_index=ikm, ipk_index=ipk)

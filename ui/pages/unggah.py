@@ -5,9 +5,12 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from ui import state, widgets
+from analytics.domain.instruments import load_registry
+from analytics.errors import InputError, render
 from analytics.ingest import importer
 from analytics.ingest import office_master, preview
 from analytics import store
@@ -19,6 +22,26 @@ TYPES = ["csv", "xlsx", "xls", "ods"]
 
 # --- preparing the uploaded files (cached per file content, option and data version) -------------
 
+def import_options(create: bool) -> importer.ImportOptions:
+    """The options the page's controls set (instrument, office, period, create offices)."""
+    return importer.ImportOptions(instrument=st.session_state.get("upload_instrument") or None,
+                                  office=(st.session_state.get("upload_office") or "").strip() or None,
+                                  period=(st.session_state.get("upload_period") or "").strip() or None,
+                                  create_offices=create, source="upload")
+
+
+def option_controls() -> None:
+    """What a file may not say itself; the refusal hints (hint_*_ui) name these boxes."""
+    st.caption(t("upload_options"))
+    instrument, office, period = st.columns(3)
+    ids = ["", *sorted(load_registry().instruments)]
+    auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
+    instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
+                         format_func=lambda i: auto if not i else i.upper())
+    office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
+    period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+
+
 def prepared_files(files, create: bool):
     """[(upload name, Prepared)] and [(name, refusal)] for the files not yet saved or cancelled."""
     cache = st.session_state.setdefault("_prepared", {})
@@ -27,21 +50,21 @@ def prepared_files(files, create: bool):
     uploads = [(up.name, up.getvalue()) for up in files]
     shas = [hashlib.sha256(content).hexdigest() for _, content in uploads]
     handled &= set(shas)                  # a file removed from the uploader may come back as new
+    options = import_options(create)
     ready, refused, keep = [], [], set()
     for (name, content), sha in zip(uploads, shas):
         if sha in handled:
             continue
-        key = (sha, name, create, version)
+        key = (sha, name, create, options.instrument, options.office, options.period, version)
         keep.add(key)
         if key not in cache:
-            options = importer.ImportOptions(create_offices=create, source="upload")
             try:
                 with state.cursor() as cur:
                     cache[key] = importer.prepare(cur, content, name, options)
             except importer.ImportRefused as exc:
-                cache[key] = str(exc)
+                cache[key] = exc
         result = cache[key]
-        (refused if isinstance(result, str) else ready).append((name, result))
+        (refused if isinstance(result, importer.ImportRefused) else ready).append((name, result))
     for key in [k for k in cache if k not in keep]:
         del cache[key]
     return ready, refused
@@ -49,18 +72,30 @@ def prepared_files(files, create: bool):
 
 # --- showing one prepared file ------------------------------------------------------------------
 
+def localized_rejects(prepared, lang: str) -> pd.DataFrame:
+    """The rejected rows with their reasons in the page's language (the store keeps Indonesian)."""
+    reasons: dict[tuple, list[str]] = {}
+    for error in prepared.errors:
+        reasons.setdefault((error.sheet, error.row), []).append(render(error.describe(), lang, "ui"))
+    rejected = prepared.rejected.copy()
+    keys = zip(rejected["sheet"].where(rejected["sheet"].notna(), None), rejected["source_row"])
+    rejected["reasons"] = ["; ".join(reasons.get((sheet, int(row)), [reason]))
+                           for (sheet, row), reason in zip(keys, prepared.rejected["reasons"])]
+    return rejected
+
+
 def show_prepared(name: str, prepared) -> None:
     good, bad = len(prepared.good), len(prepared.rejected)
     summary = t("validation", file=name, read=integer(prepared.rows_read), good=integer(good), bad=integer(bad),
                 instruments=", ".join(i.upper() for i in prepared.instruments) or "—")
     (st.warning if bad else st.success)(summary)
     for note in prepared.notes:
-        st.caption(note)
+        st.caption(render(note, current_lang(), "ui"))
     with st.expander(t("mapping", n=len(prepared.mapping))):
         widgets.table(views.mapping_table(prepared.mapping, current_lang()))
     if bad:
         st.markdown(f"**{t('rejected_rows')}**")
-        rejected = prepared.rejected
+        rejected = localized_rejects(prepared, current_lang())
         shown = rejected[["sheet", "source_row", "reasons"]].rename(columns={
             "sheet": t("col_sheet"), "source_row": t("col_row"), "reasons": t("col_reasons")})
         if rejected["sheet"].isna().all():
@@ -72,9 +107,10 @@ def show_prepared(name: str, prepared) -> None:
 
 def upload_flow(files) -> None:
     create = bool(st.session_state.get("upload_create_offices", False))
+    option_controls()
     ready, refused = prepared_files(files, create)
-    for name, message in refused:
-        st.error(t("refused", file=name, message=message))
+    for name, error in refused:
+        st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:
         show_prepared(name, prepared)
     unknown = sorted({office for _, p in ready for office in p.unknown_offices})
@@ -101,12 +137,12 @@ def upload_flow(files) -> None:
 
 
 def confirm(ready, create: bool) -> None:
-    options = importer.ImportOptions(create_offices=create, source="upload")
+    options = import_options(create)
     messages = []
     with state.writer() as cur:
         for name, prepared in ready:
             report = importer.commit(cur, prepared, options)
-            messages.append(t("imported", file=name, message=report.message))
+            messages.append(t("imported", file=name, message=report.render(current_lang(), "ui")))
     state.invalidate()
     st.session_state["_upload_handled"] |= {p.sha256 for _, p in ready}
     st.session_state["_flash"] = "  \n".join(messages)
@@ -145,8 +181,8 @@ def office_master_section() -> None:
             try:
                 with state.writer() as cur:
                     count = office_master.import_master(cur, path)
-            except ValueError as exc:
-                st.error(str(exc))
+            except InputError as exc:
+                st.error(render(exc, current_lang(), "ui"))
                 return
         state.invalidate()
         st.session_state["_flash"] = t("master_done", n=integer(count))

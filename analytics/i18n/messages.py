@@ -1,0 +1,223 @@
+"""Error and report messages (analytics.errors): `err_<code>` problems, `msg_<code>` outcomes,
+`hint_<x>_cli` / `hint_<x>_ui` what to supply on each surface, `cli_*` the command line's own lines.
+
+A command-line flag (`--office`) appears only in `hint_*_cli` and `cli_*` texts; the upload page
+names its controls instead. Merged into analytics.i18n.STRINGS.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- separators for Join ------------------------------------------------------------------
+    "err_join_list": {"id": "; ", "en": "; "},
+    "err_join_but": {"id": " tetapi ", "en": " but "},
+    "err_join_or": {"id": " atau ", "en": " or "},
+    # --- settings (analytics/settings.py; the detail names the variable, in English like the help) ----
+    "err_bad_setting": {"id": "{detail}", "en": "{detail}"},
+    # --- reading a file (analytics/ingest/readers.py) -------------------------------------------
+    "err_resave": {"id": "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv",
+                   "en": "open it in Excel/LibreOffice and save it again as .xlsx or .csv"},
+    "err_empty_file": {"id": "file kosong (0 byte)", "en": "the file is empty (0 bytes)"},
+    "err_empty_text": {"id": "file kosong (tidak ada baris berisi)", "en": "the file is empty (no rows with content)"},
+    "err_too_big": {"id": "file {size:.0f} MB melebihi batas {limit} MB; pecah per periode lalu unggah satu per satu",
+                    "en": "the file is {size:.0f} MB, over the {limit} MB limit; split it by period and upload "
+                          "the parts one by one"},
+    "err_unreadable": {"id": "file tidak dapat dibaca ({error}); {resave}",
+                       "en": "the file cannot be read ({error}); {resave}"},
+    "err_not_survey_file": {"id": "{kind}, bukan file survei (.xlsx, .xls, .ods atau .csv)",
+                            "en": "{kind}, not a survey file (.xlsx, .xls, .ods or .csv)"},
+    "err_kind_pdf": {"id": "file ini PDF", "en": "this file is a PDF"},
+    "err_kind_rtf": {"id": "file ini dokumen RTF", "en": "this file is an RTF document"},
+    "err_kind_gzip": {"id": "file ini arsip gzip", "en": "this file is a gzip archive"},
+    "err_kind_rar": {"id": "file ini arsip RAR", "en": "this file is a RAR archive"},
+    "err_kind_7z": {"id": "file ini arsip 7z", "en": "this file is a 7z archive"},
+    "err_kind_png": {"id": "file ini gambar PNG", "en": "this file is a PNG image"},
+    "err_kind_jpeg": {"id": "file ini gambar JPEG", "en": "this file is a JPEG image"},
+    "err_kind_binary": {"id": "isi file tidak dikenali (data biner)", "en": "the content is not recognised (binary data)"},
+    "err_kind_other": {"id": "bukan spreadsheet", "en": "not a spreadsheet"},
+    "err_xml_file": {"id": "file ini XML (mis. 'XML Spreadsheet 2003'), bukan file survei; {resave}",
+                     "en": "this file is XML (e.g. 'XML Spreadsheet 2003'), not a survey file; {resave}"},
+    "err_password": {"id": "workbook dilindungi kata sandi; buka di Excel, hapus kata sandinya (File › Info › "
+                           "Protect Workbook), simpan, lalu unggah lagi",
+                     "en": "the workbook is password-protected; open it in Excel, remove the password (File › "
+                           "Info › Protect Workbook), save, and upload it again"},
+    "err_damaged": {"id": "workbook rusak atau terpotong ({error}); {resave}",
+                    "en": "the workbook is damaged or cut off ({error}); {resave}"},
+    "err_word_docx": {"id": "file ini dokumen Word, bukan workbook", "en": "this file is a Word document, not a workbook"},
+    "err_word_doc": {"id": "file ini dokumen Word (.doc), bukan workbook",
+                     "en": "this file is a Word document (.doc), not a workbook"},
+    "err_powerpoint": {"id": "file ini presentasi PowerPoint, bukan workbook",
+                       "en": "this file is a PowerPoint presentation, not a workbook"},
+    "err_zip_archive": {"id": "file ini arsip ZIP, bukan workbook", "en": "this file is a ZIP archive, not a workbook"},
+    "err_html_table": {"id": "file ini sebenarnya halaman web (tabel HTML), bukan workbook Excel; {resave}",
+                       "en": "this file is really a web page (an HTML table), not an Excel workbook; {resave}"},
+    "err_csv_unreadable": {"id": "CSV tidak dapat dibaca: {problem}", "en": "the CSV cannot be read: {problem}"},
+    "err_csv_field_count": {"id": "baris {line} berisi {saw} kolom, padahal judul kolom hanya {expected}; periksa "
+                                  "pemisah (koma/titik koma) atau tanda kutip di baris itu",
+                            "en": "row {line} has {saw} columns but the header only {expected}; check the "
+                                  "separator (comma/semicolon) or the quotes on that row"},
+    "err_header_no_rows": {"id": "judul kolom di baris {row} tetapi tidak ada baris responden di bawahnya",
+                           "en": "column headers on row {row} but no respondent rows below them"},
+    "err_no_item_columns": {"id": "tidak ada kolom jawaban survei (item) di judul kolom",
+                            "en": "no survey answer (item) column among the headers"},
+    "err_sheet_unreadable": {"id": "sheet {name} tidak dapat dibaca ({error})", "en": "sheet {name} cannot be read ({error})"},
+    "err_sheet_empty": {"id": "sheet {name} dilewati: kosong", "en": "sheet {name} skipped: empty"},
+    "err_sheet_skipped": {"id": "sheet {name} dilewati: {reason}", "en": "sheet {name} skipped: {reason}"},
+    "err_sheet_secondary": {"id": "sheet {name} dilewati: sheet ringkasan/tersembunyi, sementara sheet lain berisi "
+                                  "baris responden",
+                            "en": "sheet {name} skipped: a summary/hidden sheet, while other sheets hold "
+                                  "respondent rows"},
+    "err_no_survey_sheet": {"id": "tidak ada sheet yang berisi baris jawaban survei ({details})",
+                            "en": "no sheet holds survey answer rows ({details})"},
+    # --- mapping columns (analytics/ingest/mapping.py) ------------------------------------------
+    "err_duplicate_item": {"id": "kolom '{first}' dan '{second}' sama-sama dibaca sebagai {code} ({index}); "
+                                 "hapus salah satunya",
+                           "en": "columns '{first}' and '{second}' are both read as {code} ({index}); "
+                                 "remove one of them"},
+    "err_ambiguous_instrument": {"id": "kolom {columns} bisa milik {options}",
+                                 "en": "columns {columns} may belong to {options}"},
+    # --- cells (analytics/ingest/parsing.py) ----------------------------------------------------
+    "err_not_integer": {"id": "nilai {value} bukan bilangan bulat (skala {lo}–{hi})",
+                        "en": "value {value} is not a whole number (scale {lo}–{hi})"},
+    "err_out_of_scale": {"id": "jawaban {value} di luar skala {lo}–{hi}", "en": "answer {value} is outside the scale {lo}–{hi}"},
+    "err_prefix_mismatch": {"id": "nomor {number} tidak cocok dengan label '{label}' (= {score} pada set {set})",
+                            "en": "number {number} does not match the label '{label}' (= {score} in set {set})"},
+    "err_unknown_answer": {"id": "jawaban '{value}' tidak dikenal; yang diharapkan: {expected}",
+                           "en": "answer '{value}' is not recognised; expected: {expected}"},
+    "err_expected_numbers": {"id": "angka {lo}–{hi}", "en": "a number {lo}–{hi}"},
+    "err_expected_numbers_or_labels": {"id": "angka {lo}–{hi} atau {labels}", "en": "a number {lo}–{hi} or {labels}"},
+    "err_ambiguous_labels": {"id": "Kolom '{column}': label jawaban '{label}' bermakna ganda — bernilai {readings}; "
+                                   "label lain di kolom ini tidak cukup untuk memutuskan. Gunakan jawaban berupa "
+                                   "angka, atau awali labelnya dengan nomor (mis. '1 - {label}').",
+                             "en": "Column '{column}': the answer label '{label}' is ambiguous — it is {readings}; "
+                                   "the other labels in this column do not settle it. Use numeric answers, or put "
+                                   "the number before the label (e.g. '1 - {label}')."},
+    "err_reading": {"id": "{score} menurut set {set}", "en": "{score} in set {set}"},
+    "err_date_blank": {"id": "tanggal kosong", "en": "the date is blank"},
+    "err_date_examples": {"id": "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024",
+                          "en": "accepted for example: 2024-03-05, 05/03/2024, 5 Maret 2024"},
+    "err_date_bad_serial": {"id": "angka {value} bukan nomor tanggal Excel (1990–2100); {examples}",
+                            "en": "the number {value} is not an Excel date number (1990–2100); {examples}"},
+    "err_date_no_such_day": {"id": "tanggal tidak ada di kalender", "en": "no such day in the calendar"},
+    "err_date_no_such_day_dmy": {"id": "tanggal tidak ada di kalender (kolom ini dibaca hari/bulan/tahun)",
+                                 "en": "no such day in the calendar (this column is read day/month/year)"},
+    "err_date_no_such_day_mdy": {"id": "tanggal tidak ada di kalender (kolom ini dibaca bulan/hari/tahun)",
+                                 "en": "no such day in the calendar (this column is read month/day/year)"},
+    "err_date_future": {"id": "tanggal {date} di masa depan", "en": "the date {date} is in the future"},
+    "err_date_too_old": {"id": "tanggal {date} sebelum tahun 1990", "en": "the date {date} is before 1990"},
+    "err_date_unreadable": {"id": "tanggal tidak terbaca; {examples}", "en": "the date cannot be read; {examples}"},
+    # --- the import (analytics/ingest/importer.py) ----------------------------------------------
+    "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
+    "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
+                             "en": "no office column (Unit Kerja/Satker/Kantor)"},
+    "err_no_date_column": {"id": "tidak ada kolom tanggal", "en": "no date column"},
+    "err_period_unreadable": {"id": "periode '{period}' tidak terbaca; gunakan YYYY-MM, mis. 2024-03",
+                              "en": "period '{period}' cannot be read; use YYYY-MM, e.g. 2024-03"},
+    "err_no_item_columns_found": {"id": "tidak ada kolom jawaban survei yang dikenali (kolom: {columns})",
+                                  "en": "no recognised survey answer column (columns: {columns})"},
+    "err_no_survey_rows": {"id": "tidak ada sheet yang berisi jawaban survei", "en": "no sheet holds survey answers"},
+    "err_no_answers": {"id": "baris tanpa satu pun jawaban survei", "en": "a row without a single survey answer"},
+    "err_unknown_office": {"id": "kantor '{office}' tidak ada di daftar kantor",
+                           "en": "office '{office}' is not in the office master"},
+    "err_unknown_kanwil": {"id": "Kanwil '{kanwil}' tidak punya kantor di daftar kantor",
+                           "en": "Kanwil '{kanwil}' has no office in the office master"},
+    "err_office_not_in_kanwil": {"id": "kantor '{office}' bukan bagian dari {kanwil}",
+                                 "en": "office '{office}' is not part of {kanwil}"},
+    "err_no_data_in_scope": {"id": "tidak ada data survei untuk cakupan ini", "en": "no survey data for this scope"},
+    "err_start_after_end": {"id": "bulan awal {start} setelah bulan akhir {end}",
+                            "en": "the first month {start} is after the last month {end}"},
+    "err_cannot_write": {"id": "{path} tidak dapat ditulis: {error}", "en": "{path} cannot be written: {error}"},
+    "err_duplicate_in_file": {"id": "responden yang sama sudah ada di {where} file ini",
+                              "en": "the same respondent is already on {where} of this file"},
+    "err_at_row": {"id": "baris {row}", "en": "row {row}"},
+    "err_at_sheet_row": {"id": "sheet {in_sheet}, baris {row}", "en": "sheet {in_sheet}, row {row}"},
+    "err_column_problem": {"id": "{column}: {problem}", "en": "{column}: {problem}"},
+    "err_strict_refused": {"id": "{hint}: {n} baris tidak valid, file ditolak seluruhnya; pertama: baris {row}, {first}",
+                           "en": "{hint}: {n} invalid rows, the whole file is refused; first: row {row}, {first}"},
+    "err_no_valid_rows": {"id": "tidak ada baris valid: {n} baris ditolak, tidak ada yang diimpor",
+                          "en": "no valid rows: {n} rows rejected, nothing imported"},
+    "err_no_valid_rows_first": {"id": "tidak ada baris valid: {n} baris ditolak, tidak ada yang diimpor; pertama: "
+                                      "baris {row}, {first}",
+                                "en": "no valid rows: {n} rows rejected, nothing imported; first: row {row}, {first}"},
+    "err_file_unreadable": {"id": "file tidak dapat dibuka ({reason})", "en": "the file cannot be opened ({reason})"},
+    "msg_imported": {"id": "{n} responden diimpor sebagai batch {batch}; {rejected} baris ditolak; {duplicates} "
+                           "duplikat dilewati",
+                     "en": "{n} respondents imported as batch {batch}; {rejected} rows rejected; {duplicates} "
+                           "duplicates skipped"},
+    "msg_already_imported": {"id": "isi file ini sudah tersimpan sebagai batch {batch} ({file}, {when}); tidak ada "
+                                   "yang diimpor",
+                             "en": "this file's content is already stored as batch {batch} ({file}, {when}); "
+                                   "nothing imported"},
+    "msg_all_duplicates": {"id": "semua {n} responden valid di file ini sudah tersimpan (ekspor yang tumpang tindih); "
+                                 "tidak ada yang diimpor",
+                           "en": "all {n} valid respondents of this file are stored already (overlapping "
+                                 "exports); nothing imported"},
+    # --- store, office master, registry, months -------------------------------------------------
+    "err_db_locked": {"id": "database {path} sedang dipakai proses lain (mis. aplikasi yang berjalan)",
+                      "en": "database {path} is in use by another process (e.g. the running app)"},
+    "err_db_missing": {"id": "database {path} tidak ada", "en": "database {path} does not exist"},
+    "err_db_newer": {"id": "database {path} berskema versi {found}, lebih baru dari aplikasi ini (versi {known}); "
+                           "perbarui aplikasinya, jangan buka database ini dengan versi lama",
+                     "en": "database {path} has schema version {found}, newer than this app (version {known}); "
+                           "update the app, do not open this database with an older version"},
+    "err_db_unopenable": {"id": "database {path} tidak dapat dibuka: {error}", "en": "database {path} cannot be opened: {error}"},
+    "err_db_folder": {"id": "folder database {path} tidak dapat dibuat ({error})",
+                      "en": "the database folder {path} cannot be created ({error})"},
+    "err_master_no_name": {"id": "kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)",
+                           "en": "no 'nama' column (expected columns: nama, kanwil, jenis, alias)"},
+    "err_master_unreadable": {"id": "daftar kantor tidak dapat dibaca ({error})",
+                              "en": "the office master cannot be read ({error})"},
+    "err_alias_taken": {"id": "alias '{alias}' sudah dipakai kantor lain", "en": "alias '{alias}' already belongs to another office"},
+    "err_unknown_instrument": {"id": "instrumen '{name}' tidak dikenal (tersedia: {known})",
+                               "en": "unknown instrument '{name}' (available: {known})"},
+    "err_unknown_rules": {"id": "aturan ZI '{name}' tidak dikenal (tersedia: {known})",
+                          "en": "unknown ZI rule set '{name}' (available: {known})"},
+    "err_bad_month": {"id": "bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03",
+                      "en": "month '{text}' cannot be read; use the form YYYY-MM, e.g. 2024-03"},
+    "err_no_such_batch": {"id": "batch {batch} tidak ada", "en": "there is no batch {batch}"},
+    # --- hints: what to supply, per surface -----------------------------------------------------
+    "hint_instrument_cli": {"id": "sebutkan instrumennya (--instrument {instrument})",
+                            "en": "name the instrument (--instrument {instrument})"},
+    "hint_instrument_ui": {"id": "pilih instrumennya di kotak 'Instrumen' di atas (atau beri kolomnya kode yang khas, "
+                                 "mis. {example}1)",
+                           "en": "choose the instrument in the 'Instrument' box above (or give the columns "
+                                 "distinct codes, e.g. {example}1)"},
+    "hint_office_cli": {"id": "sebutkan kantornya (--office \"Nama Kantor\")",
+                        "en": "name the office (--office \"Office name\")"},
+    "hint_office_ui": {"id": "isi kotak 'Kantor' di atas, atau tambahkan kolom Kantor (Unit Kerja/Satker) ke file",
+                       "en": "fill in the 'Office' box above, or add an office column (Kantor/Unit Kerja/Satker) "
+                             "to the file"},
+    "hint_period_cli": {"id": "sebutkan periodenya (--period YYYY-MM)", "en": "name the period (--period YYYY-MM)"},
+    "hint_period_ui": {"id": "isi kotak 'Periode' di atas (YYYY-MM), atau tambahkan kolom Tanggal ke file",
+                       "en": "fill in the 'Period' box above (YYYY-MM), or add a date column (Tanggal) to the file"},
+    "hint_create_offices_cli": {"id": "tambahkan ke daftar kantor atau izinkan pembuatan kantor baru (--create-offices)",
+                                "en": "add it to the office master or allow creating new offices (--create-offices)"},
+    "hint_create_offices_ui": {"id": "tambahkan ke daftar kantor (di bawah) atau centang 'Buat kantor yang belum ada'",
+                               "en": "add it to the office master (below) or tick 'Create the missing offices'"},
+    "hint_strict_cli": {"id": "--strict", "en": "--strict"},
+    "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
+    "hint_db_missing_cli": {"id": "periksa --db (atau DASBOR_DB); data baru masuk lewat ingest, demo atau "
+                                  "offices --import",
+                            "en": "check --db (or DASBOR_DB); data comes in through ingest, demo or offices --import"},
+    "hint_db_missing_ui": {"id": "periksa pengaturan DASBOR_DB server", "en": "check the server's DASBOR_DB setting"},
+    "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",
+                           "en": "stop that process or use another --db"},
+    "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "
+                                "ulang halaman",
+                          "en": "stop that process (e.g. a command-line import that is writing), then reload the page"},
+    # --- the command line's own lines (analytics/cli.py) ----------------------------------------
+    "cli_migrating": {"id": "migrasi skema {name} dijalankan (sekali; pada database besar bisa beberapa menit)",
+                      "en": "running schema migration {name} (once; on a large database it may take minutes)"},
+    "cli_error": {"id": "error: {message}", "en": "error: {message}"},
+    "cli_bug": {"id": "bug: kesalahan tak terduga di program (bukan di masukan Anda): {kind}; traceback ditulis ke "
+                      "{log}",
+                "en": "bug: an unexpected error in the program (not in your input): {kind}; the traceback was "
+                      "written to {log}"},
+    "cli_row": {"id": "  {sheet}baris {row}, {column}: {message} (nilai: {value})",
+                "en": "  {sheet}row {row}, {column}: {message} (value: {value})"},
+    "cli_more_problems": {"id": "  … dan {n} masalah lain (lihat --json)", "en": "  … and {n} more problems (see --json)"},
+    "cli_no_data": {"id": "(tidak ada data)", "en": "(no data)"},
+    "cli_batch_deleted": {"id": "batch {batch} dihapus", "en": "batch {batch} deleted"},
+    "cli_master_imported": {"id": "{n} kantor diimpor dari {file}", "en": "{n} offices imported from {file}"},
+    "cli_demo_loaded": {"id": "data demo sintetis: {n} responden dari {files} file",
+                        "en": "synthetic demo data: {n} respondents from {files} files"},
+}
