@@ -51,10 +51,11 @@ demo: .venv/.runtime
 test: .venv/.dev chromium report-deps
 	$(PY) -m pytest
 
-bench: .venv/.dev
+bench: .venv/.dev report-deps
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_import_formats.py
 	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_reports.py
 
 clean:
 	rm -rf .venv .pytest_cache .hypothesis tests/e2e/screens benchmarks/out
