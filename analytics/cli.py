@@ -20,9 +20,9 @@ from analytics import settings, demo, store, i18n
 from analytics.errors import BadValue, InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
-from analytics.store import offices, queries
+from analytics.store import integrity, offices, queries
 from analytics.domain import periods
-from analytics.present import views
+from analytics.present import integrity as integrity_view, views
 from analytics.domain.instruments import load_registry
 from analytics.ingest.readers import safe_frame
 
@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", help="YYYY-MM")
     p.add_argument("--period", choices=periods.GRANULARITIES, default="month", help="periode tabel dan tren")
     p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
+    p = command("integrity", "sinyal integritas respons per kantor × instrumen × bulan (perlu klarifikasi)")
+    p.add_argument("--kanwil", help="hanya kantor Kanwil ini (pembanding: kantor Kanwil yang sama)")
+    p.add_argument("--office", help="hanya kantor ini (pembanding: kantor lain di Kanwil-nya)")
+    p.add_argument("--from", dest="start")
+    p.add_argument("--to", dest="end")
+    p.add_argument("--format", **fmt)
 
     command("batches", "daftar batch impor")
     p = command("delete-batch", "hapus satu batch impor beserta semua barisnya")
@@ -251,6 +257,33 @@ def cmd_report(con, args, registry) -> int:
     return 0
 
 
+def cmd_integrity(con, args, registry) -> int:
+    """Peers come from the office's (or the given) Kanwil, so the scope is the whole Kanwil; the output
+    is narrowed to the office afterwards."""
+    known = offices.list_offices(con)
+    kanwil = args.kanwil
+    if args.office:
+        found = offices.resolve(con, [args.office])[args.office]
+        if found is None:
+            raise UnknownName("unknown_office", office=args.office)
+        kanwil = known.loc[known["office_id"] == found, "kanwil"].iloc[0]
+    scope = None
+    if kanwil is not None and not pd.isna(kanwil):
+        in_kanwil = known[known["kanwil"] == kanwil]
+        if in_kanwil.empty:
+            raise UnknownName("unknown_kanwil", kanwil=kanwil)
+        scope = tuple(int(i) for i in in_kanwil["office_id"])
+    window = queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
+    results = integrity.examine(con, window, registry=registry)
+    if args.office:
+        results = [r for r in results if r.unit.office_id == found]
+    if args.format == "json":
+        print(json.dumps(integrity_view.records(results), ensure_ascii=False, indent=1, default=str))
+    else:
+        _emit(integrity_view.flat(results, args.lang), args.format, args.lang)
+    return 0
+
+
 def cmd_batches(con, args, registry) -> int:
     _emit(store.list_batches(con), "table", args.lang)
     return 0
@@ -281,4 +314,5 @@ def cmd_demo(con, args, registry) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
             "report": cmd_report,
+            "integrity": cmd_integrity,
             "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo}

@@ -54,6 +54,8 @@ def _rule_set(value: str) -> str | None:
 
 def _time_zone(value: str) -> str | None:
     return None if value in TIME_ZONES else "one of " + ", ".join(TIME_ZONES)
+def _zone(value: str) -> str | None:
+    return None if value in ("UTC", "WIB", "WITA", "WIT") else "one of UTC, WIB, WITA, WIT"
 
 
 def _path(value: Path) -> str | None:
@@ -135,6 +137,12 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("report_saran_rows", 1000, int,
             "at most this many saran (newest first) in a report workbook's Saran sheet",
             check=_between(0, 1_000_000)),
+    Setting("export_tz", "WIB", str,
+            "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
+            "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),
+    Setting("office_tz", "WIB", str,
+            "time zone of the offices' opening hours, one for all offices (per-office zones: not yet)",
+            check=_zone),
 )}
 
 _PARSED: dict[tuple[str, str], object] = {}

@@ -332,7 +332,7 @@ def test_id_ranges():
 def test_cli_report_refuses_unknown_names(db, tmp_path, capsys):
     out = tmp_path / "x.pdf"
     for args, reason in ((["--office", "Kantor Tidak Ada"], "tidak ada di daftar kantor"),
-                         (["--kanwil", "Kanwil Lain"], "tidak punya kantor"),
+                         (["--kanwil", "Kanwil Lain"], "tidak ada di daftar kantor"),
                          (["--rules", "zi-2030"], "tidak dikenal"),
                          (["--from", "2026-13"], "YYYY-MM"),
                          (["--from", "2026-06", "--to", "2026-01"], "setelah bulan akhir")):

@@ -179,7 +179,9 @@ def build_xlsx(report: Report) -> bytes:
     for side in ("svc", "anti"):
         kinds.update({f"{side}_value": ("value", 10), f"{side}_grade": ("text", 16), f"{side}_n": ("int", 9),
                       f"{side}_delta": ("delta", 9)})
-    keys = list(names)
+    # The Ringkasan page's integrity badge column is left out with the rest of the integrity signals
+    # (Report.integrity is their hook): without them a 0 would read as "checked, nothing found".
+    keys = [k for k in names if k in kinds]
     columns = [Col(names[k], *kinds[k]) for k in keys]
     rows, small = [], []
     for r in report.overview.to_dict("records"):

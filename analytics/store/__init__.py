@@ -27,7 +27,9 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
                 "reject_errors", "batches")
-TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
+# Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
+POOLED_TABLES = ("pooled_sums", "pooled_counts")
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES
 
 
 class StoreError(InputError):
@@ -182,7 +184,11 @@ def delete_batch(con, batch_id: int) -> bool:
     """Remove one import batch and every row it brought, in one transaction. False if unknown."""
     if not fetch_one(con, "SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id])[0]:
         return False
+    from analytics.store import writes
     with transaction(con):
+        for (instrument,) in con.execute("SELECT DISTINCT instrument FROM respondent_counts WHERE batch_id = ?",
+                                         [batch_id]).fetchall():
+            writes.pool_batch(con, batch_id, instrument, sign=-1)
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])
