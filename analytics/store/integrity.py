@@ -31,7 +31,7 @@ def monthly_counts(con, window: queries.Window, instruments=None) -> list[tuple]
     inst_sql, inst_params = queries._instrument_filter(instruments)
     return con.execute(f"""
         SELECT s.office_id, s.instrument, s.month, CAST(sum(s.n) AS BIGINT) AS n
-        FROM respondent_counts s WHERE {where} {inst_sql}
+        FROM pooled_counts s WHERE {where} {inst_sql}
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     """, params + inst_params).fetchall()
 
