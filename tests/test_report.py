@@ -344,3 +344,24 @@ def test_cli_report_refuses_unknown_names(db, tmp_path, capsys):
     assert cli.main(["report", "--db", str(db), "--format", "xlsx", "--out", str(out), "--lang", "en",
                      "--office", "Kantor Tidak Ada"]) == 2
     assert "is not in the office master" in capsys.readouterr().err
+
+
+def test_reports_carry_the_integrity_signals_of_the_integritas_page(demo_db, tmp_path):
+    from analytics.domain import periods
+    from analytics.store import integrity, offices
+    con = store.connect(demo_db, read_only=True)
+    try:
+        scope = tuple(int(i) for i in offices.list_offices(con)["office_id"])
+        period = periods.report_period("month", periods.parse_month("2026-10"))
+        results = integrity.examine(con, queries.Window(period.start, period.end, scope))
+    finally:
+        con.close()
+    clarify = sum(r.clarify for r in results)
+    heading = f"Sinyal integritas respons — {clarify} unit perlu klarifikasi"
+    text = re.sub(r"\s+", " ", " ".join(pages(build(demo_db, tmp_path, "pdf", "--from", "2026-05", "--to", "2026-10"),
+                                              layout=False)))
+    assert heading in text
+    book = openpyxl.load_workbook(build(demo_db, tmp_path, "xlsx", "--from", "2026-05", "--to", "2026-10"))
+    (sheet,) = [ws for ws in book.worksheets if ws.title.startswith("Sinyal integritas")]
+    offices_listed = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert offices_listed == {r.unit.office for r in results if r.signals}

@@ -270,6 +270,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "laporan_xlsx": {"id": "Unduh Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
     "laporan_stale": {"id": "Filter atau data berubah: buat laporan lagi.",
                       "en": "The filters or the data changed: build the report again."},
+    "r_integrity": {"id": "Sinyal integritas respons — {n} unit perlu klarifikasi (bukan vonis; lihat Metode)",
+                    "en": "Response-integrity signals — {n} units need clarification (not a verdict; see Method)"},
     "r_title": {"id": "Laporan Monev Survei IKM–IPK", "en": "IKM–IPK Survey Monitoring Report"},
     "r_org": {"id": "Kementerian Hukum dan HAM — Divisi Pelayanan Hukum dan HAM", "en":
               "Ministry of Law and Human Rights — Legal Services and Human Rights Division"},

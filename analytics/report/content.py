@@ -18,8 +18,8 @@ from analytics.errors import BadValue, UnknownName
 from analytics.domain import periods, readiness as zi
 from analytics.domain.instruments import Instrument, Registry, RuleSet, load_registry
 from analytics.i18n import t
-from analytics.present import views
-from analytics.store import offices as office_store, queries
+from analytics.present import integrity as integrity_view, views
+from analytics.store import integrity as store_integrity, offices as office_store, queries
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,8 @@ class Report:
     pooled_trends: dict[str, pd.DataFrame]                   # instrument → views.trend of the summary unit
     items: dict[str, pd.DataFrame]        # instrument → queries.items over the window, weakest first
     suggestions: pd.DataFrame             # queries.suggestions over the report period
-    # Integrity signals (another feature) plug in here: a list of (title, DataFrame) sections that the
-    # PDF and the workbook render after the weakest elements. Empty until that feature exists.
+    # Integrity signals: (title, DataFrame) sections the PDF and the workbook render after the weakest
+    # elements (present.integrity.table of the units with a signal, those needing clarification first).
     integrity: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     @property
@@ -187,6 +187,16 @@ def _pair(con, request: Request, registry: Registry, rules: RuleSet) -> tuple[st
     return found or rules.pairs[0]
 
 
+def _integrity(con, request: Request, period: periods.Period, registry: Registry) -> list[tuple[str, pd.DataFrame]]:
+    """The Integritas page's table for the report period: peers are the pooled scope (the Kanwil),
+    rows are the offices in scope; one section, also when no signal fires (it says so by being empty)."""
+    window = queries.Window(period.start, period.end, request.pooled_scope)
+    results = [r for r in store_integrity.examine(con, window, registry=registry)
+               if r.unit.office_id in set(request.scope)]
+    title = t("r_integrity", request.lang, n=sum(r.clarify for r in results))
+    return [(title, integrity_view.table(results, request.lang))]
+
+
 def collect(con, request: Request, registry: Registry | None = None, generated_at: datetime | None = None,
             time_zone: str | None = None) -> Report:
     """Everything both formats show, from the store as it is now."""
@@ -238,7 +248,7 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
         items[inst.id] = queries.items(con, inst.id, scope_window, registry=registry)
 
     batches = queries.batches_in(con, scope_window)
-    return Report(
+    return Report(integrity=_integrity(con, request, period, registry),
         request=request, registry=registry, rules=rules, pair=pair, period=period, generated_at=generated_at,
         time_zone=time_zone, data_version=store.data_version(con), version=analytics.__version__,
         batches=[int(b) for b in batches["batch_id"]], is_demo=bool(batches["is_demo"].any()),
