@@ -211,14 +211,12 @@ def test_only_the_choice_of_one_set_removes_the_ambiguity():
     assert as_list(r.scores) == [2, 3]
 
 
-def test_unknown_label_is_a_cell_error_naming_the_expected_labels():
-    r = scores(["Baik", "Lumayan", "Sangat Baik"])
-    assert as_list(r.scores) == [3, None, 4]
-    (err,) = r.errors
-    assert err.index == 1 and err.value == "Lumayan"
-    assert err.message == ("jawaban 'Lumayan' tidak dikenal; yang diharapkan: angka 1–4 atau "
-                           "Tidak Baik / Kurang Baik / Baik / Sangat Baik")
-    assert r.label_set == "baik4"
+def test_unknown_label_beside_a_known_set_refuses_the_whole_column():
+    # Rejecting only the 'Lumayan' rows would bias the index (issue 9): the column is refused.
+    with pytest.raises(ColumnError) as info:
+        scores(["Baik", "Lumayan", "Sangat Baik"], column="IKM4")
+    assert info.value.code == "labels_unresolved" and info.value.column == "IKM4"
+    assert "'Lumayan'" in str(info.value) and "Tidak Baik / Kurang Baik / Baik / Sangat Baik" in str(info.value)
 
 
 def test_column_of_unknown_labels_only():
@@ -230,10 +228,10 @@ def test_column_of_unknown_labels_only():
 
 
 def test_label_sets_of_another_length_are_ignored():
-    # On a 1-4 item, the 6-point "Agak Setuju" is not an answer.
-    r = scores(["Agak Setuju", "Setuju"], sets={**GENERIC4, "setuju6": SETS["setuju6"]})
-    assert as_list(r.scores) == [None, 3]
-    assert len(r.errors) == 1
+    # On a 1-4 item, the 6-point "Agak Setuju" is not an answer: the column is refused whole.
+    with pytest.raises(ColumnError) as info:
+        scores(["Agak Setuju", "Setuju"], sets={**GENERIC4, "setuju6": SETS["setuju6"]})
+    assert info.value.code == "labels_unresolved" and "'Agak Setuju'" in str(info.value)
 
 
 def test_six_point_column_setuju6():

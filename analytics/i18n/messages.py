@@ -91,6 +91,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "Column '{column}': the answer label '{label}' is ambiguous — it is {readings}; "
                                    "the other labels in this column do not settle it. Use numeric answers, or put "
                                    "the number before the label (e.g. '1 - {label}')."},
+    "err_labels_unresolved": {"id": "Kolom '{column}': {n} label jawaban tidak dikenal ({unknown}), padahal label lain di "
+                                    "kolom ini cocok dengan {known}; seluruh kolom ditolak, karena menolak baris berlabel "
+                                    "asing saja akan membuat indeks bias. Ganti label itu dengan label set tersebut atau "
+                                    "dengan angka skornya.",
+                              "en": "Column '{column}': {n} answer labels are not recognised ({unknown}) while the other "
+                                    "labels of this column match {known}; the whole column is refused, because rejecting "
+                                    "only the rows with unknown labels would bias the index. Replace those labels with "
+                                    "labels of that set or with their scores."},
     "err_reading": {"id": "{score} menurut set {set}", "en": "{score} in set {set}"},
     "err_date_blank": {"id": "tanggal kosong", "en": "the date is blank"},
     "err_date_examples": {"id": "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024",

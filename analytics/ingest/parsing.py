@@ -108,9 +108,9 @@ def _cell_errors(values: pd.Series, bad: np.ndarray, messages) -> list[CellError
 # --------------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-# "4 - Sangat Baik", "(3) Setuju", "3. Baik", "4 Sangat Baik", "(4)": number, separator, label.
-# The number must be set apart ("4x" is junk, not 4); the label must start with a letter.
-_PREFIXED = re.compile(r"^(?:\((\d+)\)|(\d+)(?=[\s\-–—.:)=]|$))[\s\-–—.:)=]*([^\W\d_].*)?$")
+# "4 - Sangat Baik", "(3) Setuju", "3. Baik", "4 Sangat Baik", "(4)", "4 (Sangat Baik)": number,
+# separator, label. The number must be set apart ("4x" is junk, not 4); the label must start with a letter.
+_PREFIXED = re.compile(r"^(?:\((\d+)\)|(\d+)(?=[\s\-–—.:)=(]|$))[\s\-–—.:)=(]*([^\W\d_].*)?$")
 _STARS = re.compile(r"^[★⭐☆\s]+$")
 
 
@@ -129,7 +129,10 @@ def _classify(v: object, not_answered: set[str]):
         return ("num", float(key.count("★") + key.count("⭐")))  # filled stars only
     m = _PREFIXED.match(key)
     if m:
-        return ("prefixed", int(m.group(1) or m.group(2)), m.group(3))
+        label = m.group(3)
+        if label and label.endswith(")") and "(" not in label:    # "4 (sangat baik)"
+            label = label[:-1].rstrip()
+        return ("prefixed", int(m.group(1) or m.group(2)), label)
     return ("label", key)
 
 
@@ -151,11 +154,14 @@ def _usable_sets(label_sets: dict[str, list[str]], lo: int, hi: int) -> dict[str
 
 
 def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int, str]],
-                       sets: dict[str, dict[str, int]], display: dict[str, str]) -> str | None:
+                       sets: dict[str, dict[str, int]], display: dict[str, str],
+                       unknown_raw: dict[str, str] | None = None) -> str | None:
     """Pick the label set for a whole column (domain.md §3: never guess silently).
 
-    Candidates are the sets covering most of the column's labels (all of them when one does). They
-    must agree on every label's score; explicit number prefixes may rule a candidate out.
+    Candidates are the sets covering most of the column's labels. A set that covers only part of
+    them is refused for the whole column, naming the unknown labels: rejecting just the rows with
+    the unknown (middle) labels would bias the index. Candidates must agree on every label's score;
+    explicit number prefixes may rule a candidate out.
     """
     if not required:
         return None
@@ -164,6 +170,14 @@ def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int,
     if best == 0:
         return None
     candidates = [name for name, c in coverage.items() if c == best]
+    if best < len(required):
+        unknown = sorted(required - sets[candidates[0]].keys())
+        shown = [(unknown_raw or {}).get(lab, lab) for lab in unknown]
+        known = Join([" / ".join(display.get(lab, lab) for lab in sorted(sets[n], key=sets[n].get))
+                      for n in candidates], "or")
+        raise ColumnError(Message("labels_unresolved", column=column,
+                                  unknown=Join([f"'{x}'" for x in shown], "list"), n=len(shown),
+                                  known=known), column=column)
     conflict = _first_conflict(candidates, required, sets)
     if conflict:
         # "1 - Tidak Setuju" settles which reading the respondent saw.
@@ -238,8 +252,9 @@ def parse_scores(values: pd.Series, column: str, scale_min: int, scale_max: int,
     known = set().union(*sets.values()) if sets else set()
     bare = {t[1] for t in tokens if t[0] == "label"}
     prefixed = {(t[1], t[2]) for t in tokens if t[0] == "prefixed" and t[2] in known}
+    raw_of = {t[1]: str(u).strip() for u, t in zip(uniques, tokens) if t[0] == "label"}
     chosen_name = _resolve_label_set(column, bare | {lab for _, lab in prefixed}, prefixed,
-                                     sets, display)
+                                     sets, display, raw_of)
     chosen = sets.get(chosen_name) if chosen_name else None
     expected = _expected_text(chosen_name, sets, label_sets, lo, hi)
 
