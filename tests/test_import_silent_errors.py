@@ -102,3 +102,108 @@ def test_answers_written_with_the_number_first_import(con):
     report = ingest_bytes(con, csv_bytes([header] + rows), "angka_label.csv")
     assert report.status == "imported" and report.rows_rejected == 0
     assert_indices(con, {(CIREBON, "2024-05", "ikm"): exact(scores)})
+
+
+# --- 3. whole instruments dropped with only a note ---------------------------------------------
+
+def pair_rows(n: int, office: str = BANDUNG, month: int = 4):
+    """n respondents answering IKM (21) and IPK (8); a few blanks."""
+    ikm = [answers(s, 21) for s in range(n)]
+    ipk = [answers(s + 5, 8) for s in range(n)]
+    for s in range(0, n, 4):
+        ikm[s][s % 21] = None
+    return ikm, ipk
+
+
+def cells(scores):
+    return ["" if v is None else v for v in scores]
+
+
+@pytest.mark.parametrize("codes", [[f"P{i}" for i in range(1, 30)], [str(i) for i in range(1, 30)],
+                                   [f"Pertanyaan {i}" for i in range(1, 30)]])
+def test_one_generic_run_over_ikm_and_ipk_is_split_by_count(con, codes):
+    ikm, ipk = pair_rows(14)
+    grid = [["Tanggal", "Kantor"] + codes] + [[f"2024-04-{1 + s:02d}", BANDUNG] + cells(a + b)
+                                               for s, (a, b) in enumerate(zip(ikm, ipk))]
+    report = ingest_bytes(con, csv_bytes(grid), "generik.csv")
+    assert report.status == "imported" and report.instruments == ["ikm", "ipk"]
+    assert_indices(con, {(BANDUNG, "2024-04", "ikm"): exact(ikm), (BANDUNG, "2024-04", "ipk"): exact(ipk)})
+
+
+def test_prefixed_skm_codes_import_beside_ipk(con):
+    skm = [answers(s, 9) for s in range(11)]
+    ipk = [answers(s + 2, 8) for s in range(11)]
+    grid = [["Tanggal", "Kantor"] + [f"SKM U{i}" for i in range(1, 10)] + IPK_CODES]
+    grid += [[f"2024-06-{3 + s:02d}", CIREBON] + a + b for s, (a, b) in enumerate(zip(skm, ipk))]
+    report = ingest_bytes(con, csv_bytes(grid), "skm.csv")
+    assert report.status == "imported" and report.instruments == ["ipk", "skm"]
+    assert_indices(con, {(CIREBON, "2024-06", "skm"): exact(skm), (CIREBON, "2024-06", "ipk"): exact(ipk)})
+
+
+@pytest.mark.parametrize("ikm_codes,ipk_codes", [
+    ([f"grp_ikm/ikm_{i:02d}" for i in range(1, 22)], [f"grp_ipk/ipk_{i:02d}" for i in range(1, 9)]),  # Kobo
+    ([f"survei/ikm/q{i}" for i in range(1, 22)], [f"survei/ipk/q{i}" for i in range(1, 9)]),          # ODK
+    ([f"IKM[SQ{i:03d}]" for i in range(1, 22)], [f"IPK[SQ{i:03d}]" for i in range(1, 9)]),            # LimeSurvey
+])
+def test_survey_tool_item_codes(con, ikm_codes, ipk_codes):
+    ikm, ipk = pair_rows(9)
+    grid = [["submissiondate", "Kantor"] + ikm_codes + ipk_codes]
+    grid += [[f"2024-04-{13 + s} 10:00:00", BANDUNG] + cells(a + b) for s, (a, b) in enumerate(zip(ikm, ipk))]
+    report = ingest_bytes(con, csv_bytes(grid), "tool.csv")
+    assert report.status == "imported" and report.rows_imported == 9
+    assert_indices(con, {(BANDUNG, "2024-04", "ikm"): exact(ikm), (BANDUNG, "2024-04", "ipk"): exact(ipk)})
+
+
+UNKNOWN_IPK = [f"Anti Korupsi {i}" for i in range(1, 9)]
+
+
+def unknown_ipk_file(n: int = 10):
+    ikm, ipk = pair_rows(n)
+    grid = [["Tanggal", "Kantor"] + IKM_CODES + UNKNOWN_IPK + ["Catatan petugas"]]
+    grid += [[f"2024-04-{1 + s:02d}", BANDUNG] + cells(a) + b + ["ok"] for s, (a, b) in enumerate(zip(ikm, ipk))]
+    return csv_bytes(grid), ikm
+
+
+def test_answer_columns_nothing_maps_stop_the_import(con):
+    content, _ = unknown_ipk_file()
+    before = table_counts(con)
+    report = ingest_bytes(con, content, "ikm_dan_lain.csv")
+    assert report.status == "refused" and report.code == "unmapped_answer_columns"
+    text = report.render("id", "cli")
+    assert "8 kolom" in text and "'Anti Korupsi 1'" in text and "'Anti Korupsi 8'" in text
+    assert '--ignore-column "Anti Korupsi 1"' in text
+    assert "Catatan petugas" not in text               # text that is no answer is merely ignored
+    ui = report.render("en", "ui")
+    assert "'Ignore columns'" in ui and "--" not in ui
+    assert table_counts(con) == before
+
+
+def test_ignoring_them_explicitly_imports_and_lists_every_ignored_column(con, tmp_path, capsys):
+    content, ikm = unknown_ipk_file()
+    path = tmp_path / "ikm_dan_lain.csv"
+    path.write_bytes(content)
+    code, _, err = run_cli(tmp_path, capsys, path)
+    assert code == 2 and "--ignore-column" in err and "Anti Korupsi 3" in err
+    flags = [a for h in UNKNOWN_IPK for a in ("--ignore-column", h)]
+    code, out, err = run_cli(tmp_path, capsys, path, "--json", "--create-offices", *flags)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["rows_imported"] == 10 and report["instruments"] == ["ikm"]
+    reasons = {c["column"]: c["reason"] for c in report["ignored_columns"]}
+    assert set(reasons) == set(UNKNOWN_IPK) | {"Catatan petugas"}
+    assert all(reasons[h] == "diabaikan atas permintaan pengguna" for h in UNKNOWN_IPK)
+    from analytics import store
+    with store.connect(tmp_path / "cli.duckdb") as db:
+        notes = store.fetch_one(db, "SELECT notes FROM batches", [])[0]
+        assert_indices(db, {(BANDUNG, "2024-04", "ikm"): exact(ikm)})
+    assert sum("diabaikan" in n and "Anti Korupsi" in n for n in notes) == 8
+    assert any("Catatan petugas" in n for n in notes)
+
+
+def test_an_instrument_with_fewer_columns_than_items_is_noted(con):
+    ikm, _ = pair_rows(6)
+    grid = [["Tanggal", "Kantor"] + IKM_CODES[:20]] + [[f"2024-04-0{1 + s}", BANDUNG] + cells(a[:20])
+                                                       for s, a in enumerate(ikm)]
+    from analytics.ingest import importer
+    prepared = importer.prepare(con, csv_bytes(grid), "kurang.csv", importer.ImportOptions(today=mf.DEMO_TODAY))
+    assert any("hanya 20 dari 21" in str(n) and "IKM21" in str(n) for n in prepared.notes)

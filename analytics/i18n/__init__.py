@@ -185,8 +185,8 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "{name} {value} — {gap} short of {level} (≥ {need})"},
     # --- unggah ---------------------------------------------------------------------------------
     "unggah_title": {"id": "Unggah ekspor survei", "en": "Upload survey exports"},
-    "upload_label": {"id": "File ekspor survei (CSV, XLSX, XLS, ODS) — boleh beberapa sekaligus",
-                     "en": "Survey export files (CSV, XLSX, XLS, ODS) — several at once are fine"},
+    "upload_label": {"id": "File ekspor survei (CSV, TSV, TXT, XLSX, XLS, ODS) — boleh beberapa sekaligus",
+                     "en": "Survey export files (CSV, TSV, TXT, XLSX, XLS, ODS) — several at once are fine"},
     "upload_help": {"id": "Tidak ada yang disimpan sebelum Anda menekan Simpan impor.",
                     "en": "Nothing is stored until you press Save import."},
     "refused": {"id": "{file}: tidak dapat diimpor — {message}", "en": "{file}: cannot be imported — {message}"},
@@ -202,6 +202,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_period": {"id": "Periode", "en": "Period"},
     "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal.",
                            "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column."},
+    "upload_ignore": {"id": "Abaikan kolom", "en": "Ignore columns"},
+    "upload_ignore_help": {"id": "Kolom berisi jawaban yang tidak dipetakan ke item mana pun; pilih untuk "
+                                 "mengabaikannya dengan sengaja (daftar kolom yang diabaikan disimpan di catatan batch).",
+                           "en": "Columns holding answers that map to no item; choose them to leave them out on "
+                                 "purpose (the ignored columns are listed in the batch notes)."},
     "mapping": {"id": "Pemetaan kolom ({n} kolom)", "en": "Column mapping ({n} columns)"},
     "col_column": {"id": "Kolom di file", "en": "Column in the file"},
     "col_maps_to": {"id": "Dibaca sebagai", "en": "Read as"},

@@ -114,6 +114,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_date_too_old": {"id": "tanggal {date} sebelum tahun 1990", "en": "the date {date} is before 1990"},
     "err_date_unreadable": {"id": "tanggal tidak terbaca; {examples}", "en": "the date cannot be read; {examples}"},
     # --- the import (analytics/ingest/importer.py) ----------------------------------------------
+    "err_unmapped_answer_columns": {
+        "id": "{n} kolom berisi jawaban survei tetapi tidak dipetakan ke item mana pun: {columns}; file tidak diimpor "
+              "agar tidak ada instrumen yang hilang diam-diam. Beri kolom itu kode item yang dikenal (mis. IKM1, IPK1), "
+              "atau abaikan dengan sengaja: {hint}",
+        "en": "{n} columns hold survey answers but map to no item: {columns}; the file is not imported so that no "
+              "instrument is dropped silently. Give those columns a known item code (e.g. IKM1, IPK1), or leave them "
+              "out on purpose: {hint}"},
+    "err_column_reason": {"id": "'{column}'{sheet} ({reason})", "en": "'{column}'{sheet} ({reason})"},
+    "err_in_sheet": {"id": " di sheet {name}", "en": " on sheet {name}"},
+    "err_column_ignored": {"id": "kolom '{column}'{sheet} diabaikan: {reason}", "en": "column '{column}'{sheet} ignored: {reason}"},
+    "err_instrument_incomplete": {"id": "{index}: hanya {n} dari {k} item ada di file (tidak ada: {missing}); indeksnya "
+                                        "dihitung dari item yang ada saja",
+                                  "en": "{index}: only {n} of {k} items are in the file (missing: {missing}); its index "
+                                        "is computed from the items present only"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},
@@ -188,6 +202,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "add it to the office master or allow creating new offices (--create-offices)"},
     "hint_create_offices_ui": {"id": "tambahkan ke daftar kantor (di bawah) atau centang 'Buat kantor yang belum ada'",
                                "en": "add it to the office master (below) or tick 'Create the missing offices'"},
+    "hint_ignore_column_cli": {"id": "--ignore-column \"{first}\" (sekali per kolom)",
+                               "en": "--ignore-column \"{first}\" (once per column)"},
+    "hint_ignore_column_ui": {"id": "pilih kolom itu di kotak 'Abaikan kolom' di atas",
+                              "en": "choose those columns in the 'Ignore columns' box above"},
     "hint_strict_cli": {"id": "--strict", "en": "--strict"},
     "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",

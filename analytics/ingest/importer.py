@@ -17,7 +17,7 @@ import pandas as pd
 from analytics import store
 from analytics.domain.instruments import Registry, load_registry
 from analytics.domain.offices import name_key
-from analytics.errors import InputError, Message, Notice
+from analytics.errors import InputError, Join, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
@@ -37,6 +37,7 @@ class ImportOptions:
     period: str | None = None         # YYYY-MM, for files without a date column
     strict: bool = False              # refuse the whole file when any row is invalid
     create_offices: bool = False      # create offices missing from the master
+    ignore_columns: tuple[str, ...] = ()   # headers the user chose to leave out (answer-looking ones too)
     source: str = "cli"
     is_demo: bool = False
     today: date = field(default_factory=date.today)
@@ -86,6 +87,7 @@ class Prepared:
     mapping: list[dict]                # sheet, column, maps_to (or why ignored)
     notes: list[str]
     unknown_offices: list[str]         # names not in the office master (created only on request)
+    ignored: list[dict] = field(default_factory=list)   # sheet, column, reason: every column left out
 
 
 @dataclass
@@ -100,6 +102,7 @@ class ImportReport:
     rows_duplicate: int = 0
     instruments: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[dict] = field(default_factory=list)   # sheet, column, reason
 
     @property
     def code(self) -> str | None:
@@ -228,14 +231,20 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     except ReadError as exc:
         raise ImportRefused.from_error(exc) from None
     frames, rejected, all_errors, mapping, notes = [], [], [], [], []
+    unmapped, ignored = [], []
     rows_read = 0
     for sheet in sheets:
         notes.extend(sheet.notes)
         try:
-            cmap = map_columns(sheet.header, registry, options.instrument)
+            cmap = map_columns(sheet.header, registry, options.instrument, options.ignore_columns)
         except MappingError as exc:
             raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
         notes.extend(n for n in cmap.notes if n not in notes)
+        unmapped.extend((sheet.sheet, sheet.header[pos], reason) for pos, _, reason in cmap.ignored
+                        if pos in cmap.suspect and parsing.looks_like_answers(
+                            sheet.data[pos], registry.label_sets, registry.not_answered))
+        ignored.extend({"sheet": sheet.sheet, "column": header, "reason": reason}
+                       for _, header, reason in cmap.ignored)
         if not cmap.items:
             if len(sheets) > 1:
                 notes.append(Message("sheet_skipped", name=sheet.sheet, reason=Message("no_item_columns")))
@@ -243,6 +252,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             raise ImportRefused("no_item_columns_found", at_file=file_name,
                                 columns=", ".join(h for h in sheet.header[:12] if h))
         mapping.extend(_mapping_rows(sheet, cmap, registry))
+        notes.extend(n for n in _incomplete_instruments(cmap, registry) if n not in notes)
         data = sheet.data.dropna(how="all")
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
@@ -252,6 +262,13 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         out["sheet"] = sheet.sheet
         out["source_row"] = sheet.excel_rows
         frames.append((sheet, out, errors))
+    if unmapped:
+        names = list(dict.fromkeys(header for _, header, _ in unmapped))
+        shown = Join([Message("column_reason", column=header, reason=reason,
+                              sheet=Message("in_sheet", name=name) if name else "")
+                      for name, header, reason in unmapped[:8]] + (["…"] if len(unmapped) > 8 else []))
+        raise ImportRefused("unmapped_answer_columns", hint="ignore_column", at_file=file_name, n=len(names),
+                            columns=shown, first=names[0], names=tuple(names))
     if not frames:
         raise ImportRefused("no_survey_rows", at_file=file_name)
 
@@ -272,7 +289,20 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     return Prepared(file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), rows_read=rows_read,
                     good=good, instruments=instruments, errors=all_errors,
                     rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
-                    mapping=mapping, notes=notes, unknown_offices=unknown)
+                    mapping=mapping, notes=notes, unknown_offices=unknown, ignored=ignored)
+
+
+def _incomplete_instruments(cmap: ColumnMap, registry: Registry) -> list[Message]:
+    """An instrument with fewer columns than items: its index is over the items present only."""
+    notes = []
+    for inst_id in cmap.instruments():
+        inst = registry.get(inst_id)
+        present = {no for i, no in cmap.items.values() if i == inst_id}
+        missing = [inst.item(no).code for no in range(1, inst.k + 1) if no not in present]
+        if missing:
+            notes.append(Message("instrument_incomplete", index=inst_id.upper(), n=len(present), k=inst.k,
+                                 missing=", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")))
+    return notes
 
 
 def _mapping_rows(sheet: RawSheet, cmap: ColumnMap, registry: Registry) -> list[dict]:
@@ -370,7 +400,7 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
     """Write a prepared file in one transaction. `before_commit` is a test hook (crash simulation)."""
     options = options or ImportOptions()
     base = dict(file=prepared.file_name, rows_read=prepared.rows_read, instruments=prepared.instruments,
-                errors=prepared.errors)
+                errors=prepared.errors, ignored_columns=prepared.ignored)
     if (held := writes.already_imported(con, prepared.sha256)):
         return ImportReport(status="already_imported", batch_id=None,
                             message=Notice("already_imported", batch=held[0], file=held[1],
@@ -407,7 +437,7 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
         return ImportReport(file=prepared.file_name, status="already_imported", rows_read=prepared.rows_read,
                             rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
                             instruments=prepared.instruments, errors=prepared.errors,
-                            message=Notice("all_duplicates", n=duplicates))
+                            ignored_columns=prepared.ignored, message=Notice("all_duplicates", n=duplicates))
     first_id = writes.next_respondent_id(con)
     good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
     good["response_date"] = good["response_ts"].dt.normalize()
@@ -419,6 +449,8 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
     errors = pd.DataFrame([e.as_dict() for e in prepared.errors], columns=["sheet", "row", "column", "value", "message"])
     writes.insert_rejects(con, prepared.rejected, errors, batch_id)
     notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
+    notes += [Message("column_ignored", column=c["column"], reason=c["reason"],
+                      sheet=Message("in_sheet", name=c["sheet"]) if c["sheet"] else "") for c in prepared.ignored]
     writes.insert_batch(con, batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
                         prepared.rows_read, len(good), len(prepared.rejected), duplicates, prepared.instruments,
                         [str(n) for n in notes])
@@ -427,7 +459,8 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
     return ImportReport(file=prepared.file_name, status="imported", message=message, batch_id=batch_id,
                         rows_read=prepared.rows_read, rows_imported=len(good),
                         rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
-                        instruments=prepared.instruments, errors=prepared.errors)
+                        instruments=prepared.instruments, errors=prepared.errors,
+                        ignored_columns=prepared.ignored)
 
 
 def _drop_stored_duplicates(con, good: pd.DataFrame) -> pd.DataFrame:

@@ -613,3 +613,36 @@ def normalize_text(values: pd.Series) -> pd.Series:
 _ANY_SPACES = "[\\s\\pZ\x85\x1c-\x1f]+"
 # A cell that normalize_text would change: edge space, double space, or any whitespace but ' '.
 _NEEDS_CLEANING = "^ | $|  |[^ \\PZ]|[\\t\\n\\f\\r\\x0b\x85\x1c-\x1f]"
+
+
+# --------------------------------------------------------------------------------------------
+# Columns that nothing mapped
+# --------------------------------------------------------------------------------------------
+
+_ANSWER_MAX = 10      # the widest scale seen for these surveys (1–10)
+
+
+def looks_like_answers(values: pd.Series, label_sets: dict[str, list[str]], not_answered) -> bool:
+    """True when every filled cell of a column reads as a survey answer: a whole number 1–10, a
+    number-prefixed label, or a label of a known set (and at least one cell is filled)."""
+    values = values.dropna()
+    if values.empty:
+        return False
+    if _is_numeric_dtype(values):
+        arr = values.to_numpy(dtype="float64")
+        return bool(np.all((arr == np.round(arr)) & (arr >= 1) & (arr <= _ANSWER_MAX)))
+    na_keys = {_norm(x) for x in not_answered} | {""}
+    known = {_norm(lab) for labels in label_sets.values() for lab in labels}
+    seen = False
+    for value in pd.unique(values.to_numpy(dtype=object)):
+        tok = _classify(value, na_keys)
+        if tok[0] == "na":
+            continue
+        if tok[0] == "num" and not (float(tok[1]).is_integer() and 1 <= tok[1] <= _ANSWER_MAX):
+            return False
+        if tok[0] == "prefixed" and not 1 <= tok[1] <= _ANSWER_MAX:
+            return False
+        if tok[0] == "label" and tok[1] not in known:
+            return False
+        seen = True
+    return seen

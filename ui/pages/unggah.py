@@ -17,7 +17,7 @@ from analytics import store
 from analytics.present import views
 from ui.text import current_lang, integer, t
 
-TYPES = ["csv", "xlsx", "xls", "ods"]
+TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 
 
 # --- preparing the uploaded files (cached per file content, option and data version) -------------
@@ -27,6 +27,7 @@ def import_options(create: bool) -> importer.ImportOptions:
     return importer.ImportOptions(instrument=st.session_state.get("upload_instrument") or None,
                                   office=(st.session_state.get("upload_office") or "").strip() or None,
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
+                                  ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
                                   create_offices=create, source="upload")
 
 
@@ -40,6 +41,19 @@ def option_controls() -> None:
                          format_func=lambda i: auto if not i else i.upper())
     office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
     period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    choices = st.session_state.get("_ignore_options") or []
+    if choices:     # columns a refusal named: leaving them out is the user's explicit choice
+        st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
+
+
+def offer_columns_to_ignore(refused) -> None:
+    """Answer-looking columns nothing maps become choices of the 'Ignore columns' box (shown above)."""
+    known = st.session_state.setdefault("_ignore_options", [])
+    new = [name for _, error in refused if error.code == "unmapped_answer_columns"
+           for name in error.params.get("names", ()) if name not in known]
+    if new:
+        known.extend(new)
+        st.rerun()
 
 
 def prepared_files(files, create: bool):
@@ -55,7 +69,8 @@ def prepared_files(files, create: bool):
     for (name, content), sha in zip(uploads, shas):
         if sha in handled:
             continue
-        key = (sha, name, create, options.instrument, options.office, options.period, version)
+        key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
+               version)
         keep.add(key)
         if key not in cache:
             try:
@@ -109,6 +124,7 @@ def upload_flow(files) -> None:
     create = bool(st.session_state.get("upload_create_offices", False))
     option_controls()
     ready, refused = prepared_files(files, create)
+    offer_columns_to_ignore(refused)
     for name, error in refused:
         st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:
