@@ -207,3 +207,52 @@ def test_an_instrument_with_fewer_columns_than_items_is_noted(con):
     from analytics.ingest import importer
     prepared = importer.prepare(con, csv_bytes(grid), "kurang.csv", importer.ImportOptions(today=mf.DEMO_TODAY))
     assert any("hanya 20 dari 21" in str(n) and "IKM21" in str(n) for n in prepared.notes)
+
+
+# --- 1. running numbers taken as respondent ids ------------------------------------------------
+
+def numbered_month(month: int, n: int, seed: int, with_time: bool = False):
+    ikm = [answers(seed + s, 21) for s in range(n)]
+    stamp = (lambda s: f"2024-{month:02d}-{1 + s:02d} 09:{s:02d}:00") if with_time else \
+        (lambda s: f"2024-{month:02d}-{1 + s:02d}")
+    grid = [["No. Responden", "Tanggal", "Kantor"] + IKM_CODES]
+    grid += [[s + 1, stamp(s), BANDUNG] + a for s, a in enumerate(ikm)]
+    return grid, ikm
+
+
+def test_numbers_restarting_at_1_in_every_monthly_file_are_not_ids(con):
+    (jan, ikm_jan), (feb, ikm_feb) = numbered_month(1, 12, 0), numbered_month(2, 10, 40)
+    first = ingest_bytes(con, csv_bytes(jan), "januari.csv")
+    second = ingest_bytes(con, csv_bytes(feb), "februari.csv")
+    assert (first.rows_imported, second.rows_imported, second.rows_duplicate) == (12, 10, 0)
+    assert_indices(con, {(BANDUNG, "2024-01", "ikm"): exact(ikm_jan), (BANDUNG, "2024-02", "ikm"): exact(ikm_feb)})
+    from analytics import store
+    notes = store.fetch_one(con, "SELECT notes FROM batches WHERE batch_id = ?", [second.batch_id])[0]
+    assert any("nomor urut 1–10" in n and "No. Responden" in n for n in notes)
+
+
+def test_numbers_restarting_in_every_sheet_are_not_in_file_duplicates(con, tmp_path):
+    (jan, ikm_jan), (feb, ikm_feb) = numbered_month(1, 8, 3), numbered_month(2, 8, 9)
+    path = write_xlsx(tmp_path / "dua_bulan.xlsx", {"Januari": jan, "Februari": feb})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert (report.rows_imported, report.rows_rejected) == (16, 0)
+    assert_indices(con, {(BANDUNG, "2024-01", "ikm"): exact(ikm_jan), (BANDUNG, "2024-02", "ikm"): exact(ikm_feb)})
+
+
+def test_an_overlapping_export_is_recognised_by_the_same_response_not_the_same_number(con):
+    grid, ikm = numbered_month(3, 20, 1, with_time=True)
+    first = ingest_bytes(con, csv_bytes(grid[:13]), "maret_awal.csv")            # respondents 1–12
+    again = [grid[0]] + [[i + 1] + row[1:] for i, row in enumerate(grid[6:])]     # 6–20, renumbered 1…
+    second = ingest_bytes(con, csv_bytes(again), "maret_semua.csv")
+    assert (first.rows_imported, second.rows_imported, second.rows_duplicate) == (12, 8, 7)
+    assert_indices(con, {(BANDUNG, "2024-03", "ikm"): exact(ikm)})
+
+
+def test_a_real_id_column_still_recognises_an_overlapping_export(con):
+    ikm = [answers(s, 21) for s in range(6)]
+    grid = [["ID Responden", "Tanggal", "Kantor"] + IKM_CODES]
+    grid += [[f"R-{900 + 7 * s}", f"2024-03-{1 + s:02d}", BANDUNG] + a for s, a in enumerate(ikm)]
+    ingest_bytes(con, csv_bytes(grid[:4]), "a.csv")
+    second = ingest_bytes(con, csv_bytes(grid), "b.csv")
+    assert (second.rows_imported, second.rows_duplicate) == (3, 3)
+    assert_indices(con, {(BANDUNG, "2024-03", "ikm"): exact(ikm)})

@@ -128,6 +128,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                         "dihitung dari item yang ada saja",
                                   "en": "{index}: only {n} of {k} items are in the file (missing: {missing}); its index "
                                         "is computed from the items present only"},
+    "err_id_is_row_number": {"id": "kolom '{column}'{sheet} berisi nomor urut {lo}–{hi}, bukan ID responden: tidak "
+                                   "dipakai untuk mengenali duplikat (duplikat = kantor, waktu dan jawaban yang sama)",
+                             "en": "column '{column}'{sheet} holds the running numbers {lo}–{hi}, not respondent ids: "
+                                   "not used to recognise duplicates (a duplicate = same office, time and answers)"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},

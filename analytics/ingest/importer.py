@@ -130,7 +130,21 @@ def _score_column(inst: str, no: int) -> str:
     return f"{inst}__{no}"
 
 
-def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions):
+def _running_numbers(ids: pd.Series) -> tuple[int, int] | None:
+    """(first, last) when a respondent-id column is a running number: distinct whole numbers that
+    fill a range without gaps (1…n, or 61…120 when numbering continues from the last file)."""
+    text = ids.dropna()
+    if text.empty or not text.str.fullmatch(r"[0-9]{1,7}").all():
+        return None
+    numbers = text.astype("int64").to_numpy()
+    lo, hi = int(numbers.min()), int(numbers.max())
+    if len(np.unique(numbers)) == len(numbers) and hi - lo + 1 == len(numbers):
+        return lo, hi
+    return None
+
+
+def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions,
+                    notes: list):
     """Parse every mapped cell. Returns (frame of parsed values, per-row error lists)."""
     data = sheet.data
     errors: dict[int, list[RowError]] = {}
@@ -174,8 +188,16 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     else:
         raise ImportRefused("no_office_column", hint="office", at_file=sheet.file_name, at_sheet=sheet.sheet)
 
-    out["external_id"] = (parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
-                          if "respondent_id" in cmap.fields else pd.NA)
+    out["external_id"] = pd.NA
+    if "respondent_id" in cmap.fields:
+        ids = parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
+        run = _running_numbers(ids)
+        if run:         # 1, 2, 3 … restarting in every file or sheet: a row number, not an id
+            notes.append(Message("id_is_row_number", column=_column_name(sheet, cmap.fields["respondent_id"]),
+                                 lo=run[0], hi=run[1], sheet=Message("in_sheet", name=sheet.sheet)
+                                 if sheet.sheet else ""))
+        else:
+            out["external_id"] = ids
     _add_profile(out, data, cmap)
     return out, errors
 
@@ -257,7 +279,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)
-        out, errors = _validate_sheet(sheet, cmap, registry, options)
+        out, errors = _validate_sheet(sheet, cmap, registry, options, notes)
         _reject_rows_without_answers(out, errors, sheet)
         out["sheet"] = sheet.sheet
         out["source_row"] = sheet.excel_rows
