@@ -256,3 +256,58 @@ def test_a_real_id_column_still_recognises_an_overlapping_export(con):
     second = ingest_bytes(con, csv_bytes(grid), "b.csv")
     assert (second.rows_imported, second.rows_duplicate) == (3, 3)
     assert_indices(con, {(BANDUNG, "2024-03", "ikm"): exact(ikm)})
+
+
+# --- 2. the wrong column taken as the office -----------------------------------------------------
+
+def test_a_kanwil_column_before_the_upt_column_is_not_the_office(con):
+    ikm = [answers(s, 21) for s in range(10)]
+    office_of = [BANDUNG if s % 3 else CIREBON for s in range(10)]
+    grid = [["Tanggal", "Unit Kerja", "UPT"] + IKM_CODES]
+    grid += [[f"2024-07-{1 + s:02d}", "Kantor Wilayah Jawa Barat", office_of[s]] + a for s, a in enumerate(ikm)]
+    report = ingest_bytes(con, csv_bytes(grid), "kanwil_upt.csv")
+    assert report.status == "imported" and report.rows_imported == 10
+    assert_indices(con, {(o, "2024-07", "ikm"): exact([a for a, x in zip(ikm, office_of) if x == o])
+                         for o in (BANDUNG, CIREBON)})
+    assert {"column": "Unit Kerja", "sheet": None,
+            "reason": "kolom Kanwil (tingkat wilayah), bukan kantor"} in report.ignored_columns
+
+
+def test_a_unit_layanan_column_of_services_is_the_service_type_and_office_wins(con):
+    ikm = [answers(s, 21) for s in range(9)]
+    services = ["Paspor", "Izin Tinggal", "Pengaduan"]
+    grid = [["Tanggal", "Unit Layanan"] + IKM_CODES]
+    grid += [[f"2024-07-{1 + s:02d}", services[s % 3]] + a for s, a in enumerate(ikm)]
+    before = table_counts(con)
+    refused = ingest_bytes(con, csv_bytes(grid), "layanan.csv", create_offices=True)
+    assert refused.status == "refused" and refused.code == "no_office_column"     # no office invented
+    assert table_counts(con) == before
+    report = ingest_bytes(con, csv_bytes(grid), "layanan.csv", office="Kanim Kls. I TPI Bandung")
+    assert report.status == "imported" and report.rows_imported == 9
+    assert_indices(con, {(BANDUNG, "2024-07", "ikm"): exact(ikm)})
+    from analytics import store
+    kinds = store.fetch_one(con, "SELECT list(DISTINCT service_type ORDER BY service_type) FROM respondents", [])[0]
+    assert kinds == sorted(services)
+
+
+def test_the_office_given_wins_over_an_office_column(con):
+    ikm = [answers(s, 21) for s in range(5)]
+    grid = [["Tanggal", "Kantor"] + IKM_CODES] + [[f"2024-07-0{1 + s}", "Kanim Entah"] + a for s, a in enumerate(ikm)]
+    report = ingest_bytes(con, csv_bytes(grid), "x.csv", office=CIREBON)
+    assert report.status == "imported" and report.rows_imported == 5
+    assert_indices(con, {(CIREBON, "2024-07", "ikm"): exact(ikm)})
+
+
+def test_two_unit_columns_the_master_cannot_tell_apart_are_refused(con, tmp_path, capsys):
+    ikm = [answers(s, 21) for s in range(4)]
+    grid = [["Tanggal", "Satker", "Nama Unit"] + IKM_CODES]
+    grid += [[f"2024-07-0{1 + s}", "Rutan Baru", "Lapas Baru"] + a for s, a in enumerate(ikm)]
+    report = ingest_bytes(con, csv_bytes(grid), "dua.csv", create_offices=True)
+    assert report.status == "refused" and report.code == "ambiguous_office_column"
+    assert "'Satker' atau 'Nama Unit'" in report.render("id") and '--ignore-column "Satker"' in report.render("id")
+    assert "'Ignore columns'" in report.render("en", "ui")
+    path = tmp_path / "dua.csv"
+    path.write_bytes(csv_bytes(grid))
+    code, out, err = run_cli(tmp_path, capsys, path, "--create-offices", "--ignore-column", "Nama Unit", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows_imported"] == 4

@@ -132,6 +132,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "dipakai untuk mengenali duplikat (duplikat = kantor, waktu dan jawaban yang sama)",
                              "en": "column '{column}'{sheet} holds the running numbers {lo}–{hi}, not respondent ids: "
                                    "not used to recognise duplicates (a duplicate = same office, time and answers)"},
+    "err_service_column": {"id": "kolom '{column}' berisi jenis layanan (Paspor, Izin Tinggal …), bukan kantor: "
+                                 "dibaca sebagai jenis layanan",
+                           "en": "column '{column}' holds service types (Paspor, Izin Tinggal …), not offices: read "
+                                 "as the service type"},
+    "err_ambiguous_office_column": {"id": "kolom {columns} sama-sama bisa menjadi kolom kantor dan daftar kantor tidak "
+                                          "memutuskannya; {hint}",
+                                    "en": "columns {columns} may each be the office column and the office master does "
+                                          "not settle it; {hint}"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},
@@ -210,6 +218,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "--ignore-column \"{first}\" (once per column)"},
     "hint_ignore_column_ui": {"id": "pilih kolom itu di kotak 'Abaikan kolom' di atas",
                               "en": "choose those columns in the 'Ignore columns' box above"},
+    "hint_office_column_cli": {"id": "abaikan kolom yang bukan kantor (--ignore-column \"{first}\"), atau sebutkan "
+                                     "kantornya (--office \"Nama Kantor\")",
+                               "en": "leave out the column that is not the office (--ignore-column \"{first}\"), or "
+                                     "name the office (--office \"Office name\")"},
+    "hint_office_column_ui": {"id": "pilih kolom yang bukan kantor di kotak 'Abaikan kolom' di atas, atau isi kotak "
+                                    "'Kantor'",
+                              "en": "choose the column that is not the office in the 'Ignore columns' box above, or "
+                                    "fill in the 'Office' box"},
     "hint_strict_cli": {"id": "--strict", "en": "--strict"},
     "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",

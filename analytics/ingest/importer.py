@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -261,6 +262,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             cmap = map_columns(sheet.header, registry, options.instrument, options.ignore_columns)
         except MappingError as exc:
             raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
+        _choose_office_column(con, sheet, cmap, options)
         notes.extend(n for n in cmap.notes if n not in notes)
         unmapped.extend((sheet.sheet, sheet.header[pos], reason) for pos, _, reason in cmap.ignored
                         if pos in cmap.suspect and parsing.looks_like_answers(
@@ -312,6 +314,64 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
                     good=good, instruments=instruments, errors=all_errors,
                     rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
                     mapping=mapping, notes=notes, unknown_offices=unknown, ignored=ignored)
+
+
+# Words of the services offices give (a "Unit Layanan" column often holds these, not units).
+_SERVICE_WORDS = re.compile(
+    r"\b(paspor|passport|izin tinggal|visa|itas|itap|pengaduan|kunjungan|konsultasi|informasi|pendaftaran|"
+    r"legalisasi|apostille|remisi|integrasi|asimilasi|pembebasan bersyarat|cuti bersyarat|penitipan|"
+    r"bantuan hukum|fidusia|kewarganegaraan|kekayaan intelektual|merek|paten|hak cipta|notariat|litmas|"
+    r"pembimbingan|penelitian kemasyarakatan|layanan|pelayanan|perpanjangan|penggantian|pembuatan)\b", re.I)
+_OFFICE_WORDS = re.compile(r"\b(kantor|imigrasi|kanim|lapas|rutan|bapas|lpka|rupbasan|kanwil|upt|balai|"
+                           r"lembaga|rumah tahanan|cabang)\b", re.I)
+
+
+def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: ImportOptions) -> None:
+    """Which column holds the units (offices), decided by its values, not by its place: a column of
+    Kanwil names is the regional level, a column of services (Paspor, Izin Tinggal) is the service
+    type; among several unit columns the one whose values the office master knows. The office the
+    user names wins over every column. Refuses when it stays ambiguous."""
+    candidates = list(cmap.office_candidates)
+    if not candidates:
+        return
+    header = sheet.header
+    cmap.ignored = [entry for entry in cmap.ignored if entry[0] not in candidates]
+    cmap.fields.pop("office", None)
+    master = offices.list_offices(con)
+    kanwil_keys = {name_key(k) for k in master["kanwil"].dropna()}
+    units, known = [], {}
+    for pos in candidates:
+        values = parsing.normalize_text(sheet.data[pos].astype("string")).dropna().unique().tolist()
+        resolved = offices.resolve(con, values) if values else {}
+        known[pos] = sum(v is not None for v in resolved.values()) / max(len(values), 1)
+        keys = [name_key(v) for v in values]
+        if values and len(candidates) > 1 and all(k.startswith("kanwil") or k in kanwil_keys for k in keys):
+            cmap.ignored.append((pos, header[pos], "kolom Kanwil (tingkat wilayah), bukan kantor"))
+        elif (values and known[pos] == 0 and all(_SERVICE_WORDS.search(v) for v in values)
+              and not any(_OFFICE_WORDS.search(v) for v in values)):
+            if "service_type" not in cmap.fields:
+                cmap.fields["service_type"] = pos
+                cmap.notes.append(Message("service_column", column=header[pos]))
+            else:
+                cmap.ignored.append((pos, header[pos], "berisi jenis layanan, bukan kantor"))
+        else:
+            units.append(pos)
+    if options.office:
+        cmap.ignored += [(pos, header[pos], "kantor dari pilihan pengguna") for pos in units]
+        return
+    if len(units) > 1:
+        best = max(known[p] for p in units)
+        top = [p for p in units if known[p] == best]
+        if best == 0 or len(top) > 1:
+            names = [header[p] for p in units]
+            raise ImportRefused("ambiguous_office_column", hint="office_column", at_file=sheet.file_name,
+                                at_sheet=sheet.sheet, columns=Join([f"'{n}'" for n in names], "or"),
+                                first=names[0], names=tuple(names))
+        cmap.ignored += [(p, header[p], f"kolom kantor lain; yang dipakai: '{header[top[0]]}' (nilainya ada di "
+                                        "daftar kantor)") for p in units if p != top[0]]
+        units = top
+    if units:
+        cmap.fields["office"] = units[0]
 
 
 def _incomplete_instruments(cmap: ColumnMap, registry: Registry) -> list[Message]:

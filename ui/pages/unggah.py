@@ -49,7 +49,7 @@ def option_controls() -> None:
 def offer_columns_to_ignore(refused) -> None:
     """Answer-looking columns nothing maps become choices of the 'Ignore columns' box (shown above)."""
     known = st.session_state.setdefault("_ignore_options", [])
-    new = [name for _, error in refused if error.code == "unmapped_answer_columns"
+    new = [name for _, error in refused if error.code in ("unmapped_answer_columns", "ambiguous_office_column")
            for name in error.params.get("names", ()) if name not in known]
     if new:
         known.extend(new)
