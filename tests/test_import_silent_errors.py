@@ -311,3 +311,119 @@ def test_two_unit_columns_the_master_cannot_tell_apart_are_refused(con, tmp_path
     code, out, err = run_cli(tmp_path, capsys, path, "--create-offices", "--ignore-column", "Nama Unit", "--json")
     assert code == 0, err
     assert json.loads(out)["rows_imported"] == 4
+
+
+# --- 4. dates put in the wrong month -------------------------------------------------------------
+
+def month_sheet(seed: int, n: int, office: str = CIREBON):
+    ikm = [answers(seed + s, 21) for s in range(n)]
+    return [["Kantor"] + IKM_CODES] + [[office] + a for a in ikm], ikm
+
+
+def test_one_sheet_per_month_without_a_date_column_books_each_sheet_in_its_month(con, tmp_path):
+    (jan, a), (feb, b), (mar, c) = month_sheet(0, 7), month_sheet(20, 5), month_sheet(40, 6)
+    path = write_xlsx(tmp_path / "bulanan.xlsx", {"Jan 2024": jan, "Februari 2024": feb, "2024-03": mar})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert report.status == "imported" and report.rows_imported == 18
+    assert_indices(con, {(CIREBON, "2024-01", "ikm"): exact(a), (CIREBON, "2024-02", "ikm"): exact(b),
+                         (CIREBON, "2024-03", "ikm"): exact(c)})
+
+
+def test_a_single_period_for_several_month_sheets_is_refused_and_a_year_is_enough(con, tmp_path, capsys):
+    (jan, a), (feb, b) = month_sheet(1, 4), month_sheet(9, 3)
+    path = write_xlsx(tmp_path / "survei.xlsx", {"Januari": jan, "Februari": feb})
+    before = table_counts(con)
+    refused = ingest_bytes(con, path.read_bytes(), path.name, period="2024-01")
+    assert refused.status == "refused" and refused.code == "period_conflicts_sheet"
+    assert "sheet Februari menyebut bulan 2024-02" in refused.render("id") and "--period YYYY" in refused.render("id")
+    no_year = ingest_bytes(con, path.read_bytes(), path.name)
+    assert no_year.code == "sheet_month_no_year" and "--period YYYY" in no_year.render("id")
+    assert "'Period' box" in no_year.render("en", "ui")
+    assert table_counts(con) == before
+    report = ingest_bytes(con, path.read_bytes(), path.name, period="2024")
+    assert report.rows_imported == 7
+    assert_indices(con, {(CIREBON, "2024-01", "ikm"): exact(a), (CIREBON, "2024-02", "ikm"): exact(b)})
+
+
+def test_a_title_line_names_the_month_of_a_file_without_dates(con):
+    grid, ikm = month_sheet(3, 6)
+    content = csv_bytes([["LAPORAN SURVEI IKM"], ["Bulan: Agustus 2024"], []] + grid)
+    report = ingest_bytes(con, content, "laporan.csv")
+    assert report.status == "imported"
+    assert_indices(con, {(CIREBON, "2024-08", "ikm"): exact(ikm)})
+
+
+def small_dates(header: str, stamps: list[str]):
+    ikm = [answers(s, 21) for s in range(len(stamps))]
+    return csv_bytes([[header, "Kantor"] + IKM_CODES] + [[d, BANDUNG] + a for d, a in zip(stamps, ikm)]), ikm
+
+
+def test_a_date_column_no_value_can_decide_is_asked_about(con, tmp_path, capsys):
+    content, ikm = small_dates("Tanggal", ["05/03/2024", "06/04/2024", "11/03/2024"])
+    before = table_counts(con)
+    report = ingest_bytes(con, content, "tgl.csv")
+    assert report.status == "refused" and report.code == "date_order_undecided"
+    text = report.render("id")
+    assert "'Tanggal'" in text and "2024-03, 2024-04" in text and "2024-05, 2024-06, 2024-11" in text
+    assert "--date-order" in text and "'Date order'" in report.render("en", "ui")
+    assert table_counts(con) == before
+    path = tmp_path / "tgl.csv"
+    path.write_bytes(content)
+    code, out, err = run_cli(tmp_path, capsys, path, "--date-order", "mdy", "--create-offices", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows_imported"] == 3
+    from analytics import store
+    with store.connect(tmp_path / "cli.duckdb") as db:
+        assert_indices(db, {(BANDUNG, "2024-05", "ikm"): exact(ikm[:1]), (BANDUNG, "2024-06", "ikm"): exact(ikm[1:2]),
+                            (BANDUNG, "2024-11", "ikm"): exact(ikm[2:])})
+
+
+@pytest.mark.parametrize("header,stamps,months", [
+    ("Timestamp", ["3/5/2024 14:02:11", "4/6/2024 9:00:00"], ["2024-03", "2024-04"]),      # English Forms: m/d
+    ("Tanggal", ["3/5/2024 2:02:11 PM", "4/6/2024 9:00:00 AM"], ["2024-03", "2024-04"]),    # AM/PM: m/d
+    ("Cap waktu", ["05/03/2024 14.02.11", "06/04/2024 09.00.00"], ["2024-03", "2024-04"]),  # Indonesian: d/m
+    ("Completion time", ["3/5/24 14:02:11", "4/6/24 9:00:00"], None),                      # MS Forms, no evidence
+])
+def test_other_evidence_decides_the_order(con, header, stamps, months):
+    content, ikm = small_dates(header, stamps)
+    report = ingest_bytes(con, content, "bukti.csv")
+    if months is None:
+        assert report.code == "date_order_undecided"
+        return
+    assert report.status == "imported", report.render()
+    assert_indices(con, {(BANDUNG, m, "ikm"): exact([a]) for m, a in zip(months, ikm)})
+
+
+def test_the_sheet_month_decides_the_order_of_its_date_column(con, tmp_path):
+    ikm = [answers(s, 21) for s in range(3)]
+    grid = [["Tanggal", "Kantor"] + IKM_CODES] + [[f"0{1 + s}/03/2024", BANDUNG] + a for s, a in enumerate(ikm)]
+    path = write_xlsx(tmp_path / "maret.xlsx", {"Maret 2024": grid})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert report.status == "imported", report.render()
+    assert_indices(con, {(BANDUNG, "2024-03", "ikm"): exact(ikm)})
+
+
+# --- everyday shapes that should import ----------------------------------------------------------
+
+def test_two_row_headers_and_an_office_merged_over_its_block(con, tmp_path):
+    ikm, ipk = pair_rows(8)
+    office_of = [BANDUNG] * 5 + [CIREBON] * 3
+    top = ["No", "Tanggal", "Kantor", "IKM"] + [""] * 20 + ["IPK"] + [""] * 7
+    sub = ["", "", ""] + list(range(1, 22)) + list(range(1, 9))
+    rows = [["REKAP SURVEI IKM-IPK"], [], top, sub]
+    for s, (a, b) in enumerate(zip(ikm, ipk)):
+        first_of_block = s in (0, 5)
+        rows.append([s + 1, f"2024-09-{1 + s:02d}", office_of[s] if first_of_block else ""] + cells(a + b))
+    last = openpyxl_col(3 + 21 + 8)
+    merges = ["A3:A4", "B3:B4", "C3:C4", "D3:X3", "Y3:AF3", "C5:C9", "C10:C12"]
+    assert last == "AF"
+    path = write_xlsx(tmp_path / "dua_baris.xlsx", {"Rekap IKM": rows}, merges={"Rekap IKM": merges})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert report.status == "imported" and report.rows_imported == 8 and report.rows_rejected == 0, report.errors
+    assert_indices(con, {(o, "2024-09", inst): exact([r for r, x in zip(rows_of, office_of) if x == o])
+                         for o in (BANDUNG, CIREBON) for inst, rows_of in (("ikm", ikm), ("ipk", ipk))})
+
+
+def openpyxl_col(n: int) -> str:
+    import openpyxl
+    return openpyxl.utils.get_column_letter(n)

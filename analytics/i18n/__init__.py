@@ -200,8 +200,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_office_help": {"id": "Dipakai bila file tidak punya kolom kantor (Unit Kerja/Satker/Kantor).",
                            "en": "Used when the file has no office column (Kantor/Unit Kerja/Satker)."},
     "upload_period": {"id": "Periode", "en": "Period"},
-    "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal.",
-                           "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column."},
+    "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal (YYYY saja: "
+                                 "tahun untuk sheet per bulan).",
+                           "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column (YYYY alone: the year "
+                                 "for sheets per month)."},
+    "upload_date_order": {"id": "Urutan tanggal", "en": "Date order"},
+    "upload_date_order_auto": {"id": "(dari isi file)", "en": "(from the file)"},
+    "upload_date_order_dmy": {"id": "hari/bulan/tahun", "en": "day/month/year"},
+    "upload_date_order_mdy": {"id": "bulan/hari/tahun", "en": "month/day/year"},
+    "upload_date_order_help": {"id": "Dipakai hanya bila tanggal di file tidak memutuskannya sendiri (semua bagian ≤ 12).",
+                               "en": "Used only when the file's dates do not decide it themselves (every part ≤ 12)."},
     "upload_ignore": {"id": "Abaikan kolom", "en": "Ignore columns"},
     "upload_ignore_help": {"id": "Kolom berisi jawaban yang tidak dipetakan ke item mana pun; pilih untuk "
                                  "mengabaikannya dengan sengaja (daftar kolom yang diabaikan disimpan di catatan batch).",

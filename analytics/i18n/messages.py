@@ -140,6 +140,27 @@ MESSAGES: dict[str, dict[str, str]] = {
                                           "memutuskannya; {hint}",
                                     "en": "columns {columns} may each be the office column and the office master does "
                                           "not settle it; {hint}"},
+    "err_date_order_undecided": {
+        "id": "kolom tanggal '{column}': urutan hari/bulan tidak dapat dipastikan (semua bagian ≤ 12, mis. {example}) "
+              "dan file tidak memberi petunjuk lain; dibaca hari/bulan menghasilkan bulan {dmy}, dibaca bulan/hari "
+              "{mdy}; {hint}",
+        "en": "date column '{column}': the day/month order cannot be decided (every part ≤ 12, e.g. {example}) and "
+              "the file gives no other evidence; read day/month it gives the months {dmy}, read month/day {mdy}; "
+              "{hint}"},
+    "err_date_order_unreadable": {"id": "urutan tanggal '{order}' tidak dikenal; gunakan dmy atau mdy",
+                                  "en": "unknown date order '{order}'; use dmy or mdy"},
+    "err_period_conflicts_sheet": {"id": "sheet {sheet} menyebut bulan {named}, tetapi periode yang diberikan {period}; "
+                                         "{hint}",
+                                   "en": "sheet {sheet} names the month {named}, but the period given is {period}; "
+                                         "{hint}"},
+    "err_sheet_month_no_year": {"id": "sheet {sheet} menyebut bulan {month} tanpa tahun, dan judul maupun nama file "
+                                      "tidak menyebut tahunnya; {hint}",
+                                "en": "sheet {sheet} names the month {month} without a year, and neither the title nor "
+                                      "the file name gives it; {hint}"},
+    "err_month_from_sheet": {"id": "sheet {sheet} tanpa kolom tanggal: baris dibukukan ke {month} menurut nama sheet",
+                             "en": "sheet {sheet} has no date column: its rows are booked in {month}, from the sheet name"},
+    "err_month_from_title": {"id": "tanpa kolom tanggal{sheet}: baris dibukukan ke {month} menurut judul (Periode/Bulan)",
+                             "en": "no date column{sheet}: the rows are booked in {month}, from the title (Periode/Bulan)"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},
@@ -226,6 +247,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "'Kantor'",
                               "en": "choose the column that is not the office in the 'Ignore columns' box above, or "
                                     "fill in the 'Office' box"},
+    "hint_date_order_cli": {"id": "sebutkan urutannya (--date-order dmy untuk hari/bulan, mdy untuk bulan/hari)",
+                            "en": "name the order (--date-order dmy for day/month, mdy for month/day)"},
+    "hint_date_order_ui": {"id": "pilih urutannya di kotak 'Urutan tanggal' di atas",
+                           "en": "choose the order in the 'Date order' box above"},
+    "hint_period_sheets_cli": {"id": "satu --period tidak berlaku untuk sheet per bulan: hapus --period (bulan diambil "
+                                     "dari nama sheet) atau beri hanya tahunnya (--period YYYY)",
+                               "en": "one --period does not fit sheets per month: drop --period (the month comes from "
+                                     "each sheet's name) or give only the year (--period YYYY)"},
+    "hint_period_sheets_ui": {"id": "kosongkan kotak 'Periode' (bulan diambil dari nama sheet) atau isi tahunnya saja (YYYY)",
+                              "en": "empty the 'Period' box (the month comes from each sheet's name) or give only the "
+                                    "year (YYYY)"},
+    "hint_period_year_cli": {"id": "sebutkan tahunnya (--period YYYY)", "en": "name the year (--period YYYY)"},
+    "hint_period_year_ui": {"id": "isi tahunnya (YYYY) di kotak 'Periode' di atas",
+                            "en": "give the year (YYYY) in the 'Period' box above"},
     "hint_strict_cli": {"id": "--strict", "en": "--strict"},
     "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",

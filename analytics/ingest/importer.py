@@ -39,6 +39,7 @@ class ImportOptions:
     strict: bool = False              # refuse the whole file when any row is invalid
     create_offices: bool = False      # create offices missing from the master
     ignore_columns: tuple[str, ...] = ()   # headers the user chose to leave out (answer-looking ones too)
+    date_order: str | None = None     # "dmy" | "mdy", for a date column whose values cannot decide
     source: str = "cli"
     is_demo: bool = False
     today: date = field(default_factory=date.today)
@@ -170,12 +171,15 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
 
     if "date" in cmap.fields:
         column = _column_name(sheet, cmap.fields["date"])
-        dates = parsing.parse_dates(data[cmap.fields["date"]], column, options.today)
+        values = data[cmap.fields["date"]]
+        dates = parsing.parse_dates(values, column, options.today, _order_hint(options, column, values))
+        if dates.undecided:
+            dates = _order_by_named_month(sheet, values, column, options)
         out["response_ts"] = dates.dates
         out["has_time"] = dates.has_time
         add(dates.errors, column)
     else:
-        month = _period_month(options.period, sheet)
+        month = _sheet_month(sheet, options, notes)
         out["response_ts"] = pd.Timestamp(month)
         out["has_time"] = False
 
@@ -222,6 +226,94 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
 
 _OFFICE_BLANK = Message("office_blank")
 _NO_ANSWERS = Message("no_answers")
+
+
+_ORDER_HEADERS = {"timestamp": False, "cap waktu": True}    # English / Indonesian Forms exports
+
+
+def _order_hint(options: ImportOptions, column: str, values: pd.Series) -> bool | None:
+    """Day-first (True) or month-first (False) for a column whose values cannot decide it: the user's
+    choice, else the cells' own form (PM, 14.02.11), else a Forms header (Timestamp, Cap waktu)."""
+    if options.date_order:
+        if options.date_order not in ("dmy", "mdy"):
+            raise ImportRefused("date_order_unreadable", order=options.date_order)
+        return options.date_order == "dmy"
+    found = parsing.date_order_evidence(values)
+    if found is not None:
+        return found
+    return _ORDER_HEADERS.get(" ".join(re.sub(r"[^a-z ]", " ", column.lower()).split()))
+
+
+def _named_month(sheet: RawSheet) -> tuple[tuple[int | None, int], str] | None:
+    """(year or None, month) and where it was read: the sheet's name, else a title line above the
+    header that starts with Periode/Bulan."""
+    if sheet.sheet:
+        found = parsing.month_in_text(sheet.sheet)
+        if found:
+            return found, "sheet"
+    for line in sheet.title:
+        if re.match(r"^\W*(periode|bulan|period|month)\b", line, re.I):
+            found = parsing.month_in_text(line)
+            if found:
+                return found, "title"
+    return None
+
+
+def _year_of(sheet: RawSheet) -> int | None:
+    """The one year the title lines, else the file name, mention."""
+    for texts in (sheet.title, [sheet.file_name]):
+        years = set().union(*(parsing.years_in_text(t) for t in texts)) if texts else set()
+        if len(years) == 1:
+            return years.pop()
+    return None
+
+
+def _order_by_named_month(sheet: RawSheet, values: pd.Series, column: str, options: ImportOptions):
+    """Every day ≤ 12: the month the sheet or title names decides, when exactly one order puts the
+    dates in it; otherwise ask (never assume day-first silently)."""
+    named = _named_month(sheet)
+    tries = {order: parsing.parse_dates(values, column, options.today, order) for order in (True, False)}
+    if named:
+        (year, month), _ = named
+        fits = [order for order, parsed in tries.items()
+                if parsed.dates.notna().any() and (parsed.dates.dropna().dt.month == month).all()
+                and (year is None or (parsed.dates.dropna().dt.year == year).all())]
+        if len(fits) == 1:
+            return tries[fits[0]]
+    def months(parsed):
+        found = sorted(parsed.dates.dropna().dt.strftime("%Y-%m").unique())
+        return ", ".join(found[:6]) + (" …" if len(found) > 6 else "")
+    examples = ", ".join(list(dict.fromkeys(str(v) for v in values.dropna().head(50)))[:3])
+    raise ImportRefused("date_order_undecided", hint="date_order", at_file=sheet.file_name, at_sheet=sheet.sheet,
+                        column=column, example=examples, dmy=months(tries[True]), mdy=months(tries[False]))
+
+
+def _sheet_month(sheet: RawSheet, options: ImportOptions, notes: list) -> date:
+    """The month of a sheet without a date column: the month its name or title names (a workbook of
+    one sheet per month), with the year from there, the title, the file name or --period; else the
+    period given. A period that contradicts the sheet's month is refused."""
+    named = _named_month(sheet)
+    if not named:
+        return _period_month(options.period, sheet)
+    (year, month), source = named
+    year = year or _year_of(sheet)
+    if options.period:
+        given = options.period.strip()
+        if re.fullmatch(r"(19|20)[0-9]{2}", given):
+            year = year or int(given)
+        else:
+            wanted = _period_month(given, sheet)
+            if (year or wanted.year, month) != (wanted.year, wanted.month):
+                raise ImportRefused("period_conflicts_sheet", hint="period_sheets", at_file=sheet.file_name,
+                                    sheet=sheet.sheet or sheet.title[0], named=f"{year or wanted.year}-{month:02d}",
+                                    period=given)
+            year = wanted.year
+    if year is None:
+        raise ImportRefused("sheet_month_no_year", hint="period_year", at_file=sheet.file_name,
+                            sheet=sheet.sheet or "-", month=month)
+    notes.append(Message("month_from_sheet" if source == "sheet" else "month_from_title",
+                         sheet=sheet.sheet or "", month=f"{year}-{month:02d}"))
+    return date(year, month, 1)
 
 
 def _period_month(period: str | None, sheet: RawSheet) -> date:

@@ -59,6 +59,7 @@ class ParsedDates:
     has_time: pd.Series      # bool: the cell carried a time of day other than 00:00:00
     errors: list[CellError]
     day_first: bool | None   # order decided for d/m/y-style cells; None when the column has none
+    undecided: bool = False  # every part ≤ 12 and no hint given: day-first was only assumed
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ _MONTHS = {
 # ignored (wall-clock time is what the respondent saw).
 _TIME = (r"(?:(?:t|,? )(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})"
          r"(?:[:.](?P<S>[0-9]{2})(?:[.,](?P<F>[0-9]{1,9}))?)?"
-         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|[+-][0-9]{2}:?[0-9]{2}))?$")
+         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|gmt|utc|(?:gmt|utc)?[+-][0-9]{1,2}(?::?[0-9]{2})?))?$")
 _NUMERIC_DATE = r"^(?P<a>[0-9]{1,4})[/.-](?P<b>[0-9]{1,2})[/.-](?P<c>[0-9]{1,4})" + _TIME
 _WEEKDAY = r"(?:[a-z']+,? )?"  # "Selasa, 5 Maret 2024"
 _DAY_MONTH = (r"^" + _WEEKDAY + r"(?P<d>[0-9]{1,2})[ /.-]?(?P<mon>[a-z]+)\.?[ /.,-]{0,2}(?P<y>[0-9]{4})"
@@ -342,12 +343,15 @@ _OK, _BLANK, _UNREADABLE, _BAD_SERIAL, _NO_SUCH_DAY, _TOO_OLD, _FUTURE = range(7
 _EXAMPLES = Message("date_examples")
 
 
-def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedDates:
-    """Read one date column; day/month order is decided once for the whole column."""
+def parse_dates(values: pd.Series, column: str, today: datetime.date,
+                day_first_hint: bool | None = None) -> ParsedDates:
+    """Read one date column; day/month order is decided once for the whole column: by its values,
+    else by `day_first_hint` (the file's other evidence or the user's choice), else day-first is only
+    assumed and the result says `undecided`."""
     vals = values.reset_index(drop=True)  # positional work inside; the caller's index goes back on
     ts = np.full(len(vals), np.datetime64("NaT"), dtype="M8[us]")
     why = np.full(len(vals), _OK, dtype=np.int8)
-    day_first = None
+    day_first, undecided = None, False
 
     kind = pd.api.types.infer_dtype(vals, skipna=True) if vals.dtype == object else None
     if pd.api.types.is_datetime64_any_dtype(vals.dtype) or kind in ("datetime", "datetime64", "date"):
@@ -362,7 +366,7 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
         rows = np.flatnonzero(~np.isnan(serial))
         _from_serial(serial[rows], rows, ts, why)
     else:
-        day_first = _parse_date_strings(vals, ts, why)
+        day_first, undecided = _parse_date_strings(vals, ts, why, day_first_hint)
 
     ok = why == _OK
     why[ok & (ts < _MIN_DATE)] = _TOO_OLD
@@ -376,7 +380,7 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
     has_time = ~np.isnat(ts)
     has_time[has_time] = ts[has_time] != ts[has_time].astype("M8[D]")  # midnight = date only
     return ParsedDates(pd.Series(ts, index=values.index), pd.Series(has_time, index=values.index),
-                       _cell_errors(values, bad, messages), day_first)
+                       _cell_errors(values, bad, messages), day_first, undecided)
 
 
 _DATE_BLANK, _DATE_UNREADABLE = Message("date_blank"), Message("date_unreadable", examples=_EXAMPLES)
@@ -406,8 +410,10 @@ def _from_serial(serial: np.ndarray, rows: np.ndarray, ts: np.ndarray, why: np.n
     why[rows[~sane]] = _BAD_SERIAL
 
 
-def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> bool | None:
-    """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision."""
+def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray,
+                        hint: bool | None = None) -> tuple[bool | None, bool]:
+    """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision
+    and whether it was only assumed (values and hint silent)."""
     text = _arrow_text(vals)
     blank = pc.is_in(text, value_set=pa.array(_BLANKS)).to_numpy(zero_copy_only=False)
     blank |= vals.isna().to_numpy()
@@ -433,12 +439,19 @@ def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> boo
     pos, g = _extract(text, pending, _NUMERIC_DATE)
     a, b, c = _floats(g["a"]), _floats(g["b"]), _floats(g["c"])
     iso = pc.utf8_length(g["a"]).to_numpy() == 4
-    dmy = (pc.utf8_length(g["c"]).to_numpy() == 4) & ~iso  # 2-digit years stay unreadable
-    day_first = None
+    year_len = pc.utf8_length(g["c"]).to_numpy()
+    dmy = ((year_len == 4) | (year_len == 2)) & ~iso & (pc.utf8_length(g["a"]).to_numpy() <= 2)
+    c = np.where(dmy & (year_len == 2), c + 2000, c)                # '5/3/24': two-digit years are 20xx
+    day_first, undecided = None, False
     if dmy.any():
         # A first part > 12 anywhere means day-first; else a second part > 12 means m/d/y
-        # (Google Forms); else the Indonesian default, day-first.
-        day_first = bool((a[dmy] > 12).any()) or not bool((b[dmy] > 12).any())
+        # (Google Forms); else the hint (the file's other evidence); else day-first, only assumed.
+        if (a[dmy] > 12).any():
+            day_first = True
+        elif (b[dmy] > 12).any():
+            day_first = False
+        else:
+            day_first, undecided = (True, True) if hint is None else (bool(hint), False)
     keep = iso | dmy
     day = np.where(iso, c, a if day_first else b)
     month = np.where(iso, b, b if day_first else a)
@@ -456,7 +469,43 @@ def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> boo
         pending[pos[keep]] = False
 
     why[pending] = _UNREADABLE
-    return day_first
+    return day_first, undecided
+
+
+_MONTH_WORD = re.compile(r"(?<![a-z])(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])")
+_YEAR_WORD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+
+
+def month_in_text(text: str) -> tuple[int | None, int] | None:
+    """(year or None, month) that a sheet name or a title line names: 'Januari', 'Feb 2024',
+    '2024-03', '03/2024', 'Periode: Maret 2024'. None when it names no month or several."""
+    low = " ".join(str(text).lower().split())
+    m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})[-/.]([0-9]{1,2})(?![0-9])", low) or \
+        re.search(r"(?<![0-9])([0-9]{1,2})[-/.]((?:19|20)[0-9]{2})(?![0-9])", low)
+    if m:
+        first, second = int(m.group(1)), int(m.group(2))
+        year, month = (first, second) if first > 99 else (second, first)
+        return (year, month) if 1 <= month <= 12 else None
+    months = {_MONTHS[w] for w in _MONTH_WORD.findall(low)}
+    if len(months) != 1:
+        return None
+    years = set(_YEAR_WORD.findall(low))
+    return (int(years.pop()) if len(years) == 1 else None), months.pop()
+
+
+def years_in_text(text: str) -> set[int]:
+    return {int(y) for y in _YEAR_WORD.findall(str(text))}
+
+
+def date_order_evidence(values: pd.Series) -> bool | None:
+    """Day-first (True) / month-first (False) as the cells' own form tells: 'PM' is an English
+    export (m/d/y), a time written 14.02.11 an Indonesian one (d/m/y); None when they say nothing."""
+    sample = values.dropna().astype("string").head(2000).str.lower()
+    if sample.str.contains(r"[0-9] ?[ap]\.?m\.?(?:$| )", regex=True).any():
+        return False
+    if sample.str.contains(r"[0-9]{1,2}\.[0-9]{2}\.[0-9]{2}$", regex=True).any():
+        return True
+    return None
 
 
 def _arrow_text(vals: pd.Series) -> pa.Array:

@@ -28,19 +28,23 @@ def import_options(create: bool) -> importer.ImportOptions:
                                   office=(st.session_state.get("upload_office") or "").strip() or None,
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
                                   ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
+                                  date_order=st.session_state.get("upload_date_order") or None,
                                   create_offices=create, source="upload")
 
 
 def option_controls() -> None:
     """What a file may not say itself; the refusal hints (hint_*_ui) name these boxes."""
     st.caption(t("upload_options"))
-    instrument, office, period = st.columns(3)
+    instrument, office, period, order = st.columns(4)
     ids = ["", *sorted(load_registry().instruments)]
     auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
     instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
                          format_func=lambda i: auto if not i else i.upper())
     office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
     period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    orders = {"": t("upload_date_order_auto"), "dmy": t("upload_date_order_dmy"), "mdy": t("upload_date_order_mdy")}
+    order.selectbox(t("upload_date_order"), list(orders), key="upload_date_order", format_func=orders.get,
+                    help=t("upload_date_order_help"))
     choices = st.session_state.get("_ignore_options") or []
     if choices:     # columns a refusal named: leaving them out is the user's explicit choice
         st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
@@ -70,7 +74,7 @@ def prepared_files(files, create: bool):
         if sha in handled:
             continue
         key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
-               version)
+               options.date_order, version)
         keep.add(key)
         if key not in cache:
             try:
