@@ -427,3 +427,27 @@ def test_two_row_headers_and_an_office_merged_over_its_block(con, tmp_path):
 def openpyxl_col(n: int) -> str:
     import openpyxl
     return openpyxl.utils.get_column_letter(n)
+
+
+def test_a_legend_block_longer_than_the_header_search_is_not_read_as_columns(con):
+    legend = [["KETERANGAN"]] + [[it.code, it.statement] for it in mf.IKM.items + mf.IPK.items] + [[]]
+    ikm, ipk = pair_rows(5)
+    grid = [["Tanggal", "Kantor"] + IKM_CODES + IPK_CODES]
+    grid += [[f"2024-10-0{1 + s}", CIREBON] + cells(a + b) for s, (a, b) in enumerate(zip(ikm, ipk))]
+    report = ingest_bytes(con, csv_bytes(legend + grid), "legenda.csv")
+    assert report.status == "imported" and report.rows_imported == 5, report.render()
+    assert_indices(con, {(CIREBON, "2024-10", "ikm"): exact(ikm), (CIREBON, "2024-10", "ipk"): exact(ipk)})
+
+
+def test_a_score_sheet_repeating_the_form_responses_is_the_same_respondents(con, tmp_path):
+    ikm = [answers(s, 21) for s in range(7)]
+    head = ["Tanggal", "Kantor"] + IKM_CODES
+    labels = [head] + [[f"2024-10-{1 + s % 3:02d}", BANDUNG] + [mf.BAIK[v] for v in a] for s, a in enumerate(ikm)]
+    scores = [head] + [[f"2024-10-{1 + s % 3:02d}", BANDUNG] + a for s, a in enumerate(ikm)]
+    path = write_xlsx(tmp_path / "form_dan_skor.xlsx", {"Form Responses 1": labels, "Skor": scores})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert (report.status, report.rows_imported, report.rows_rejected) == ("imported", 7, 0)
+    assert_indices(con, {(BANDUNG, "2024-10", "ikm"): exact(ikm)})
+    from analytics import store
+    notes = store.fetch_one(con, "SELECT notes FROM batches", [])[0]
+    assert any("sheet Skor" in n and "sama dengan sheet Form Responses 1" in n for n in notes)

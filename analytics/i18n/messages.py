@@ -161,6 +161,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "sheet {sheet} has no date column: its rows are booked in {month}, from the sheet name"},
     "err_month_from_title": {"id": "tanpa kolom tanggal{sheet}: baris dibukukan ke {month} menurut judul (Periode/Bulan)",
                              "en": "no date column{sheet}: the rows are booked in {month}, from the title (Periode/Bulan)"},
+    "err_sheet_repeats": {"id": "sheet {name} berisi {n} responden yang sama dengan sheet {other} (kantor, tanggal dan "
+                                "jawaban sama, baris demi baris): dilewati, tidak dihitung dua kali",
+                          "en": "sheet {name} holds the same {n} respondents as sheet {other} (same office, date and "
+                                "answers, row for row): skipped, not counted twice"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},

@@ -388,6 +388,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     if not frames:
         raise ImportRefused("no_survey_rows", at_file=file_name)
 
+    frames = _drop_repeated_sheets(frames, notes)
     good_parts = []
     for sheet, out, errors in frames:
         bad = out.index.isin(list(errors))
@@ -464,6 +465,31 @@ def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: Import
         units = top
     if units:
         cmap.fields["office"] = units[0]
+
+
+def _drop_repeated_sheets(frames, notes: list):
+    """A sheet that repeats another's respondents (an operator's score sheet beside the form responses:
+    the same office, day and answers, row for row, labels or numbers) is the same respondents, not new
+    ones and not rejected duplicates: it is left out, with a note."""
+    def fingerprint(out, errors):
+        valid = out[~out.index.isin(list(errors))]
+        scores = [c for c in valid.columns if "__" in c]
+        if len(valid) < 2 or not scores:
+            return None
+        keys = valid[["office_name"]].astype("string").assign(
+            day=valid["response_ts"].dt.strftime("%Y-%m-%d"),
+            answers=pd.util.hash_pandas_object(valid[sorted(scores)].astype("Float64"), index=False).astype("string"))
+        return sorted(map(tuple, keys.fillna("").to_numpy().tolist())), sorted(scores)
+    kept, seen = [], []
+    for sheet, out, errors in frames:
+        found = fingerprint(out, errors)
+        twin = next((other for other, prints in seen if found is not None and prints == found), None)
+        if twin is not None:
+            notes.append(Message("sheet_repeats", name=sheet.sheet, other=twin.sheet, n=len(found[0])))
+            continue
+        seen.append((sheet, found))
+        kept.append((sheet, out, errors))
+    return kept
 
 
 def _incomplete_instruments(cmap: ColumnMap, registry: Registry) -> list[Message]:

@@ -275,7 +275,7 @@ def _survey_problem(raw: RawSheet, registry: Registry | None) -> Message | None:
 def _sheet_from_grid(rows: list[list], first_row: int, file_name: str, sheet: str | None,
                      registry: Registry) -> RawSheet:
     """A sheet's cells (first row = Excel row `first_row`) → RawSheet below the detected header."""
-    at = _header_index(rows[:settings.get("header_scan_rows")], registry)
+    at = _header_index(rows[:_scan_limit(rows, registry)], registry)
     combined = _two_row_header(rows[at], rows[at + 1], registry) if at + 1 < len(rows) else None
     if combined:            # "IKM" over 1 … 21: one header "IKM 1" …, the sub-header row left empty
         rows = rows[:at] + [combined, [""] * len(rows[at + 1])] + rows[at + 2:]
@@ -297,6 +297,22 @@ def _title_lines(rows) -> list[str]:
     """The non-empty lines above the header, each row's cells joined."""
     lines = [" ".join(t for t in (_text(c) for c in row) if t) for row in rows]
     return [line for line in lines if line]
+
+
+def _scan_limit(rows: list[list], registry: Registry) -> int:
+    """How many rows to search for the header: header_scan_rows, plus the rows of a legend/codebook
+    block above it (one item per row: 'IKM1 | Informasi tentang …'), which may be longer than that."""
+    limit = settings.get("header_scan_rows")
+    return limit + sum(_is_legend_row(row, registry) for row in rows[:limit + 200])
+
+
+def _is_legend_row(row, registry: Registry) -> bool:
+    cells = [_text(c) for c in row]
+    cells = [c for c in cells if c]
+    if not 2 <= len(cells) <= 3 or not re.search(r"[A-Za-z]", cells[0]):
+        return False
+    match = match_header(cells[0], registry, fuzzy=False)
+    return match.is_item and match.prefix is not None and any(len(c.split()) >= 3 for c in cells[1:])
 
 
 def _header_index(head: list[list], registry: Registry) -> int:
@@ -581,12 +597,13 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     head_text = content[:256 * 1024].decode(encoding, errors="ignore")
     scan = settings.get("header_scan_rows")
     sep = _separator(head_text.split("\n")[:scan + 20])
-    records, line_after = _head_records(head_text, sep, scan + 20)
+    records, line_after = _head_records(head_text, sep, scan + 220)
     if not any(cell.strip() for record in records for cell in record):
         raise _refuse(file_name, "empty_text")
-    at = _header_index(records[:scan], registry)
+    limit = _scan_limit(records, registry)
+    at = _header_index(records[:limit], registry)
     header = [_text(c) for c in records[at]]
-    width = max(len(r) for r in records[at:])
+    width = max(len(r) for r in records[at:max(at + 1, limit + 20)])
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
     frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
