@@ -106,6 +106,9 @@ def test_answer_columns_nothing_maps_are_offered_in_the_ignore_box_and_then_impo
     assert box.label == "Ignore columns" and set(box.options) == {"Anti Korupsi 1", "Anti Korupsi 2"}
     box.set_value(["Anti Korupsi 1", "Anti Korupsi 2"]).run()
     assert not at.exception and not [e for e in errors(at) if "lain.tsv" in e]
+    lost = next(w for w in texts(at.warning) if "what would not be imported" in w)     # before the summary
+    assert "columns you chose to ignore: Anti Korupsi 1, Anti Korupsi 2" in lost
+    assert "3 rows rejected" in lost and "Kantor Baru" in lost
     assert any("lain.tsv: 3 rows read" in s for s in texts(at.warning) + texts(at.success))
 
 

@@ -204,6 +204,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "tahun untuk sheet per bulan).",
                            "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column (YYYY alone: the year "
                                  "for sheets per month)."},
+    "lost_title": {"id": "{file}: yang tidak akan ikut diimpor —", "en": "{file}: what would not be imported —"},
+    "lost_ignored": {"id": "kolom yang Anda abaikan: {columns}", "en": "columns you chose to ignore: {columns}"},
+    "lost_rejected": {"id": "{n} baris ditolak; terbanyak: {reasons}", "en": "{n} rows rejected; most often: {reasons}"},
     "upload_date_order": {"id": "Urutan tanggal", "en": "Date order"},
     "upload_date_order_auto": {"id": "(dari isi file)", "en": "(from the file)"},
     "upload_date_order_dmy": {"id": "hari/bulan/tahun", "en": "day/month/year"},

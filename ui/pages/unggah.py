@@ -12,7 +12,7 @@ from ui import state, widgets
 from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
-from analytics.ingest import office_master, preview
+from analytics.ingest import mapping, office_master, preview
 from analytics import store
 from analytics.present import views
 from ui.text import current_lang, integer, t
@@ -103,8 +103,33 @@ def localized_rejects(prepared, lang: str) -> pd.DataFrame:
     return rejected
 
 
+def losses(prepared, lang: str) -> list[str]:
+    """What importing this file as it stands would leave out, most serious first: instruments with
+    fewer columns than items, columns the user chose to ignore, rejected rows by reason."""
+    lost = [render(n, lang, "ui") for n in prepared.notes if getattr(n, "code", None) == "instrument_incomplete"]
+    chosen = [c["column"] for c in prepared.ignored if c["reason"] == mapping.USER_IGNORED]
+    if chosen:
+        lost.append(t("lost_ignored", columns=", ".join(chosen)))
+    reasons: dict[str, int] = {}
+    for error in prepared.errors:
+        text = render(error.message, lang, "ui") if error.code else str(error.message)
+        key = error.code or text
+        reasons[key] = reasons.get(key, 0) + 1
+    if prepared.errors:
+        examples = {}
+        for error in prepared.errors:
+            examples.setdefault(error.code or str(error.message), render(error.describe(), lang, "ui"))
+        top = sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+        lost.append(t("lost_rejected", n=integer(len(prepared.rejected)),
+                      reasons="; ".join(f"{integer(n)}× {examples[k]}" for k, n in top)))
+    return lost
+
+
 def show_prepared(name: str, prepared) -> None:
     good, bad = len(prepared.good), len(prepared.rejected)
+    lost = losses(prepared, current_lang())
+    if lost:
+        st.warning(t("lost_title", file=name) + "\n" + "\n".join(f"- {line}" for line in lost))
     summary = t("validation", file=name, read=integer(prepared.rows_read), good=integer(good), bad=integer(bad),
                 instruments=", ".join(i.upper() for i in prepared.instruments) or "—")
     (st.warning if bad else st.success)(summary)
