@@ -269,8 +269,8 @@ def test_a_kanwil_column_before_the_upt_column_is_not_the_office(con):
     assert report.status == "imported" and report.rows_imported == 10
     assert_indices(con, {(o, "2024-07", "ikm"): exact([a for a, x in zip(ikm, office_of) if x == o])
                          for o in (BANDUNG, CIREBON)})
-    assert {"column": "Unit Kerja", "sheet": None,
-            "reason": "kolom Kanwil (tingkat wilayah), bukan kantor"} in report.ignored_columns
+    (ignored,) = report.ignored_columns
+    assert ignored["column"] == "Unit Kerja" and ignored["reason"].startswith("kolom Kanwil (tingkat wilayah)")
 
 
 def test_a_unit_layanan_column_of_services_is_the_service_type_and_office_wins(con):
@@ -451,3 +451,15 @@ def test_a_score_sheet_repeating_the_form_responses_is_the_same_respondents(con,
     from analytics import store
     notes = store.fetch_one(con, "SELECT notes FROM batches", [])[0]
     assert any("sheet Skor" in n and "sama dengan sheet Form Responses 1" in n for n in notes)
+
+
+def test_a_kanwil_column_checks_the_office_master(con):
+    ikm = [answers(s, 21) for s in range(4)]
+    kanwil_of = [KANWIL, KANWIL, "Kanwil Jawa Tengah", KANWIL]
+    grid = [["Tanggal", "Kanwil", "Satker"] + IKM_CODES]
+    grid += [[f"2024-07-0{1 + s}", kanwil_of[s], BANDUNG] + a for s, a in enumerate(ikm)]
+    report = ingest_bytes(con, csv_bytes(grid), "kanwil.csv")
+    assert (report.rows_imported, report.rows_rejected) == (3, 1)
+    (error,) = report.errors
+    assert error.row == 4 and "terdaftar di Kanwil Jawa Barat, bukan Kanwil Jawa Tengah" in error.render()
+    assert_indices(con, {(BANDUNG, "2024-07", "ikm"): exact([a for a, k in zip(ikm, kanwil_of) if k == KANWIL])})

@@ -165,6 +165,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "jawaban sama, baris demi baris): dilewati, tidak dihitung dua kali",
                           "en": "sheet {name} holds the same {n} respondents as sheet {other} (same office, date and "
                                 "answers, row for row): skipped, not counted twice"},
+    "err_kanwil_mismatch": {"id": "kantor '{office}' terdaftar di {registered}, bukan {kanwil}; periksa kolom kantor "
+                                  "atau daftar kantor",
+                            "en": "office '{office}' is registered under {registered}, not {kanwil}; check the office "
+                                  "column or the office master"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},

@@ -203,6 +203,8 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
                                  if sheet.sheet else ""))
         else:
             out["external_id"] = ids
+    out["kanwil_name"] = (parsing.normalize_text(data[cmap.fields["kanwil"]].astype("string"))
+                          if "kanwil" in cmap.fields else pd.NA)
     _add_profile(out, data, cmap)
     return out, errors
 
@@ -439,7 +441,9 @@ def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: Import
         known[pos] = sum(v is not None for v in resolved.values()) / max(len(values), 1)
         keys = [name_key(v) for v in values]
         if values and len(candidates) > 1 and all(k.startswith("kanwil") or k in kanwil_keys for k in keys):
-            cmap.ignored.append((pos, header[pos], "kolom Kanwil (tingkat wilayah), bukan kantor"))
+            cmap.ignored.append((pos, header[pos], "kolom Kanwil (tingkat wilayah), bukan kantor; dipakai untuk "
+                                                   "memeriksa Kanwil kantor di daftar kantor"))
+            cmap.fields.setdefault("kanwil", pos)
         elif (values and known[pos] == 0 and all(_SERVICE_WORDS.search(v) for v in values)
               and not any(_OFFICE_WORDS.search(v) for v in values)):
             if "service_type" not in cmap.fields:
@@ -555,6 +559,17 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
         good = _reject(good, mask, lambda r: (r["office_name"],
                        Message("unknown_office", hint="create_offices", office=r["office_name"])),
                        all_errors, rejected, frames, column="kantor")
+    if good["kanwil_name"].notna().any():       # a Kanwil column checks the office master
+        master = offices.list_offices(con).set_index("office_id")["kanwil"]
+        registered = good["office_id"].map(master)
+        wrong = (good["kanwil_name"].notna() & registered.notna() & good["office_id"].notna()
+                 & (good["kanwil_name"].map(lambda k: name_key(k) if isinstance(k, str) else "")
+                    != registered.map(lambda k: name_key(k) if isinstance(k, str) else "")))
+        if wrong.any():
+            good = good.assign(_registered=registered)
+            good = _reject(good, wrong.to_numpy(), lambda r: (r["kanwil_name"], Message(
+                "kanwil_mismatch", office=r["office_name"], kanwil=r["kanwil_name"], registered=r["_registered"])),
+                all_errors, rejected, frames, column="kanwil").drop(columns="_registered")
     return good, unknown
 
 

@@ -33,6 +33,7 @@ FIELD_HEADERS = {
     "occupation": ["pekerjaan", "occupation", "profesi", "pekerjaan utama"],
     "service_type": ["jenis layanan", "layanan", "jenis pelayanan", "service", "layanan yang diterima",
                      "layanan yang digunakan", "jenis layanan yang diterima", "pelayanan yang diterima"],
+    "kanwil": ["kanwil", "kantor wilayah", "nama kanwil", "wilayah", "kanwil kemenkumham"],
     "saran": ["saran", "masukan", "saran masukan", "saran dan masukan", "kritik dan saran",
               "komentar", "kritik saran", "saran kritik", "saran dan kritik", "kritik saran dan masukan",
               "pesan dan kesan", "harapan"],
@@ -90,9 +91,6 @@ OTHER_HEADERS = {"start time": "waktu mulai mengisi (tanggal respons = Completio
                  "start": "waktu mulai mengisi (tanggal respons = end)", "deviceid": "data perangkat",
                  "uuid": "kode perangkat", "instanceid": "kode perangkat", "submission time": "waktu kirim ke server",
                  "version": "versi formulir", "status": "status formulir", "ip address": "data perangkat",
-                 "kanwil": "kolom Kanwil (tingkat wilayah), bukan kantor",
-                 "kantor wilayah": "kolom Kanwil (tingkat wilayah), bukan kantor",
-                 "nama kanwil": "kolom Kanwil (tingkat wilayah), bukan kantor",
                  "wilayah": "kolom Kanwil (tingkat wilayah), bukan kantor"}
 
 
