@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import traceback
@@ -20,9 +19,9 @@ from analytics import settings, demo, store, i18n
 from analytics.errors import InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
-from analytics.store import offices, queries
+from analytics.store import integrity, offices, queries
 from analytics.domain import periods
-from analytics.present import views
+from analytics.present import integrity as integrity_view, views
 from analytics.domain.instruments import load_registry
 from analytics.ingest.readers import safe_frame
 
@@ -99,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
 
+    p = command("integrity", "sinyal integritas respons per kantor × instrumen × bulan (perlu klarifikasi)")
+    p.add_argument("--kanwil", help="hanya kantor Kanwil ini (pembanding: kantor Kanwil yang sama)")
+    p.add_argument("--office", help="hanya kantor ini (pembanding: kantor lain di Kanwil-nya)")
+    p.add_argument("--from", dest="start")
+    p.add_argument("--to", dest="end")
+    p.add_argument("--format", **fmt)
+
     command("batches", "daftar batch impor")
     p = command("delete-batch", "hapus satu batch impor beserta semua barisnya")
     p.add_argument("batch_id", type=int)
@@ -115,7 +121,7 @@ def main(argv=None) -> int:
     try:
         settings.check()
         registry = load_registry()
-        with store.connect(settings.db_path(args.db)) as con:
+        with _open(args) as con:
             return COMMANDS[args.command](con, args, registry)
     except InputError as exc:          # bad input: the user can fix it
         print(i18n.t("cli_error", lang, message=render(exc, lang, "cli")), file=sys.stderr)
@@ -124,6 +130,24 @@ def main(argv=None) -> int:
         path = _write_traceback(argv)
         print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path), file=sys.stderr)
         return 1
+
+
+# Commands that only read: they open the store read-only (several may run at once). Only the commands
+# that bring data in create a missing store; any other refuses it, so a mistyped --db is said, not
+# answered with an empty table.
+READ_COMMANDS = {"indices", "items", "readiness", "batches", "offices"}
+
+
+def _open(args):
+    path = settings.db_path(args.db)
+    creates = args.command in ("ingest", "demo") or getattr(args, "import_file", None)
+    if args.command in READ_COMMANDS and not creates:
+        con = store.connect(path, read_only=True, create=False)
+        if not store.pending_migrations(con):
+            return con
+        con.close()            # an older store: migrate it first (read-write), then read
+    say = lambda name: print(i18n.t("cli_migrating", args.lang, name=name), file=sys.stderr)
+    return store.connect(path, create=bool(creates), on_migration=say)
 
 
 def _window(con, args, office: str | None = None) -> queries.Window:
@@ -210,6 +234,33 @@ def cmd_readiness(con, args, registry) -> int:
     return 0
 
 
+def cmd_integrity(con, args, registry) -> int:
+    """Peers come from the office's (or the given) Kanwil, so the scope is the whole Kanwil; the output
+    is narrowed to the office afterwards."""
+    known = offices.list_offices(con)
+    kanwil = args.kanwil
+    if args.office:
+        found = offices.resolve(con, [args.office])[args.office]
+        if found is None:
+            raise UnknownName("unknown_office", office=args.office)
+        kanwil = known.loc[known["office_id"] == found, "kanwil"].iloc[0]
+    scope = None
+    if kanwil is not None and not pd.isna(kanwil):
+        in_kanwil = known[known["kanwil"] == kanwil]
+        if in_kanwil.empty:
+            raise UnknownName("unknown_kanwil", kanwil=kanwil)
+        scope = tuple(int(i) for i in in_kanwil["office_id"])
+    window = queries.Window(periods.parse_month(args.start), periods.parse_month(args.end), scope)
+    results = integrity.examine(con, window, registry=registry)
+    if args.office:
+        results = [r for r in results if r.unit.office_id == found]
+    if args.format == "json":
+        print(json.dumps(integrity_view.records(results), ensure_ascii=False, indent=1, default=str))
+    else:
+        _emit(integrity_view.flat(results, args.lang), args.format, args.lang)
+    return 0
+
+
 def cmd_batches(con, args, registry) -> int:
     _emit(store.list_batches(con), "table", args.lang)
     return 0
@@ -239,4 +290,5 @@ def cmd_demo(con, args, registry) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
+            "integrity": cmd_integrity,
             "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo}

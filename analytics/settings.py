@@ -50,6 +50,10 @@ def _rule_set(value: str) -> str | None:
     return None if value in known else "one of " + ", ".join(known)
 
 
+def _zone(value: str) -> str | None:
+    return None if value in ("UTC", "WIB", "WITA", "WIT") else "one of UTC, WIB, WITA, WIT"
+
+
 def _path(value: Path) -> str | None:
     return "a file path, not a folder" if value.is_dir() else None
 
@@ -121,6 +125,12 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("small_color", "#d4a017", str, "respondent bars and the line marking n < small_sample",
             check=_colour),
     Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
+    Setting("export_tz", "WIB", str,
+            "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
+            "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),
+    Setting("office_tz", "WIB", str,
+            "time zone of the offices' opening hours, one for all offices (per-office zones: not yet)",
+            check=_zone),
 )}
 
 _PARSED: dict[tuple[str, str], object] = {}

@@ -26,7 +26,7 @@ from tests.fixtures.make_fixtures import export_csv
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "unggah", "metode"]
+PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "integritas", "unggah", "metode"]
 JABAR = "Kanwil Kemenkumham Jawa Barat"
 
 
@@ -136,6 +136,10 @@ def test_every_page_with_demo_data(app, demo_store, page):
         assert "Komponen survei memenuhi syarat WBK/WBBM" in texts(at.title)
     elif page == "unggah":
         assert set(at.dataframe[0].value["Demo"]) == {"DATA DEMO SINTETIS"}
+    elif page == "integritas":
+        assert "Sinyal integritas respons" in texts(at.title)
+        assert [m.label for m in at.metric] == ["Unit diperiksa", "Perlu klarifikasi", "Dengan sinyal tunggal"]
+        assert len(plotly_specs(at)) == 2                # the funnel and the office's history
 
 
 def test_overview_numbers_equal_the_cli(app, demo_store):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli
+from analytics import cli, store
 from tests.reference import Respondent
 from tests.fixtures.make_fixtures import canonical_csv
 
@@ -107,6 +107,8 @@ def test_batches_and_delete_batch(db, export, capsys):
     (["readiness", "--rules", "zi-1999"], "aturan ZI 'zi-1999' tidak dikenal"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, reason):
+    if args[0] != "ingest":
+        store.connect(tmp_path / "x.duckdb").close()      # read commands refuse a missing store first
     result = subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(tmp_path / "x.duckdb")],
                             cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
     assert result.returncode == 2

@@ -12,7 +12,7 @@ from analytics import cli, i18n, settings
 from analytics.ingest import mapping, readers
 from analytics.ingest.readers import ReadError, read_file
 from analytics.present import charts, views
-from analytics.domain import periods
+from analytics.domain import integrity, periods
 from analytics.domain.instruments import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +255,13 @@ DYNAMIC_KEYS = {
             lambda: {"wbbm", "wbk", "no", "insufficient"}),
     "m_role_": ("ui/pages/metode.py and views.py: an instrument's role from data/instruments/*.yaml",
                 lambda: {inst.role for inst in load_registry().instruments.values()}),
+    # analytics/present/integrity.py: a signal's name, evidence, what it measures, threshold, false
+    # positives, and its family — one key per signal id / family of data/rules/integrity-*.yaml.
+    **{prefix: ("analytics/present/integrity.py: per signal of data/rules/integrity-*.yaml",
+                lambda: set(integrity.load_rules().signals))
+       for prefix in ("ig_name_", "ig_ev_", "ig_what_", "ig_thr_", "ig_fp_")},
+    "ig_family_": ("analytics/present/integrity.py: the family of a signal, or of a combination",
+                   lambda: {s.family for s in integrity.load_rules().signals.values()}),
     "err_join_": ("analytics/errors.py Join: the separator of a list inside a message",
                   lambda: {"list", "but", "or"}),
     "hint_": ("analytics/errors.py: a message's hint code and the surface (cli/ui) it is shown on; "

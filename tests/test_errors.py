@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, errors, i18n
+from analytics import cli, errors, i18n, store
 from analytics.errors import InputError, Join, Message, Notice, render
 from analytics.ingest import importer, readers
 
@@ -143,6 +143,7 @@ def test_row_problems_in_the_json_report_follow_the_language(tmp_path, capsys):
 
 
 def test_an_unknown_batch_is_input_in_either_language(tmp_path, capsys):
+    store.connect(tmp_path / "x.duckdb").close()
     code, _, err = run("delete-batch", "9", "--db", str(tmp_path / "x.duckdb"), "--lang", "en", capsys=capsys)
     assert code == 2 and err.strip() == "error: there is no batch 9"
 
@@ -150,7 +151,7 @@ def test_an_unknown_batch_is_input_in_either_language(tmp_path, capsys):
 def test_a_database_folder_that_cannot_be_made_is_input(tmp_path, capsys):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
-    code, _, err = run("batches", "--db", str(blocker / "sub" / "x.duckdb"), capsys=capsys)
+    code, _, err = run("ingest", "x.csv", "--db", str(blocker / "sub" / "x.duckdb"), capsys=capsys)
     assert code == 2 and err.startswith("error: folder database") and "Traceback" not in err
 
 
@@ -162,6 +163,7 @@ def test_an_unexpected_exception_is_a_bug_exit_1_with_the_traceback_in_the_log(t
         raise exc
     monkeypatch.setitem(cli.COMMANDS, "batches", broken)
     monkeypatch.setenv("DASBOR_LOG_DIR", str(tmp_path / "logs"))
+    store.connect(tmp_path / "x.duckdb").close()
     code, _, err = run("batches", "--db", str(tmp_path / "x.duckdb"), "--lang", lang, capsys=capsys)
     log = tmp_path / "logs" / "cli.log"
     assert code == 1

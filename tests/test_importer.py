@@ -138,3 +138,42 @@ def test_same_respondent_on_two_sheets_names_the_first_sheet(con, tmp_path):
     assert (report.rows_imported, report.rows_rejected) == (1, 1)
     assert report.errors[0].sheet == "Februari"
     assert "sudah ada di sheet Januari, baris 2" in report.errors[0].message
+
+
+def _pooled(con):
+    sums = con.execute("SELECT office_id, month, instrument, item_no, n_answers, score_sum FROM pooled_sums "
+                       "ORDER BY ALL").fetchall()
+    counts = con.execute("SELECT office_id, month, instrument, n FROM pooled_counts ORDER BY ALL").fetchall()
+    return sums, counts
+
+
+def _rebuilt(con):
+    """The pooled tables as a rebuild from the per-batch tables would make them."""
+    sums = con.execute("SELECT office_id, month, instrument, item_no, sum(n_answers), sum(score_sum) "
+                       "FROM answer_sums GROUP BY ALL ORDER BY ALL").fetchall()
+    counts = con.execute("SELECT office_id, month, instrument, sum(n) FROM respondent_counts "
+                         "GROUP BY ALL ORDER BY ALL").fetchall()
+    return sums, counts
+
+
+def test_pooled_sums_equal_a_rebuild_after_imports_and_deletes(make_store):
+    con = make_store({OFFICE: "Kanwil Uji", "Lapas Uji": "Kanwil Uji"})
+    first = ingest_bytes(con, canonical_csv(people([1, 2], score=3)), "a.csv")
+    second = ingest_bytes(con, canonical_csv(people([2, 3], score=4, office="Lapas Uji")
+                                             + people([2], per_month=2, score=2)), "b.csv")
+    third = ingest_bytes(con, canonical_csv(people([3], score=1), with_id=False), "c.csv")
+    assert [r.status for r in (first, second, third)] == ["imported"] * 3
+    assert _pooled(con) == _rebuilt(con) and _pooled(con)[0]
+    (february,) = [row for row in _pooled(con)[1] if row[1] == date(2024, 2, 1) and row[2] == "ikm"
+                   and row[0] == _office_id(con, OFFICE)]
+    assert february[3] == 3 + 2                              # a.csv and b.csv pooled for one office-month
+    assert store.delete_batch(con, second.batch_id)
+    assert _pooled(con) == _rebuilt(con)
+    assert not any(row[0] == _office_id(con, "Lapas Uji") for row in _pooled(con)[1])   # zero rows go
+    for batch in (first.batch_id, third.batch_id):
+        store.delete_batch(con, batch)
+    assert _pooled(con) == ([], [])
+
+
+def _office_id(con, name):
+    return con.execute("SELECT office_id FROM offices WHERE name = ?", [name]).fetchall()[0][0]

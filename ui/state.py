@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings, store
-from analytics.store import offices, queries
+from analytics.store import integrity, offices, queries
 
 
 # --- connection, version, writes ----------------------------------------------------------------
@@ -105,6 +105,13 @@ def _readiness(path: str, version: str, rules: str, window: queries.Window) -> p
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _integrity(path: str, version: str, window: queries.Window, instruments: tuple[str, ...] | None,
+               zones: tuple[str, str]) -> list:
+    with cursor() as cur:
+        return integrity.examine(cur, window, instruments=list(instruments) if instruments else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _months_with_data(path: str, version: str, scope) -> list[date]:
     with cursor() as cur:
         return queries.months_with_data(cur, scope)
@@ -139,6 +146,13 @@ def items(instrument: str, window: queries.Window, by_period: str | None = None,
 
 def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
     return _readiness(db_path(), data_version(), rules, window)
+
+
+def integrity_results(window: queries.Window, instruments=None) -> list:
+    """The integrity signals of every office × instrument × period unit in the window (peers: the
+    window's offices; pass a whole Kanwil's scope). Keyed by the time-zone settings too."""
+    zones = (settings.get("export_tz"), settings.get("office_tz"))
+    return _integrity(db_path(), data_version(), window, tuple(instruments) if instruments else None, zones)
 
 
 def months_with_data(scope) -> list[date]:

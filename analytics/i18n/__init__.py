@@ -350,6 +350,250 @@ STRINGS: dict[str, dict[str, str]] = {
     "m_col_min_n": {"id": "Min. responden", "en": "Min. respondents"},
     "m_role_service": {"id": "layanan", "en": "service"},
     "m_role_anticorruption": {"id": "antikorupsi", "en": "anticorruption"},
+    # --- integritas (issue 11): signals that ask for clarification, never a verdict ---------------------
+    "page_integritas": {"id": "Integritas", "en": "Integrity"},
+    "integritas_title": {"id": "Sinyal integritas respons", "en": "Response-integrity signals"},
+    "ig_intro": {"id": "Hasil kantor × instrumen × bulan yang tampak *dibuat* alih-alih *dikumpulkan*. Sinyal "
+                       "berarti **perlu klarifikasi** — pertanyaan untuk kantor dengan bukti yang dapat diperiksa, "
+                       "bukan vonis. Tidak ada respons yang dibuang atau diberi bobot ulang; indeks tetap sama. "
+                       "Satu sinyal saja tidak cukup: perlu kombinasi sinyal atau lonjakan terhadap riwayat kantor "
+                       "sendiri (lihat Metode).",
+                 "en": "Office × instrument × month results that look *produced* rather than *collected*. A signal "
+                       "means **needs clarification** — a question for the office with evidence that can be "
+                       "checked, not a verdict. No response is dropped or reweighted; the indices stay the same. "
+                       "One signal alone is not enough: it takes a combination of signals or a jump against the "
+                       "office's own history (see Method)."},
+    "ig_metric_units": {"id": "Unit diperiksa", "en": "Units examined"},
+    "ig_metric_clarify": {"id": "Perlu klarifikasi", "en": "Need clarification"},
+    "ig_metric_signal": {"id": "Dengan sinyal tunggal", "en": "With a single signal"},
+    "ig_show_single": {"id": "Tampilkan juga unit dengan sinyal tunggal", "en": "Also show units with a single signal"},
+    "ig_none": {"id": "Tidak ada unit yang perlu klarifikasi pada pilihan ini.",
+                "en": "No unit needs clarification in this selection."},
+    "ig_time_unavailable": {"id": "Sinyal berbasis waktu tidak tersedia untuk {n} unit: ekspornya tidak memuat jam "
+                                  "(hanya tanggal).",
+                            "en": "Time-based signals are not available for {n} units: their exports carry no time "
+                                  "of day (dates only)."},
+    "ig_unit_note": {"id": "Unit = kantor × instrumen × bulan; bulan dengan n < {n} digabung per triwulan. Jam "
+                           "ekspor dibaca sebagai {export_tz}, jam layanan kantor sebagai {office_tz}.",
+                     "en": "Unit = office × instrument × month; months with n < {n} are pooled by quarter. Export "
+                           "times are read as {export_tz}, office hours as {office_tz}."},
+    "ig_funnel_h": {"id": "Plot corong: porsi semua-maksimum menurut n", "en": "Funnel plot: all-maximum share by n"},
+    "ig_history_h": {"id": "Riwayat kantor sendiri", "en": "The office's own history"},
+    "ig_pick_instrument": {"id": "Instrumen", "en": "Instrument"},
+    "ig_pick_period": {"id": "Periode corong", "en": "Funnel period"},
+    "ig_pick_office": {"id": "Kantor untuk riwayat", "en": "Office for the history"},
+    "ig_pick_kanwil": {"id": "Kanwil corong", "en": "Funnel Kanwil"},
+    "ig_no_funnel": {"id": "Kurang dari {n} kantor sebanding pada periode ini: corong tidak digambar.",
+                     "en": "Fewer than {n} comparable offices in this period: no funnel is drawn."},
+    "ig_status_clarify": {"id": "perlu klarifikasi", "en": "needs clarification"},
+    "ig_status_signal": {"id": "sinyal tunggal", "en": "single signal"},
+    "ig_status_none": {"id": "—", "en": "—"},
+    "ig_col_status": {"id": "Status", "en": "Status"},
+    "ig_col_because": {"id": "Karena", "en": "Because"},
+    "ig_col_signals": {"id": "Sinyal", "en": "Signals"},
+    "ig_col_evidence": {"id": "Bukti", "en": "Evidence"},
+    "ig_because_families": {"id": "sinyal dari kelompok {families}", "en": "signals of the groups {families}"},
+    "col_integrity": {"id": "Integritas", "en": "Integrity"},
+    "ig_badge": {"id": "⚑ perlu klarifikasi ({n})", "en": "⚑ needs clarification ({n})"},
+    "ig_axis_n": {"id": "Jumlah responden (n)", "en": "Respondents (n)"},
+    "ig_axis_share": {"id": "Porsi (%)", "en": "Share (%)"},
+    "ig_peer_line": {"id": "Porsi gabungan Kanwil {share} % (φ = {phi}, {peers} unit)",
+                     "en": "Kanwil pooled share {share} % (φ = {phi}, {peers} units)"},
+    "ig_limit_line": {"id": "Batas 99,9 % (disesuaikan overdispersi)", "en": "99.9 % limit (overdispersion-adjusted)"},
+    "ig_offices": {"id": "Kantor", "en": "Offices"},
+    "ig_flagged": {"id": "Di atas batas", "en": "Above the limit"},
+    "ig_series_all_max": {"id": "Porsi semua-maksimum", "en": "All-maximum share"},
+    "ig_series_uniform": {"id": "Porsi pola terbanyak", "en": "Most-common-pattern share"},
+    "ig_series_clarify": {"id": "Perlu klarifikasi", "en": "Needs clarification"},
+    "ig_family_content": {"id": "isi jawaban", "en": "answer content"},
+    "ig_family_timing": {"id": "waktu pengisian", "en": "timing"},
+    "ig_family_duplicate": {"id": "kiriman ganda", "en": "double submits"},
+    "ig_family_history": {"id": "riwayat sendiri", "en": "own history"},
+    "ig_name_all_max": {"id": "Semua jawaban maksimum", "en": "All answers at maximum"},
+    "ig_name_uniform": {"id": "Pola jawaban seragam", "en": "Uniform answer pattern"},
+    "ig_name_burst": {"id": "Lonjakan 10 menit", "en": "10-minute burst"},
+    "ig_name_burst_pattern": {"id": "Lonjakan berpola sama", "en": "Burst with one pattern"},
+    "ig_name_out_of_hours": {"id": "Di luar jam layanan", "en": "Out of hours"},
+    "ig_name_double_submit": {"id": "Kiriman kembar", "en": "Double submits"},
+    "ig_name_end_rush": {"id": "Menumpuk di akhir bulan", "en": "End-of-month rush"},
+    "ig_name_jump_all_max": {"id": "Lonjakan semua-maksimum", "en": "All-maximum jump"},
+    "ig_name_jump_uniform": {"id": "Lonjakan pola seragam", "en": "Uniform-pattern jump"},
+    "ig_name_jump_index": {"id": "Lonjakan indeks", "en": "Index jump"},
+    "ig_ev_all_max": {"id": "{count} dari {n} formulir semua jawabannya maksimum ({share} %; batas {limit} %, "
+                            "Kanwil {peer} %, φ = {phi})",
+                      "en": "{count} of {n} forms with every answer at the maximum ({share} %; limit {limit} %, "
+                            "Kanwil {peer} %, φ = {phi})"},
+    "ig_ev_uniform": {"id": "{count} dari {n} formulir berpola sama [{pattern}] ({share} %; batas {limit} %, "
+                            "Kanwil {peer} %)",
+                      "en": "{count} of {n} forms share one pattern [{pattern}] ({share} %; limit {limit} %, "
+                            "Kanwil {peer} %)"},
+    "ig_ev_burst": {"id": "{count} formulir dalam 10 menit, {start}–{end} (biasanya {usual} per 10 menit; ambang "
+                          "{threshold})",
+                    "en": "{count} forms within 10 minutes, {start}–{end} (usually {usual} per 10 minutes; "
+                          "threshold {threshold})"},
+    "ig_ev_burst_pattern": {"id": "{count} dari {of} formulir pada {start}–{end} berpola sama [{pattern}] (porsi "
+                                  "pola terbanyak kantor ini biasanya {usual} %)",
+                            "en": "{count} of {of} forms at {start}–{end} share one pattern [{pattern}] (this "
+                                  "office's most common pattern usually {usual} %)"},
+    "ig_ev_out_of_hours": {"id": "{count} dari {n} formulir di luar jam layanan ({night_from}.00–{night_to}.00 "
+                                 "atau hari tutup; {share} %)",
+                           "en": "{count} of {n} forms out of hours ({night_from}:00–{night_to}:00 or closed days; "
+                                 "{share} %)"},
+    "ig_ev_double_submit": {"id": "{pairs} pasang formulir kembar (jawaban dan profil sama, ≤ {minutes} menit), "
+                                  "pertama {first}",
+                            "en": "{pairs} pairs of twin forms (same answers and profile, ≤ {minutes} minutes), "
+                                  "first {first}"},
+    "ig_ev_end_rush": {"id": "{count} dari {n} formulir pada {days} hari terakhir bulan ({share} %; kalender saja "
+                             "memberi {expected} %)",
+                       "en": "{count} of {n} forms in the month's last {days} days ({share} %; the calendar alone "
+                             "gives {expected} %)"},
+    "ig_ev_jump_all_max": {"id": "semua-maksimum {now} % vs {before} % pada {months} bulan sebelumnya ({first} – "
+                                 "{last}, n = {n_before})",
+                           "en": "all-maximum {now} % vs {before} % in the {months} months before ({first} – "
+                                 "{last}, n = {n_before})"},
+    "ig_ev_jump_uniform": {"id": "pola terbanyak {now} % vs {before} % pada {months} bulan sebelumnya ({first} – "
+                                 "{last}, n = {n_before})",
+                           "en": "most common pattern {now} % vs {before} % in the {months} months before "
+                                 "({first} – {last}, n = {n_before})"},
+    "ig_ev_jump_index": {"id": "indeks {now} % vs {before} % pada {months} bulan sebelumnya ({first} – {last}; "
+                               "+{rise} poin)",
+                         "en": "index {now} % vs {before} % in the {months} months before ({first} – {last}; "
+                               "+{rise} points)"},
+    "ig_what_all_max": {"id": "Porsi formulir yang semua jawabannya di nilai tertinggi skala, dibandingkan dengan "
+                              "kantor lain di Kanwil yang sama (instrumen dan triwulan sama) pada plot corong.",
+                        "en": "Share of forms with every answer at the top of the scale, compared with the other "
+                              "offices of the same Kanwil (same instrument and quarter) on a funnel plot."},
+    "ig_what_uniform": {"id": "Porsi formulir yang sama persis dengan pola jawaban terbanyak bulan itu, pada plot "
+                              "corong yang sama.",
+                        "en": "Share of forms identical to the month's most common answer pattern, on the same "
+                              "kind of funnel plot."},
+    "ig_what_burst": {"id": "Jumlah formulir terbanyak dalam satu jendela 10 menit, dibandingkan dengan laju "
+                            "biasa kantor itu bulan itu.",
+                      "en": "Most forms in any 10-minute window, against the office's usual rate that month."},
+    "ig_what_burst_pattern": {"id": "Formulir pada jendela 10 menit tersibuk yang berpola jawaban sama — jauh lebih "
+                                    "banyak daripada porsi pola itu di kantor tersebut. Sudah merupakan kombinasi "
+                                    "(waktu × isi), jadi cukup sendiri.",
+                              "en": "Forms in the busiest 10-minute window sharing one answer pattern — far more "
+                                    "than that office's own share of its commonest pattern. Already a combination "
+                                    "(timing × content), so it stands alone."},
+    "ig_what_out_of_hours": {"id": "Porsi formulir yang diisi malam hari atau pada hari tutup (jam setempat kantor).",
+                             "en": "Share of forms filled in at night or on closed days (office local time)."},
+    "ig_what_double_submit": {"id": "Pasangan formulir berurutan dengan jawaban dan profil responden identik dalam "
+                                    "waktu singkat.",
+                              "en": "Consecutive forms with identical answers and respondent profile within a short "
+                                    "time."},
+    "ig_what_end_rush": {"id": "Porsi formulir bulan itu yang masuk pada hari-hari terakhirnya.",
+                         "en": "Share of the month's forms that arrive in its last days."},
+    "ig_what_jump_all_max": {"id": "Kenaikan porsi semua-maksimum dibandingkan dengan bulan-bulan sebelumnya "
+                                   "kantor itu sendiri.",
+                             "en": "Rise of the all-maximum share against the office's own previous months."},
+    "ig_what_jump_uniform": {"id": "Kenaikan porsi pola terbanyak dibandingkan dengan bulan-bulan sebelumnya.",
+                             "en": "Rise of the most-common-pattern share against the previous months."},
+    "ig_what_jump_index": {"id": "Kenaikan indeks (persen dari skala maksimum) dibandingkan dengan rata-rata "
+                                 "bulan-bulan sebelumnya.",
+                           "en": "Rise of the index (percent of the scale maximum) against the previous months' "
+                                 "mean."},
+    "ig_thr_all_max": {"id": "di atas batas atas corong (z = {z}, batas binomial dilebarkan √φ; φ dari skor-z "
+                             "kantor sebanding yang di-winsor {winsor} %; minimal {peers} unit sebanding) dan "
+                             "≥ {min_count} formulir",
+                       "en": "above the funnel's upper limit (z = {z}, binomial limits widened by √φ; φ from the "
+                             "peers' z-scores winsorised at {winsor} %; at least {peers} peer units) and "
+                             "≥ {min_count} forms"},
+    "ig_thr_uniform": {"id": "di atas batas atas corong (z = {z}, disesuaikan overdispersi) dan ≥ {min_count} "
+                             "formulir",
+                       "en": "above the funnel's upper limit (z = {z}, overdispersion-adjusted) and ≥ {min_count} "
+                             "forms"},
+    "ig_thr_burst": {"id": "≥ {min_count} formulir dalam {window_minutes} menit dan tak terjelaskan laju biasa "
+                           "(Poisson, peluang < {alpha} atas semua jendela; jam layanan {opening_hours} jam)",
+                     "en": "≥ {min_count} forms within {window_minutes} minutes, not explained by the usual rate "
+                           "(Poisson, probability < {alpha} over all windows; {opening_hours} opening hours)"},
+    "ig_thr_burst_pattern": {"id": "jendela tersibuk ≥ {min_count} formulir, ≥ {min_share} % berpola sama, peluang "
+                                   "binomial < {alpha}",
+                             "en": "busiest window ≥ {min_count} forms, ≥ {min_share} % with one pattern, binomial "
+                                   "probability < {alpha}"},
+    "ig_thr_out_of_hours": {"id": "≥ {min_share} % dan ≥ {min_count} formulir antara {night_from}.00 dan "
+                                  "{night_to}.00 atau pada hari tutup (ISO {closed_days})",
+                            "en": "≥ {min_share} % and ≥ {min_count} forms between {night_from}:00 and "
+                                  "{night_to}:00 or on closed days (ISO {closed_days})"},
+    "ig_thr_double_submit": {"id": "≥ {min_pairs} pasang dalam {window_minutes} menit dan ≥ {min_share} % dari n",
+                             "en": "≥ {min_pairs} pairs within {window_minutes} minutes and ≥ {min_share} % of n"},
+    "ig_thr_end_rush": {"id": "≥ {min_share} % pada {last_days} hari terakhir dan z ≥ {z} terhadap porsi kalender",
+                        "en": "≥ {min_share} % in the last {last_days} days and z ≥ {z} against the calendar share"},
+    "ig_thr_jump_all_max": {"id": "naik ≥ {rise} poin persen dan z ≥ {z} terhadap {months} bulan terakhir dengan "
+                                  "n ≥ {min_n} (dalam {within} bulan sebelumnya)",
+                            "en": "up ≥ {rise} percentage points and z ≥ {z} against the last {months} months with "
+                                  "n ≥ {min_n} (within the {within} months before)"},
+    "ig_thr_jump_uniform": {"id": "naik ≥ {rise} poin persen dan z ≥ {z} terhadap {months} bulan terakhir dengan "
+                                  "n ≥ {min_n}",
+                            "en": "up ≥ {rise} percentage points and z ≥ {z} against the last {months} months with "
+                                  "n ≥ {min_n}"},
+    "ig_thr_jump_index": {"id": "naik ≥ {min_rise} poin (persen skala) terhadap {months} bulan terakhir dengan "
+                                "n ≥ {min_n}",
+                          "en": "up ≥ {min_rise} points (percent of scale) against the last {months} months with "
+                                "n ≥ {min_n}"},
+    "ig_fp_all_max": {"id": "Kantor yang memang sangat baik atau pengguna yang sangat puas; layanan yang sederhana "
+                            "(mis. penitipan barang); formulir singkat.",
+                      "en": "An office that really is very good or very satisfied users; a simple service (e.g. "
+                            "storage of goods); a short form."},
+    "ig_fp_uniform": {"id": "Pada formulir 4 dan 6 poin banyak responden jujur berbagi pola yang sama (di matriks "
+                            "SKM nyata 37 %); responden yang puas sering mengisi semua 4.",
+                      "en": "On 4- and 6-point forms many honest respondents share a pattern (37 % in a real SKM "
+                            "matrix); satisfied respondents often answer all 4s."},
+    "ig_fp_burst": {"id": "Kunjungan rombongan, antrean setelah sidang atau jadwal kunjungan Lapas, kios survei "
+                          "yang diisi bergiliran, impor ulang dengan jam yang dibulatkan.",
+                    "en": "Group visits, a queue after a hearing or a prison visiting slot, a survey kiosk used in "
+                          "turn, a re-export with rounded times."},
+    "ig_fp_burst_pattern": {"id": "Rombongan dengan pengalaman yang sama (mis. satu keluarga) yang semuanya puas.",
+                            "en": "A group with the same experience (e.g. one family), all satisfied."},
+    "ig_fp_out_of_hours": {"id": "Formulir daring yang diisi di rumah; zona waktu ekspor salah (UTC vs WIB/WITA/WIT: "
+                                 "lihat setting export_tz); layanan yang memang buka malam atau hari Minggu.",
+                           "en": "An online form filled in at home; a wrong export time zone (UTC vs WIB/WITA/WIT: "
+                                 "see the export_tz setting); a service that really opens at night or on Sunday."},
+    "ig_fp_double_submit": {"id": "Tombol kirim ditekan dua kali; dua anggota keluarga dengan profil sama dan sama "
+                                  "puasnya; ekspor tanpa kolom profil (profil kosong dianggap sama).",
+                            "en": "The submit button pressed twice; two family members with the same profile and "
+                                  "equally satisfied; an export without profile columns (empty profiles count as "
+                                  "equal)."},
+    "ig_fp_end_rush": {"id": "Kampanye survei di akhir bulan, formulir kertas yang diinput sekaligus, layanan yang "
+                             "memang ramai di akhir bulan.",
+                       "en": "A survey drive at month end, paper forms typed in at once, a service that really is "
+                             "busy at month end."},
+    "ig_fp_jump_all_max": {"id": "Perbaikan layanan yang nyata, pergantian jenis layanan atau formulir, petugas "
+                                 "survei baru.",
+                           "en": "A real service improvement, a change of service mix or form, a new survey officer."},
+    "ig_fp_jump_uniform": {"id": "Formulir baru dengan pilihan bawaan, perubahan cara pengisian (kertas → kios).",
+                           "en": "A new form with preset answers, a change of how forms are filled in (paper → "
+                                 "kiosk)."},
+    "ig_fp_jump_index": {"id": "Perbaikan layanan yang nyata (gedung baru, antrean daring), musim layanan yang "
+                               "berbeda.",
+                         "en": "A real improvement (new building, online queue), a different service season."},
+    "m_integrity_h": {"id": "10. Sinyal integritas respons", "en": "10. Response-integrity signals"},
+    "m_integrity": {"id": "Aturan **{rules}** (`data/rules/{rules}.yaml`). Unit = kantor × instrumen × bulan; bulan "
+                          "dengan n < {min_n} digabung per triwulan. Setiap sinyal hanya **meminta klarifikasi** "
+                          "dengan bukti, tidak pernah membuang atau memberi bobot ulang respons. Sebuah unit **perlu "
+                          "klarifikasi** bila sinyal dari sedikitnya {families} kelompok berbeda menyala, atau bila "
+                          "menyala sinyal yang cukup sendiri (lonjakan terhadap riwayat sendiri, lonjakan berpola "
+                          "sama). Satu porsi yang melewati satu garis tidak pernah cukup: batas binomial biasa akan "
+                          "memberi sekitar dua alarm palsu per Kanwil berisi 30 kantor setiap periode. Plot corong "
+                          "mengikuti Spiegelhalter (2005): batas binomial dilebarkan faktor overdispersi φ dari "
+                          "skor-z kantor sebanding yang di-winsor. Sinyal waktu memakai jam ekspor apa adanya "
+                          "(setting export_tz, office_tz) dan tertulis \"tidak tersedia\" bila ekspor tanpa jam.",
+                    "en": "Rule set **{rules}** (`data/rules/{rules}.yaml`). Unit = office × instrument × month; "
+                          "months with n < {min_n} are pooled by quarter. Every signal only **asks for "
+                          "clarification** with evidence; it never drops or reweights a response. A unit **needs "
+                          "clarification** when signals of at least {families} different groups fire, or a signal "
+                          "that stands alone fires (a jump against its own history, a burst sharing one pattern). One "
+                          "share over one line is never enough: plain binomial limits give about two false alarms per "
+                          "30-office Kanwil per period. The funnel plot follows Spiegelhalter (2005): binomial limits "
+                          "widened by an overdispersion factor φ from the peers' winsorised z-scores. Time signals read "
+                          "export times as they are (settings export_tz, office_tz) and say \"not available\" when an "
+                          "export has no time of day."},
+    "m_ig_col_signal": {"id": "Sinyal", "en": "Signal"},
+    "m_ig_col_family": {"id": "Kelompok", "en": "Group"},
+    "m_ig_col_what": {"id": "Yang diukur", "en": "What it measures"},
+    "m_ig_col_threshold": {"id": "Ambang", "en": "Threshold"},
+    "m_ig_col_fp": {"id": "Penyebab sinyal palsu yang umum", "en": "Common causes of a false signal"},
+    "m_ig_alone": {"id": "cukup sendiri", "en": "stands alone"},
 }
 
 from analytics.i18n.messages import MESSAGES  # noqa: E402 — error/report messages, one catalogue

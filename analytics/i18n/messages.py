@@ -181,6 +181,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_no_answers": {"id": "baris tanpa satu pun jawaban survei", "en": "a row without a single survey answer"},
     "err_unknown_office": {"id": "kantor '{office}' tidak ada di daftar kantor",
                            "en": "office '{office}' is not in the office master"},
+    "err_unknown_kanwil": {"id": "Kanwil '{kanwil}' tidak ada di daftar kantor",
+                           "en": "Kanwil '{kanwil}' is not in the office master"},
     "err_duplicate_in_file": {"id": "responden yang sama sudah ada di {where} file ini",
                               "en": "the same respondent is already on {where} of this file"},
     "err_at_row": {"id": "baris {row}", "en": "row {row}"},
@@ -209,6 +211,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- store, office master, registry, months -------------------------------------------------
     "err_db_locked": {"id": "database {path} sedang dipakai proses lain (mis. aplikasi yang berjalan)",
                       "en": "database {path} is in use by another process (e.g. the running app)"},
+    "err_db_missing": {"id": "database {path} tidak ada", "en": "database {path} does not exist"},
+    "err_db_newer": {"id": "database {path} berskema versi {found}, lebih baru dari aplikasi ini (versi {known}); "
+                           "perbarui aplikasinya, jangan buka database ini dengan versi lama",
+                     "en": "database {path} has schema version {found}, newer than this app (version {known}); "
+                           "update the app, do not open this database with an older version"},
     "err_db_unopenable": {"id": "database {path} tidak dapat dibuka: {error}", "en": "database {path} cannot be opened: {error}"},
     "err_db_folder": {"id": "folder database {path} tidak dapat dibuat ({error})",
                       "en": "the database folder {path} cannot be created ({error})"},
@@ -271,12 +278,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "give the year (YYYY) in the 'Period' box above"},
     "hint_strict_cli": {"id": "--strict", "en": "--strict"},
     "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
+    "hint_db_missing_cli": {"id": "periksa --db (atau DASBOR_DB); data baru masuk lewat ingest, demo atau "
+                                  "offices --import",
+                            "en": "check --db (or DASBOR_DB); data comes in through ingest, demo or offices --import"},
+    "hint_db_missing_ui": {"id": "periksa pengaturan DASBOR_DB server", "en": "check the server's DASBOR_DB setting"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",
                            "en": "stop that process or use another --db"},
     "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "
                                 "ulang halaman",
                           "en": "stop that process (e.g. a command-line import that is writing), then reload the page"},
     # --- the command line's own lines (analytics/cli.py) ----------------------------------------
+    "cli_migrating": {"id": "migrasi skema {name} dijalankan (sekali; pada database besar bisa beberapa menit)",
+                      "en": "running schema migration {name} (once; on a large database it may take minutes)"},
     "cli_error": {"id": "error: {message}", "en": "error: {message}"},
     "cli_bug": {"id": "bug: kesalahan tak terduga di program (bukan di masukan Anda): {kind}; traceback ditulis ke "
                       "{log}",

@@ -56,9 +56,11 @@ def _unit_values(frame: pd.DataFrame, inst: Instrument, period: str, key: str) -
 
 
 def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tuple[str, str],
-             period: periods.Period, readiness_frame: pd.DataFrame | None, registry: Registry) -> pd.DataFrame:
+             period: periods.Period, readiness_frame: pd.DataFrame | None, registry: Registry,
+             clarify: dict[int, int] | None = None) -> pd.DataFrame:
     """One row per office in `offices_frame` (office_id, name): n, value, grade and change against the
-    previous period for the service and anticorruption instrument of `pair`, and the ZI verdict.
+    previous period for the service and anticorruption instrument of `pair`, the ZI verdict, and
+    (`clarify`: present.integrity.clarify_counts) how many of its units need clarification.
 
     indices_frame: queries.indices(by="office", period=<granularity>) over both periods.
     Offices without data in the period keep their row (n = 0): a monev meeting asks about them too.
@@ -78,6 +80,7 @@ def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tup
         previous = ids.map(before["value"]).astype("float64")
         base[f"{side}_delta"] = [change(a, b) for a, b in zip(base[f"{side}_value"], previous)]
     base["zi"] = base["office_id"].map(zi_levels(readiness_frame)) if readiness_frame is not None else None
+    base["integrity"] = base["office_id"].map(clarify or {}).fillna(0).astype("int64")
     return base.sort_values(["svc_value", "office"], ascending=[False, True], na_position="last") \
         .reset_index(drop=True)
 
@@ -111,7 +114,7 @@ def overview_columns(pair: tuple[str, str], registry: Registry, lang: str | None
                       f"{side}_n": t("col_n", lang, name=name)})
     return {"office": t("col_office", lang), **{k: names[k] for k in (
         "svc_value", "svc_grade", "svc_delta", "svc_n", "anti_value", "anti_grade", "anti_delta", "anti_n")},
-        "zi": t("col_zi", lang)}
+        "zi": t("col_zi", lang), "integrity": t("col_integrity", lang)}
 
 
 def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registry, lang: str | None,
@@ -125,6 +128,7 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
         shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
     shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
                    for level in shown["zi"]]
+    shown["integrity"] = [t("ig_badge", lang, n=n) if n else "" for n in shown.get("integrity", [0] * len(shown))]
     shown = shown[list(columns)].rename(columns=columns)
     styler = shown.style
     for side in ("svc", "anti"):

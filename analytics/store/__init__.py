@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from contextlib import contextmanager
+from typing import Callable
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,9 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
                 "reject_errors", "batches")
-TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES
+# Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
+POOLED_TABLES = ("pooled_sums", "pooled_counts")
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES
 
 
 class StoreError(InputError):
@@ -71,9 +74,14 @@ def registered(con, frame):
         con.unregister(name)
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, read-write, create and migrate) the store at `path` (':memory:' for tests)."""
+def connect(path: str | Path, read_only: bool = False, create: bool = True,
+            on_migration: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store at `path` (':memory:' for tests). Read-write, it is created when missing (unless
+    `create` is False) and migrated (`on_migration(name)` is told before each step). A store whose
+    schema is newer than this code is refused, read-only too."""
     path = str(path)
+    if path != ":memory:" and not create and not Path(path).exists():
+        raise StoreError("db_missing", hint="db_missing", path=path)
     if path != ":memory:" and not read_only:
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +95,28 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     except duckdb.Error as exc:
         raise StoreError("db_unopenable", path=path, error=str(exc)) from None
-    if not read_only:
-        migrate(con)
+    try:
+        if not read_only:
+            migrate(con, on_migration)
+        _refuse_newer(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _refuse_newer(con, path: str) -> None:
+    """A store written by a newer version of the app would be misread (or damaged) by this one."""
+    known = max((version for version, _ in migrations()), default=0)
+    found = schema_version(con)
+    if found > known:
+        raise StoreError("db_newer", path=path, found=found, known=known)
+
+
+def pending_migrations(con) -> list[str]:
+    """Names of the migrations a read-write open would apply (a read-only open cannot)."""
+    current = schema_version(con)
+    return [path.name for version, path in migrations() if version > current]
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -109,15 +136,17 @@ def schema_version(con) -> int:
     return fetch_one(con, "SELECT coalesce(max(version), 0) FROM schema_version")[0]
 
 
-def migrate(con) -> int:
+def migrate(con, on_migration: Callable[[str], None] | None = None) -> int:
     """Apply pending migrations, each in its own transaction. Returns the resulting version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
-    current = schema_version(con)
+    current = existing = schema_version(con)
     for version, path in migrations():
         if version <= current:
             continue
+        if on_migration and existing > 0:     # an existing store changes shape: say so (a new one is quiet)
+            on_migration(path.name)
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, path.name])
@@ -155,7 +184,11 @@ def delete_batch(con, batch_id: int) -> bool:
     """Remove one import batch and every row it brought, in one transaction. False if unknown."""
     if not fetch_one(con, "SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id])[0]:
         return False
+    from analytics.store import writes
     with transaction(con):
+        for (instrument,) in con.execute("SELECT DISTINCT instrument FROM respondent_counts WHERE batch_id = ?",
+                                         [batch_id]).fetchall():
+            writes.pool_batch(con, batch_id, instrument, sign=-1)
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])

@@ -1,7 +1,7 @@
 """The SQL that reads survey results: indices, items, readiness inputs, months with data.
 
-Every query pools the per-batch sums of answer_sums/respondent_counts over the window (never an
-average of indices), restricted to the offices the viewer may see (`scope`, None = all). The SQL
+Every query pools the sums of pooled_sums/pooled_counts (already summed over import batches) over the
+window (never an average of indices), restricted to the offices the viewer may see (`scope`, None = all). The SQL
 groups on stored keys (office_id, first month of the period); labels, rounding, grades and
 verdicts come from analytics/domain on the result.
 """
@@ -70,7 +70,7 @@ def _item_sums_sql(by: str, period: str, where: str, inst_sql: str) -> str:
     return f"""
         SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument, s.item_no,
                CAST(sum(s.n_answers) AS BIGINT) AS n_i, CAST(sum(s.score_sum) AS BIGINT) AS total
-        FROM answer_sums s {_join(by)}
+        FROM pooled_sums s {_join(by)}
         WHERE {where} {inst_sql}
         GROUP BY 1, 2, 3, 4"""
 
@@ -80,7 +80,7 @@ def _counts_sql(by: str, period: str, where: str, inst_sql: str) -> str:
     return f"""
         SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument,
                CAST(sum(s.n) AS BIGINT) AS n
-        FROM respondent_counts s {_join(by)}
+        FROM pooled_counts s {_join(by)}
         WHERE {where} {inst_sql}
         GROUP BY 1, 2, 3"""
 
@@ -127,7 +127,7 @@ def indices(con, by: str = "office", period: str = "month", window: Window = Win
 
 def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_params) -> dict[int, Fraction]:
     """{row position: exact index} for the given rows: their item sums, from a second query that
-    filters answer_sums to those groups before aggregating (a few hundred of ~43k rows)."""
+    filters pooled_sums to those groups before aggregating (a few hundred of ~43k rows)."""
     if len(rows) == 0:
         return {}
     keys = frame.iloc[rows][["ukey", "pkey", "instrument"]].reset_index(drop=True)
@@ -137,7 +137,7 @@ def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_param
             WITH items AS (
                 SELECT k.row, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n_i,
                        CAST(sum(s.score_sum) AS BIGINT) AS total
-                FROM answer_sums s {_join(by)}
+                FROM pooled_sums s {_join(by)}
                 JOIN {name} k ON k.ukey = {_UNIT_KEY[by]} AND k.pkey IS NOT DISTINCT FROM {_PERIOD_KEY[period]}
                                  AND k.instrument = s.instrument
                 WHERE {where} {inst_sql}
@@ -197,7 +197,7 @@ def items(con, instrument: str, window: Window = Window(), by_period: str | None
     frame = con.execute(f"""
         SELECT {office_sql}{_PERIOD_KEY[period]} AS pkey, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n,
                CAST(sum(s.score_sum) AS BIGINT) AS total
-        FROM answer_sums s WHERE {where} AND s.instrument = ?
+        FROM pooled_sums s WHERE {where} AND s.instrument = ?
         GROUP BY {groups} HAVING sum(s.n_answers) > 0
     """, params + [instrument]).fetchdf()
     frame["period"] = _labels(frame["pkey"], period) if len(frame) else pd.Series(dtype=object)
@@ -214,7 +214,7 @@ def items(con, instrument: str, window: Window = Window(), by_period: str | None
 def months_with_data(con, scope=None) -> list[date]:
     """Months that hold respondents among the offices in scope, oldest first."""
     where, params = Window(scope=scope).where()
-    rows = con.execute(f"SELECT DISTINCT s.month FROM respondent_counts s WHERE {where} ORDER BY s.month",
+    rows = con.execute(f"SELECT DISTINCT s.month FROM pooled_counts s WHERE {where} ORDER BY s.month",
                        params).fetchall()
     return [month for (month,) in rows]
 
@@ -222,7 +222,7 @@ def months_with_data(con, scope=None) -> list[date]:
 def latest_full_quarter(con, today: date, scope=None) -> tuple[date, date] | None:
     """The latest calendar quarter that has ended by `today` and holds data: the default ZI window."""
     where, params = Window(scope=scope).where()
-    latest = store.fetch_one(con, f"SELECT max(s.month) FROM respondent_counts s WHERE {where} AND s.month < ?",
+    latest = store.fetch_one(con, f"SELECT max(s.month) FROM pooled_counts s WHERE {where} AND s.month < ?",
                              params + [periods.latest_full_quarter_start(today)])[0]
     return periods.bucket("quarter", latest) if latest is not None else None
 

@@ -92,6 +92,27 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
                     [batch_id, instrument])
     finally:
         con.execute("DROP TABLE staged_sums")
+    pool_batch(con, batch_id, instrument)
+
+
+def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
+    """Add (sign 1) or take away (sign -1) one batch's sums of one instrument in the pooled tables;
+    rows that reach zero go. Runs inside the import's or the delete's transaction."""
+    con.execute(f"""
+        INSERT INTO pooled_sums (office_id, month, instrument, item_no, n_answers, score_sum)
+        SELECT office_id, month, instrument, item_no, {sign} * n_answers, {sign} * score_sum
+        FROM answer_sums WHERE batch_id = ? AND instrument = ?
+        ON CONFLICT (office_id, month, instrument, item_no) DO UPDATE
+        SET n_answers = pooled_sums.n_answers + excluded.n_answers,
+            score_sum = pooled_sums.score_sum + excluded.score_sum""", [batch_id, instrument])
+    con.execute(f"""
+        INSERT INTO pooled_counts (office_id, month, instrument, n)
+        SELECT office_id, month, instrument, {sign} * n FROM respondent_counts WHERE batch_id = ? AND instrument = ?
+        ON CONFLICT (office_id, month, instrument) DO UPDATE SET n = pooled_counts.n + excluded.n""",
+                [batch_id, instrument])
+    if sign < 0:
+        con.execute("DELETE FROM pooled_sums WHERE n_answers = 0")
+        con.execute("DELETE FROM pooled_counts WHERE n = 0")
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:

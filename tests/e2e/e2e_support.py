@@ -24,7 +24,7 @@ ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentE
 
 # Url paths of the pages (the contract with app.py's st.navigation): "" is the default page.
 PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan",
-         "unggah": "unggah", "metode": "metode"}
+         "integritas": "integritas", "unggah": "unggah", "metode": "metode"}
 
 
 def wait_for_app(page: Page, timeout: int = RUN_MS) -> None:

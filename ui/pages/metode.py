@@ -5,7 +5,8 @@ import streamlit as st
 from ui import sidebar, widgets
 from analytics import settings
 from analytics.domain import formulas
-from analytics.present import views
+from analytics.domain import integrity as integrity_rules
+from analytics.present import integrity, views
 from ui.text import current_lang, integer, t
 from analytics.domain.instruments import load_registry
 
@@ -56,6 +57,10 @@ def body() -> None:
         with st.expander(t("m_instrument", name=name, lo=inst.scale_min, hi=inst.scale_max, k=inst.k,
                            role=t(f"m_role_{inst.role}"), series=inst.series)):
             widgets.table(views.instrument_items(inst, lang))
+    signals = integrity_rules.load_rules()
+    st.subheader(t("m_integrity_h"))
+    st.markdown(t("m_integrity", rules=signals.id, min_n=signals.min_n, families=signals.min_families))
+    widgets.table(integrity.method_table(signals, lang))
 
 
 widgets.run_page(body)

@@ -6,7 +6,7 @@ from ui import sidebar, state, widgets
 from analytics import settings
 from analytics.store import queries
 from analytics.domain import periods
-from analytics.present import views
+from analytics.present import integrity, views
 from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
@@ -42,7 +42,8 @@ def body() -> None:
     ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
     offices = state.office_list()
     offices = offices[offices["office_id"].isin(f.kanwil_scope)]
-    table = views.overview(frame, offices, f.pair, period, ready, registry)
+    signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair)
+    table = views.overview(frame, offices, f.pair, period, ready, registry, integrity.clarify_counts(signals))
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
     widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),

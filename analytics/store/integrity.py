@@ -1,0 +1,174 @@
+"""The SQL behind the response-integrity signals (issue 11): per office × instrument × period the counts
+analytics.domain.integrity judges — all-maximum forms, the most common answer vector, the busiest
+10-minute window and its shared vector, out-of-hours forms, double submits, the end-of-month rush.
+
+Periods: each office × instrument × month, its quarter's small months (n < min_n) pooled into one unit
+(domain.integrity.assign_units); the months before the window (history.within) are fetched too, as the
+jumps' history and the funnels' peers. Answer vectors come from answer_rows.scores, times from
+respondents.response_ts as exported (NULL when the export had no time of day), shifted by the
+export/office time-zone settings before hours and weekdays are read.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analytics import settings, store
+from analytics.domain import integrity as rules_mod, periods
+from analytics.domain.instruments import Registry, load_registry
+from analytics.store import queries
+
+
+def _history_window(window: queries.Window, rules: rules_mod.Rules) -> queries.Window:
+    start = periods.add_months(window.start, -rules.history_within) if window.start else None
+    return queries.Window(start, window.end, window.scope)
+
+
+def monthly_counts(con, window: queries.Window, instruments=None) -> list[tuple]:
+    """(office_id, instrument, month, n) for every office × instrument × month in the window."""
+    where, params = window.where()
+    inst_sql, inst_params = queries._instrument_filter(instruments)
+    return con.execute(f"""
+        SELECT s.office_id, s.instrument, s.month, CAST(sum(s.n) AS BIGINT) AS n
+        FROM pooled_counts s WHERE {where} {inst_sql}
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    """, params + inst_params).fetchall()
+
+
+def _same(alias: str) -> str:
+    """Join condition of a unit-level CTE to `counts c` on the unit key."""
+    return " AND ".join(f"{alias}.{k} = c.{k}" for k in ("office_id", "instrument", "ukind", "ustart"))
+
+
+def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Rules, offset: int) -> str:
+    burst, night = rules.signal("burst"), rules.signal("out_of_hours")
+    double, rush = rules.signal("double_submit"), rules.signal("end_rush")
+    window_s = int(burst["window_minutes"]) * 60 - 1             # [t, t + 10 min)
+    double_s = int(double["window_minutes"]) * 60
+    closed = ", ".join(str(int(d)) for d in night["closed_days"]) or "0"
+    local = f"(ts + to_hours(CAST({int(offset)} AS BIGINT)))"
+    last_days = int(rush["last_days"])
+    return f"""
+        WITH base AS (
+            SELECT r.office_id, a.instrument, u.ukind, u.ustart, r.response_date, r.response_ts AS ts, a.scores,
+                   concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''), coalesce(r.education, ''),
+                             coalesce(r.occupation, ''), coalesce(r.service_type, '')) AS profile,
+                   CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END AS is_max
+            FROM answer_rows a
+            JOIN respondents r ON r.respondent_id = a.respondent_id
+            JOIN {units} u ON u.office_id = r.office_id AND u.instrument = a.instrument AND u.month = r.month
+            JOIN {scales} sc ON sc.instrument = a.instrument
+            WHERE {where} {inst_sql}),
+        counts AS (
+            SELECT office_id, instrument, ukind, ustart, count(*) AS n, sum(is_max) AS all_max, count(ts) AS n_timed,
+                   count(DISTINCT CASE WHEN ts IS NOT NULL THEN response_date END) AS active_days,
+                   sum(CASE WHEN ts IS NOT NULL AND (hour({local}) >= {int(night['night_from'])}
+                                 OR hour({local}) < {int(night['night_to'])} OR isodow({local}) IN ({closed}))
+                       THEN 1 ELSE 0 END) AS out_of_hours,
+                   sum(CASE WHEN response_date > last_day(response_date) - {last_days} THEN 1 ELSE 0 END) AS rush,
+                   avg({last_days} / CAST(extract(day FROM last_day(response_date)) AS DOUBLE PRECISION))
+                       AS rush_expected
+            FROM base GROUP BY 1, 2, 3, 4),
+        patterns AS (SELECT office_id, instrument, ukind, ustart, scores, count(*) AS c FROM base
+                     GROUP BY 1, 2, 3, 4, 5),
+        modal AS (SELECT office_id, instrument, ukind, ustart, max(c) AS modal_count,
+                         arg_max(scores, c) AS modal_pattern
+                  FROM patterns GROUP BY 1, 2, 3, 4),
+        timed AS (
+            SELECT office_id, instrument, ukind, ustart, ts, scores,
+                   count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts
+                                  RANGE BETWEEN CURRENT ROW AND INTERVAL {window_s} SECOND FOLLOWING) AS in_window,
+                   CASE WHEN ts - lag(ts) OVER w <= INTERVAL {double_s} SECOND
+                             AND scores IS NOT DISTINCT FROM lag(scores) OVER w
+                             AND profile = lag(profile) OVER w THEN 1 ELSE 0 END AS is_double
+            FROM base WHERE ts IS NOT NULL
+            WINDOW w AS (PARTITION BY office_id, instrument ORDER BY ts)),
+        peak AS (SELECT office_id, instrument, ukind, ustart, max(in_window) AS burst_count, sum(is_double) AS double_pairs,
+                        min(CASE WHEN is_double = 1 THEN ts END) AS double_first
+                 FROM timed GROUP BY 1, 2, 3, 4),
+        burst AS (SELECT t.office_id, t.instrument, t.ukind, t.ustart, p.burst_count, min(t.ts) AS burst_start
+                  FROM timed t JOIN peak p ON p.office_id = t.office_id AND p.instrument = t.instrument
+                                           AND p.ukind = t.ukind AND p.ustart = t.ustart AND t.in_window = p.burst_count
+                  WHERE p.burst_count >= ? GROUP BY 1, 2, 3, 4, 5),
+        burst_patterns AS (
+            SELECT b.office_id, b.instrument, b.ukind, b.ustart, t.scores, count(*) AS c
+            FROM burst b JOIN timed t ON t.office_id = b.office_id AND t.instrument = b.instrument
+                 AND t.ts >= b.burst_start AND t.ts <= b.burst_start + INTERVAL {window_s} SECOND
+            GROUP BY 1, 2, 3, 4, 5),
+        burst_modal AS (SELECT office_id, instrument, ukind, ustart, max(c) AS burst_pattern_count,
+                               arg_max(scores, c) AS burst_pattern
+                        FROM burst_patterns GROUP BY 1, 2, 3, 4)
+        SELECT c.office_id, o.name AS office, o.kanwil, c.instrument, c.ukind, c.ustart, c.n, c.all_max, m.modal_count,
+               m.modal_pattern, c.n_timed, c.active_days, c.out_of_hours, c.rush, c.rush_expected,
+               coalesce(p.burst_count, 0) AS burst_count, b.burst_start,
+               coalesce(bm.burst_pattern_count, 0) AS burst_pattern_count, bm.burst_pattern,
+               coalesce(p.double_pairs, 0) AS double_pairs, p.double_first
+        FROM counts c
+        JOIN modal m ON {_same('m')}
+        LEFT JOIN peak p ON {_same('p')}
+        LEFT JOIN burst b ON {_same('b')}
+        LEFT JOIN burst_modal bm ON {_same('bm')}
+        JOIN offices o ON o.office_id = c.office_id
+        ORDER BY o.kanwil NULLS FIRST, o.name, c.instrument, c.ustart, c.ukind"""
+
+
+def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod.Rules | None = None,
+                registry: Registry | None = None, instruments=None) -> list[rules_mod.UnitInputs]:
+    """The counts of every office × instrument × period unit in the window and in the history months
+    before it (offices in window.scope)."""
+    rules = rules or rules_mod.load_rules()
+    registry = registry or load_registry()
+    wide = _history_window(window, rules)
+    monthly = monthly_counts(con, wide, instruments)
+    if not monthly:
+        return []
+    assigned = rules_mod.assign_units(monthly, rules.min_n)
+    units = pd.DataFrame([(o, i, m, kind, start) for (o, i, m), (kind, start) in assigned.items()],
+                         columns=["office_id", "instrument", "month", "ukind", "ustart"])
+    months_of: dict[tuple, list[date]] = {}
+    for (o, i, m), (kind, start) in assigned.items():
+        months_of.setdefault((o, i, kind, start), []).append(m)
+    scales = pd.DataFrame([(i.id, i.scale_max) for i in registry.instruments.values()],
+                          columns=["instrument", "scale_max"])
+    where, params = wide.where("r")
+    inst_sql, inst_params = ("AND list_contains(?, a.instrument)", [list(instruments)]) if instruments else ("", [])
+    offset = rules_mod.local_offset_hours(settings.get("export_tz"), settings.get("office_tz"))
+    with store.registered(con, units) as u, store.registered(con, scales) as sc:
+        rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset),
+                           params + inst_params + [int(rules.signal("burst_pattern")["min_count"])]).fetchall()
+    percent = _month_percent(con, wide, instruments, registry)
+    out = []
+    for (office_id, office, kanwil, instrument, kind, ustart, n, all_max, modal_count, modal_pattern, n_timed,
+         active_days, out_of_hours, rush, rush_expected, burst_count, burst_start, burst_pattern_count,
+         burst_pattern, double_pairs, double_first) in rows:
+        months = tuple(sorted(months_of[(office_id, instrument, kind, ustart)]))
+        out.append(rules_mod.UnitInputs(
+            office_id=int(office_id), office=office, kanwil=kanwil, instrument=instrument, kind=kind,
+            start=ustart, months=months, n=int(n), all_max=int(all_max), modal_count=int(modal_count),
+            modal_pattern=tuple(modal_pattern) if modal_pattern is not None else None,
+            percent=percent.get((int(office_id), instrument, ustart)) if kind == "month" else None,
+            n_timed=int(n_timed), active_days=int(active_days), out_of_hours=int(out_of_hours or 0),
+            rush=int(rush or 0), rush_expected=float(rush_expected or 0.0), burst_count=int(burst_count),
+            burst_start=burst_start, burst_pattern_count=int(burst_pattern_count),
+            burst_pattern=tuple(burst_pattern) if burst_pattern is not None else None,
+            double_pairs=int(double_pairs), double_first=double_first))
+    return out
+
+
+def _month_percent(con, window, instruments, registry) -> dict[tuple[int, str, date], float]:
+    """(office_id, instrument, month) → index as percent of the scale maximum (the dashboard's index)."""
+    frame = queries.indices(con, by="office", period="month", window=window, instruments=instruments,
+                            registry=registry)
+    return {(int(u), i, periods.parse_month(p)): float(v)
+            for u, i, p, v in zip(frame["unit"], frame["instrument"], frame["period"], frame["percent"])}
+
+
+def examine(con, window: queries.Window = queries.Window(), rules: rules_mod.Rules | None = None,
+            registry: Registry | None = None, instruments=None) -> list[rules_mod.Result]:
+    """The signals of every unit of the window (history and peers fetched as needed)."""
+    rules = rules or rules_mod.load_rules()
+    units = unit_inputs(con, window, rules, registry, instruments)
+    start = periods.bucket("quarter", window.start)[0] if window.start else None
+    results = rules_mod.evaluate(units, rules, start)
+    return [r for r in results if window.start is None or max(r.unit.months) >= window.start]

@@ -1,0 +1,48 @@
+"""Opening the store: a mistyped --db is refused, not answered with an empty table; a store newer than
+the code is refused with both versions; a migration is announced before it runs."""
+import pytest
+
+from analytics import cli, store
+
+
+@pytest.mark.parametrize("command", [["indices"], ["items", "--instrument", "ikm"], ["readiness"], ["batches"],
+                                     ["offices"], ["delete-batch", "1"]])
+def test_commands_that_bring_no_data_refuse_a_missing_database(tmp_path, capsys, command):
+    path = tmp_path / "salah-ketik.duckdb"
+    assert cli.main([*command, "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"database {path} tidak ada" in err and "--db" in err
+    assert not path.exists()
+
+
+def test_english_says_the_database_does_not_exist(tmp_path, capsys):
+    assert cli.main(["batches", "--db", str(tmp_path / "x.duckdb"), "--lang", "en"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_store_newer_than_the_code_is_refused_read_only_and_read_write(tmp_path, capsys):
+    path = tmp_path / "baru.duckdb"
+    con = store.connect(path)
+    known = store.schema_version(con)
+    con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'dari-versi-baru.sql')", [known + 7])
+    con.close()
+    for read_only in (True, False):
+        with pytest.raises(store.StoreError) as caught:
+            store.connect(path, read_only=read_only)
+        assert f"versi {known + 7}" in str(caught.value) and f"versi {known})" in str(caught.value)
+    assert cli.main(["batches", "--db", str(path)]) == 2
+    assert f"versi {known + 7}" in capsys.readouterr().err
+
+
+def test_a_read_command_migrates_an_older_store_and_says_so(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "lama.duckdb"
+    every = store.migrations()
+    monkeypatch.setattr(store, "migrations", lambda: every[:1])      # a store from before migration 002
+    store.connect(path).close()
+    monkeypatch.undo()
+    assert cli.main(["batches", "--db", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert every[1][1].name in err and "migrasi skema" in err
+    con = store.connect(path, read_only=True)
+    assert store.schema_version(con) == every[-1][0] and store.pending_migrations(con) == []
+    con.close()
