@@ -136,7 +136,9 @@ def _running_numbers(ids: pd.Series) -> tuple[int, int] | None:
     """(first, last) when a respondent-id column is a running number: distinct whole numbers that
     fill a range without gaps (1…n, or 61…120 when numbering continues from the last file)."""
     text = ids.dropna()
-    if text.empty or not text.str.fullmatch(r"[0-9]{1,7}").all():
+    if text.empty or not text.head(1000).str.fullmatch(r"[0-9]{1,7}").all():   # cheap test first
+        return None
+    if not text.str.fullmatch(r"[0-9]{1,7}").all():
         return None
     numbers = text.astype("int64").to_numpy()
     lo, hi = int(numbers.min()), int(numbers.max())
@@ -436,7 +438,8 @@ def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: Import
     kanwil_keys = {name_key(k) for k in master["kanwil"].dropna()}
     units, known = [], {}
     for pos in candidates:
-        values = parsing.normalize_text(sheet.data[pos].astype("string")).dropna().unique().tolist()
+        distinct = pd.Series(sheet.data[pos].dropna().unique(), dtype=object)     # per distinct value
+        values = parsing.normalize_text(distinct.astype("string")).dropna().unique().tolist()
         resolved = offices.resolve(con, values) if values else {}
         known[pos] = sum(v is not None for v in resolved.values()) / max(len(values), 1)
         keys = [name_key(v) for v in values]
@@ -484,9 +487,12 @@ def _drop_repeated_sheets(frames, notes: list):
             day=valid["response_ts"].dt.strftime("%Y-%m-%d"),
             answers=pd.util.hash_pandas_object(valid[sorted(scores)].astype("Float64"), index=False).astype("string"))
         return sorted(map(tuple, keys.fillna("").to_numpy().tolist())), sorted(scores)
+    if len(frames) < 2:
+        return frames
+    sizes = [len(out) - len(errors) for _, out, errors in frames]
     kept, seen = [], []
-    for sheet, out, errors in frames:
-        found = fingerprint(out, errors)
+    for (sheet, out, errors), size in zip(frames, sizes):
+        found = fingerprint(out, errors) if sizes.count(size) > 1 else None
         twin = next((other for other, prints in seen if found is not None and prints == found), None)
         if twin is not None:
             notes.append(Message("sheet_repeats", name=sheet.sheet, other=twin.sheet, n=len(found[0])))
