@@ -268,6 +268,78 @@ STRINGS: dict[str, dict[str, str]] = {
     "h_percent": {"id": "Persen", "en": "Percent"},
     "h_office_type": {"id": "Jenis", "en": "Type"},
     "h_aliases": {"id": "Alias", "en": "Aliases"},
+    # --- laporan (reports: PDF, workbook, page, CLI) -------------------------------------------------
+    "page_laporan": {"id": "Laporan", "en": "Reports"},
+    "laporan_title": {"id": "Laporan rapat monev", "en": "Monitoring & evaluation meeting report"},
+    "laporan_caption": {"id": "Laporan PDF (A4) dan buku kerja Excel untuk filter di sidebar: {scope}; bulan "
+                              "{window}; {pair}; {granularity}; aturan {rules}. Angkanya sama dengan halaman "
+                              "Ringkasan, Tren, Unsur dan Kesiapan ZI.",
+                        "en": "A PDF (A4) report and an Excel workbook for the sidebar's filters: {scope}; months "
+                              "{window}; {pair}; {granularity}; rule set {rules}. The figures are those of the "
+                              "Overview, Trend, Elements and ZI readiness pages."},
+    "laporan_build": {"id": "Buat laporan", "en": "Build the report"},
+    "laporan_building": {"id": "Menyusun laporan… (PDF dengan grafik: beberapa detik)",
+                         "en": "Building the report… (the PDF with charts takes a few seconds)"},
+    "laporan_ready": {"id": "Laporan siap ({pdf} KB PDF, {xlsx} KB Excel), dibuat {at}.",
+                      "en": "Report ready ({pdf} KB PDF, {xlsx} KB Excel), generated {at}."},
+    "laporan_pdf": {"id": "Unduh PDF", "en": "Download PDF"},
+    "laporan_xlsx": {"id": "Unduh Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
+    "laporan_stale": {"id": "Filter atau data berubah: buat laporan lagi.",
+                      "en": "The filters or the data changed: build the report again."},
+    "r_title": {"id": "Laporan Monev Survei IKM–IPK", "en": "IKM–IPK Survey Monitoring Report"},
+    "r_org": {"id": "Kementerian Hukum dan HAM — Divisi Pelayanan Hukum dan HAM", "en":
+              "Ministry of Law and Human Rights — Legal Services and Human Rights Division"},
+    "r_subtitle": {"id": "Indeks Kepuasan Masyarakat, Indeks Persepsi Korupsi dan kesiapan Zona Integritas "
+                         "(komponen survei), dihitung dari data survei yang tersimpan.",
+                   "en": "Public satisfaction index, corruption perception index and Zona Integritas readiness "
+                         "(survey component), computed from the stored survey data."},
+    "r_scope": {"id": "Cakupan", "en": "Scope"},
+    "r_offices": {"id": "Jumlah kantor", "en": "Offices"},
+    "r_window": {"id": "Rentang bulan", "en": "Months"},
+    "r_period": {"id": "Periode tabel", "en": "Table period"},
+    "r_pair": {"id": "Survei", "en": "Surveys"},
+    "r_unit": {"id": "Unit", "en": "Unit"},
+    "r_page": {"id": "Hal.", "en": "Page"},
+    "r_demo_note": {"id": "semua angka berasal dari data buatan, bukan survei nyata.",
+                    "en": "every figure comes from invented data, not a real survey."},
+    "r_cover_note": {"id": "Dibuat dari data yang tersimpan (bukan tangkapan layar). Angka dipadukan dari seluruh "
+                           "responden di jendela waktu dan dibulatkan sekali di akhir; lihat Lampiran Metode.",
+                     "en": "Built from the stored data (not screenshots). Figures pool every respondent of the "
+                           "window and are rounded once at the end; see the Method appendix."},
+    "r_filters": {"id": "{scope}; {pair}; {granularity}; bulan {window}; aturan {rules}",
+                  "en": "{scope}; {pair}; {granularity}; months {window}; rule set {rules}"},
+    "r_stamp_filters": {"id": "Filter", "en": "Filters"},
+    "r_stamp_generated": {"id": "Dibuat", "en": "Generated"},
+    "r_stamp_batches": {"id": "Batch impor", "en": "Import batches"},
+    "r_stamp_rules": {"id": "Aturan", "en": "Rule set"},
+    "r_stamp_version": {"id": "Versi aplikasi", "en": "App version"},
+    "r_stamp_data": {"id": "Sidik data", "en": "Data fingerprint"},
+    "r_summary_h": {"id": "Ringkasan Kanwil (dipadukan)", "en": "Kanwil summary (pooled)"},
+    "r_offices_h": {"id": "Per kantor", "en": "By office"},
+    "r_delta_note": {"id": "perubahan terhadap periode sebelumnya.", "en": "change against the previous period."},
+    "r_readiness_h": {"id": "Kesiapan Zona Integritas (komponen survei)",
+                      "en": "Zona Integritas readiness (survey component)"},
+    "r_readiness_window": {"id": "Jendela penilaian: periode {window}.", "en": "Assessment window: period {window}."},
+    "r_nilai_service": {"id": "nilai layanan (n)", "en": "service nilai (n)"},
+    "r_nilai_anti": {"id": "nilai antikorupsi (n)", "en": "anticorruption nilai (n)"},
+    "r_trend_h": {"id": "Tren per kantor", "en": "Trend by office"},
+    "r_trend_note": {"id": "Titik terbuka dan batang kuning: n < {n}. Semua kantor memakai sumbu yang sama.",
+                     "en": "Open markers and yellow bars: n < {n}. Every office uses the same axes."},
+    "r_weakest_h": {"id": "Unsur terlemah", "en": "Weakest elements"},
+    "r_method_h": {"id": "Lampiran: Metode", "en": "Appendix: Method"},
+    "r_sheet_offices": {"id": "Kantor", "en": "Offices"},
+    "r_sheet_wide": {"id": "{name} {granularity}", "en": "{name} {granularity}"},
+    "r_sheet_charts": {"id": "Grafik kantor", "en": "Office charts"},
+    "r_charts_note": {"id": "Tren per kantor (data: lembar per instrumen).",
+                      "en": "Trend by office (data: the sheet of each instrument)."},
+    "r_col_index": {"id": "Indeks", "en": "Index"},
+    "r_col_date": {"id": "Tanggal", "en": "Date"},
+    "r_xlsx_numbers_label": {"id": "Angka", "en": "Numbers"},
+    "r_xlsx_numbers": {"id": "Angka disimpan sebagai angka (format 0.00): Excel berbahasa Indonesia "
+                             "menampilkannya sebagai 87,56. Sel miring = n < 30 responden.",
+                       "en": "Numbers are stored as numbers (format 0.00): an Indonesian Excel shows them as "
+                             "87,56. Italic cells = n < 30 respondents."},
+    "r_written": {"id": "{path}: laporan {fmt} ditulis ({kb} KB)", "en": "{path}: {fmt} report written ({kb} KB)"},
     # --- metode ---------------------------------------------------------------------------------
     "metode_title": {"id": "Cara setiap angka dihitung", "en": "How every number is computed"},
     "m_intro": {"id": "Semua angka di dasbor ini dihitung dengan aturan di bawah, dari berkas data yang sama "

@@ -23,7 +23,7 @@ RUN_SEEN_MS = 10_000     # how long a rerun may take to start after the action t
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
 
 # Url paths of the pages (the contract with app.py's st.navigation): "" is the default page.
-PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan",
+PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan", "laporan": "laporan",
          "integritas": "integritas", "unggah": "unggah", "metode": "metode"}
 
 
