@@ -67,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--instrument", help="instrumen bila kode kolom cocok untuk beberapa (mis. skm)")
     p.add_argument("--office", help="nama kantor bila file tidak punya kolom kantor")
-    p.add_argument("--period", help="YYYY-MM bila file tidak punya kolom tanggal")
+    p.add_argument("--period", help="YYYY-MM bila file tidak punya kolom tanggal (YYYY: tahun untuk sheet per bulan)")
+    p.add_argument("--date-order", choices=["dmy", "mdy"],
+                   help="urutan hari/bulan bila nilai tanggal tidak memutuskannya (semua bagian ≤ 12)")
+    p.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
+                   help="abaikan kolom ini dengan sengaja (boleh berulang), mis. kolom jawaban di luar instrumen")
     p.add_argument("--strict", action="store_true", help="tolak seluruh file bila ada baris tidak valid")
     p.add_argument("--create-offices", action="store_true", help="buat kantor yang belum ada di daftar")
     p.add_argument("--json", action="store_true", help="satu objek JSON per file")
@@ -178,7 +182,8 @@ def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
 
 def cmd_ingest(con, args, registry) -> int:
     options = importer.ImportOptions(instrument=args.instrument, office=args.office, period=args.period,
-                                     strict=args.strict, create_offices=args.create_offices)
+                                     strict=args.strict, create_offices=args.create_offices,
+                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order)
     worst = 0
     for name in args.files:
         path = Path(name)

@@ -185,8 +185,8 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "{name} {value} — {gap} short of {level} (≥ {need})"},
     # --- unggah ---------------------------------------------------------------------------------
     "unggah_title": {"id": "Unggah ekspor survei", "en": "Upload survey exports"},
-    "upload_label": {"id": "File ekspor survei (CSV, XLSX, XLS, ODS) — boleh beberapa sekaligus",
-                     "en": "Survey export files (CSV, XLSX, XLS, ODS) — several at once are fine"},
+    "upload_label": {"id": "File ekspor survei (CSV, TSV, TXT, XLSX, XLS, ODS) — boleh beberapa sekaligus",
+                     "en": "Survey export files (CSV, TSV, TXT, XLSX, XLS, ODS) — several at once are fine"},
     "upload_help": {"id": "Tidak ada yang disimpan sebelum Anda menekan Simpan impor.",
                     "en": "Nothing is stored until you press Save import."},
     "refused": {"id": "{file}: tidak dapat diimpor — {message}", "en": "{file}: cannot be imported — {message}"},
@@ -200,8 +200,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_office_help": {"id": "Dipakai bila file tidak punya kolom kantor (Unit Kerja/Satker/Kantor).",
                            "en": "Used when the file has no office column (Kantor/Unit Kerja/Satker)."},
     "upload_period": {"id": "Periode", "en": "Period"},
-    "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal.",
-                           "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column."},
+    "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal (YYYY saja: "
+                                 "tahun untuk sheet per bulan).",
+                           "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column (YYYY alone: the year "
+                                 "for sheets per month)."},
+    "lost_title": {"id": "{file}: yang tidak akan ikut diimpor —", "en": "{file}: what would not be imported —"},
+    "lost_ignored": {"id": "kolom yang Anda abaikan: {columns}", "en": "columns you chose to ignore: {columns}"},
+    "lost_rejected": {"id": "{n} baris ditolak; terbanyak: {reasons}", "en": "{n} rows rejected; most often: {reasons}"},
+    "upload_date_order": {"id": "Urutan tanggal", "en": "Date order"},
+    "upload_date_order_auto": {"id": "(dari isi file)", "en": "(from the file)"},
+    "upload_date_order_dmy": {"id": "hari/bulan/tahun", "en": "day/month/year"},
+    "upload_date_order_mdy": {"id": "bulan/hari/tahun", "en": "month/day/year"},
+    "upload_date_order_help": {"id": "Dipakai hanya bila tanggal di file tidak memutuskannya sendiri (semua bagian ≤ 12).",
+                               "en": "Used only when the file's dates do not decide it themselves (every part ≤ 12)."},
+    "upload_ignore": {"id": "Abaikan kolom", "en": "Ignore columns"},
+    "upload_ignore_help": {"id": "Kolom berisi jawaban yang tidak dipetakan ke item mana pun; pilih untuk "
+                                 "mengabaikannya dengan sengaja (daftar kolom yang diabaikan disimpan di catatan batch).",
+                           "en": "Columns holding answers that map to no item; choose them to leave them out on "
+                                 "purpose (the ignored columns are listed in the batch notes)."},
     "mapping": {"id": "Pemetaan kolom ({n} kolom)", "en": "Column mapping ({n} columns)"},
     "col_column": {"id": "Kolom di file", "en": "Column in the file"},
     "col_maps_to": {"id": "Dibaca sebagai", "en": "Read as"},
