@@ -7,7 +7,7 @@ PORT ?= 8501
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test demo bench venv chromium clean
+.PHONY: run test demo bench venv chromium report-deps clean
 
 .venv/bin/python:
 	@python3 -m venv .venv 2>/dev/null || { $(SUDO) apt-get update -qq && \
@@ -28,10 +28,18 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+# Reports: fonts for the PDF (WeasyPrint renders with the system's fonts), chromium for the chart
+# SVGs (kaleido), poppler-utils (pdftotext, pdftoppm) to read reports back in tests and make page pictures.
+REPORT_DEBS := fonts-dejavu-core fonts-liberation poppler-utils chromium
+report-deps:
+	@missing=$$(for p in $(REPORT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  [ -z "$$missing" ] || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; }
+
 # Start the app (server.py: app.py plus the sign-in routes); the first run builds the demo database (synthetic data) at $(DB). Settings that
 # Streamlit must know too (the upload limit) are passed from analytics/settings.py, so a DASBOR_…
 # override reaches both the importer and Streamlit (.streamlit/config.toml holds the defaults).
-run: .venv/.runtime
+run: .venv/.runtime report-deps
 	@test -f $(DB) || $(PY) -m analytics demo --db $(DB)
 	flags=$$($(PY) -m analytics.settings --streamlit) && DASBOR_DB=$(DB) $(PY) -m streamlit run server.py $$flags \
 	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
@@ -40,13 +48,14 @@ demo: .venv/.runtime
 	$(PY) -m analytics demo --db $(DB)
 
 # The whole suite, browser tests included (never skipped).
-test: .venv/.dev chromium
+test: .venv/.dev chromium report-deps
 	$(PY) -m pytest
 
-bench: .venv/.dev
+bench: .venv/.dev report-deps
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_import_formats.py
 	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_reports.py
 
 clean:
 	rm -rf .venv .pytest_cache .hypothesis tests/e2e/screens benchmarks/out

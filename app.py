@@ -23,6 +23,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
     ("ui/pages/tren.py", "page_tren", ":material/show_chart:", "tren"),
     ("ui/pages/unsur.py", "page_unsur", ":material/format_list_numbered:", "unsur"),
     ("ui/pages/kesiapan.py", "page_kesiapan", ":material/verified:", "kesiapan"),
+    ("ui/pages/laporan.py", "page_laporan", ":material/description:", "laporan"),
     ("ui/pages/integritas.py", "page_integritas", ":material/policy:", "integritas"),
     ("ui/pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
     ("ui/pages/bagikan.py", "page_bagikan", ":material/share:", "bagikan"),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import settings, demo, store, i18n
-from analytics.errors import InputError, Message, UnknownName, render
+from analytics.errors import BadValue, InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
 from analytics.store import integrity, offices, queries
@@ -67,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--instrument", help="instrumen bila kode kolom cocok untuk beberapa (mis. skm)")
     p.add_argument("--office", help="nama kantor bila file tidak punya kolom kantor")
-    p.add_argument("--period", help="YYYY-MM bila file tidak punya kolom tanggal")
+    p.add_argument("--period", help="YYYY-MM bila file tidak punya kolom tanggal (YYYY: tahun untuk sheet per bulan)")
+    p.add_argument("--date-order", choices=["dmy", "mdy"],
+                   help="urutan hari/bulan bila nilai tanggal tidak memutuskannya (semua bagian ≤ 12)")
+    p.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
+                   help="abaikan kolom ini dengan sengaja (boleh berulang), mis. kolom jawaban di luar instrumen")
     p.add_argument("--strict", action="store_true", help="tolak seluruh file bila ada baris tidak valid")
     p.add_argument("--create-offices", action="store_true", help="buat kantor yang belum ada di daftar")
     p.add_argument("--json", action="store_true", help="satu objek JSON per file")
@@ -94,6 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end")
     p.add_argument("--format", **fmt)
 
+    p = command("report", "laporan rapat monev: PDF (A4) atau buku kerja Excel")
+    p.add_argument("--format", dest="report_format", choices=["pdf", "xlsx"], required=True)
+    p.add_argument("--out", required=True, metavar="FILE", help="file yang ditulis")
+    p.add_argument("--kanwil", help="satu Kanwil (default: semua)")
+    p.add_argument("--office", help="satu kantor (ringkasan tetap memuat angka Kanwil-nya)")
+    p.add_argument("--from", dest="start", help="YYYY-MM (default: 12 bulan terakhir dengan data)")
+    p.add_argument("--to", dest="end", help="YYYY-MM")
+    p.add_argument("--period", choices=periods.GRANULARITIES, default="month", help="periode tabel dan tren")
+    p.add_argument("--rules", help="aturan ZI (default: setting default_rules, zi-2019)")
     p = command("integrity", "sinyal integritas respons per kantor × instrumen × bulan (perlu klarifikasi)")
     p.add_argument("--kanwil", help="hanya kantor Kanwil ini (pembanding: kantor Kanwil yang sama)")
     p.add_argument("--office", help="hanya kantor ini (pembanding: kantor lain di Kanwil-nya)")
@@ -142,7 +155,7 @@ def main(argv=None) -> int:
 # Commands that only read: they open the store read-only (several may run at once). Only the commands
 # that bring data in create a missing store; any other refuses it, so a mistyped --db is said, not
 # answered with an empty table.
-READ_COMMANDS = {"indices", "items", "readiness", "batches", "offices"}
+READ_COMMANDS = {"indices", "items", "readiness", "report", "batches", "offices"}
 
 
 def _open(args):
@@ -180,7 +193,8 @@ def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
 
 def cmd_ingest(con, args, registry) -> int:
     options = importer.ImportOptions(instrument=args.instrument, office=args.office, period=args.period,
-                                     strict=args.strict, create_offices=args.create_offices)
+                                     strict=args.strict, create_offices=args.create_offices,
+                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order)
     worst = 0
     for name in args.files:
         path = Path(name)
@@ -237,6 +251,24 @@ def cmd_readiness(con, args, registry) -> int:
         frame["reasons"] = frame["reasons"].map("; ".join)
         frame = frame.drop(columns=["shortfalls"])
     _emit(frame, args.format, args.lang)
+    return 0
+
+
+def cmd_report(con, args, registry) -> int:
+    from analytics import report
+    from analytics.i18n import t
+
+    request = report.request_for(con, kanwil=args.kanwil, office=args.office, start=periods.parse_month(args.start),
+                                 end=periods.parse_month(args.end), granularity=args.period, rules=args.rules,
+                                 lang=args.lang)
+    registry.rule_set(request.rules)          # an unknown rule set fails before any work
+    content = report.build(con, request, args.report_format, registry)
+    out = Path(args.out)
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise BadValue("cannot_write", path=str(out), error=exc.strerror or type(exc).__name__) from None
+    print(t("r_written", args.lang, path=out, fmt=args.report_format.upper(), kb=round(len(content) / 1024)))
     return 0
 
 
@@ -325,6 +357,7 @@ def cmd_users(con, args, registry) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
+            "report": cmd_report,
             "integrity": cmd_integrity,
             "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo,
             "users": cmd_users}

@@ -25,6 +25,8 @@ from analytics.errors import BadValue
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 RULES_DIR = DATA_DIR / "rules"
+# Indonesia's three time zones (no daylight saving): name → hours ahead of UTC.
+TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 
 
 class SettingError(BadValue):
@@ -55,6 +57,8 @@ def _frame_ancestors(value: str) -> str | None:
     return None if ok else "CSP sources such as 'self' or 'none' or https://intranet.example"
 
 
+def _time_zone(value: str) -> str | None:
+    return None if value in TIME_ZONES else "one of " + ", ".join(TIME_ZONES)
 def _zone(value: str) -> str | None:
     return None if value in ("UTC", "WIB", "WITA", "WIT") else "one of UTC, WIB, WITA, WIT"
 
@@ -140,6 +144,14 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("frame_ancestors", "'self'", str, "Content-Security-Policy frame-ancestors sent with every "
             "response (who may embed the dashboard in a frame)", check=_frame_ancestors),
     Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
+    Setting("report_timezone", "WIB", str,
+            "time zone of the generation time on reports: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)",
+            check=_time_zone),
+    Setting("report_weakest", 5, int, "weakest elements listed per instrument in a report",
+            check=_between(1, 50)),
+    Setting("report_saran_rows", 1000, int,
+            "at most this many saran (newest first) in a report workbook's Saran sheet",
+            check=_between(0, 1_000_000)),
     Setting("export_tz", "WIB", str,
             "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
             "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),

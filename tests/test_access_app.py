@@ -15,8 +15,8 @@ JABAR = "Kanwil Kemenkumham Jawa Barat"
 DEPOK = "Kantor Imigrasi Kelas II Non TPI Depok"
 BANDUNG = "Kantor Imigrasi Kelas I TPI Bandung"
 ROLE_PAGES = {
-    "admin": ["ringkasan", "tren", "unsur", "kesiapan", "integritas", "unggah", "bagikan", "audit", "metode"],
-    "kanwil": ["ringkasan", "tren", "unsur", "kesiapan", "integritas", "unggah", "bagikan", "audit", "metode"],
+    "admin": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "bagikan", "audit", "metode"],
+    "kanwil": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "bagikan", "audit", "metode"],
     "office": ["ringkasan", "tren", "unsur", "kesiapan", "metode"],
     "guest": ["ringkasan", "tren", "kesiapan"],
 }

@@ -27,7 +27,7 @@ from tests.fixtures.make_fixtures import export_csv
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "integritas", "unggah", "metode"]
+PAGES = ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "metode"]
 JABAR = "Kanwil Kemenkumham Jawa Barat"
 
 
@@ -232,6 +232,21 @@ def test_trend_chart_draws_bands_thresholds_and_counts(app, demo_store):
     line, bars = spec["data"][:2]
     assert len(line["x"]) == 12 and all(n < 30 for n in array(bars["y"]))    # the demo's smallest office
     assert all("sampel kecil" in row[2] for row in line["customdata"])
+
+
+def test_report_page_builds_both_files_for_the_sidebar_scope(app, demo_store):
+    at = app(demo_store[0], kanwil=JABAR, office="Lapas Kelas IIB Garut", start="2026-01", end="2026-06")
+    at.run()
+    at.switch_page("ui/pages/laporan.py").run()
+    assert not at.exception and not errors(at)
+    assert not at.get("download_button")                    # nothing is built before the button is pressed
+    assert "Lapas Kelas IIB Garut" in texts(at.caption)[0] and "2026-01 – 2026-06" in texts(at.caption)[0]
+    at.button(key="build_report").click().run(timeout=180)
+    assert not at.exception and not errors(at)
+    assert any(s.startswith("Laporan siap") for s in texts(at.success))
+    assert [b.proto.label for b in at.get("download_button")] == ["Unduh PDF", "Unduh Excel (.xlsx)"]
+    at.selectbox(key="office").select("Rutan Kelas I Bandung").run()     # other filters: build again
+    assert not at.get("download_button") and texts(at.info) == ["Filter atau data berubah: buat laporan lagi."]
 
 
 def test_readiness_defaults_to_the_latest_full_quarter_and_says_when_data_is_short(app, demo_store):

@@ -272,7 +272,7 @@ DYNAMIC_KEYS = {
 
 def _code_strings() -> tuple[set[str], set[str]]:
     """(every string literal, every literal prefix of a key built as t(f"…{…}")) in analytics/, ui/
-    and app.py, the STRINGS table itself left out."""
+    and app.py, the STRINGS table itself left out, plus the t("key") calls of the report templates."""
     import ast
     literals, prefixes = set(), set()
     files = [ROOT / "app.py", *(ROOT / "analytics").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
@@ -289,6 +289,9 @@ def _code_strings() -> tuple[set[str], set[str]]:
                     and getattr(node.func, "attr", getattr(node.func, "id", None)) == "t"):
                 first = node.args[0].values[0]
                 prefixes.add(first.value if isinstance(first, ast.Constant) else "")
+    # Report templates (Jinja2) name their keys as t("key"): those count as used too.
+    for path in (ROOT / "analytics").rglob("templates/*.j2"):
+        literals.update(re.findall(r"""\bt\(["']([a-z][a-z0-9_]*)["']""", path.read_text(encoding="utf-8")))
     return literals, prefixes
 
 

@@ -90,3 +90,37 @@ def test_codes_that_fit_several_instruments_are_settled_by_the_instrument_box(ap
     at.selectbox(key="upload_instrument").select("ipk").run()
     assert not at.exception and not [e for e in errors(at) if "generik.csv" in e]
     assert any("instruments: IPK" in w for w in texts(at.warning) + texts(at.success))
+
+
+def test_answer_columns_nothing_maps_are_offered_in_the_ignore_box_and_then_import(app, tmp_path):
+    header = ["Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)] + ["Anti Korupsi 1", "Anti Korupsi 2"]
+    rows = [",".join(["2026-10-05", "Kantor Baru"] + ["3"] * 21 + ["4", "2"]) for _ in range(3)]
+    at = app(tmp_path / "new.duckdb", lang="en")
+    at.run()
+    at.switch_page("ui/pages/unggah.py").run()
+    at.get("file_uploader")[0].set_value(("lain.tsv", ("\n".join([",".join(header), *rows]) + "\n").encode(),
+                                          "text/plain")).run()
+    (refusal,) = [e for e in errors(at) if "lain.tsv" in e]
+    assert "'Anti Korupsi 1'" in refusal and "'Ignore columns' box" in refusal and not FLAG.search(refusal)
+    box = at.multiselect(key="upload_ignore")
+    assert box.label == "Ignore columns" and set(box.options) == {"Anti Korupsi 1", "Anti Korupsi 2"}
+    box.set_value(["Anti Korupsi 1", "Anti Korupsi 2"]).run()
+    assert not at.exception and not [e for e in errors(at) if "lain.tsv" in e]
+    lost = next(w for w in texts(at.warning) if "what would not be imported" in w)     # before the summary
+    assert "columns you chose to ignore: Anti Korupsi 1, Anti Korupsi 2" in lost
+    assert "3 rows rejected" in lost and "Kantor Baru" in lost
+    assert any("lain.tsv: 3 rows read" in s for s in texts(at.warning) + texts(at.success))
+
+
+def test_an_undecidable_date_order_is_settled_by_the_date_order_box(app, tmp_path):
+    header = ["Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
+    rows = [",".join([d, "Kantor Baru"] + ["3"] * 21) for d in ("05/03/2026", "06/04/2026")]
+    at = app(tmp_path / "new.duckdb", lang="en")
+    at.run()
+    at.switch_page("ui/pages/unggah.py").run()
+    at.get("file_uploader")[0].set_value(("tgl.csv", ("\n".join([",".join(header), *rows]) + "\n").encode(),
+                                          "text/csv")).run()
+    (refusal,) = [e for e in errors(at) if "tgl.csv" in e]
+    assert "'Date order' box" in refusal and not FLAG.search(refusal)
+    at.selectbox(key="upload_date_order").select("mdy").run()
+    assert not at.exception and not [e for e in errors(at) if "tgl.csv" in e]

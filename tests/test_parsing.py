@@ -211,14 +211,12 @@ def test_only_the_choice_of_one_set_removes_the_ambiguity():
     assert as_list(r.scores) == [2, 3]
 
 
-def test_unknown_label_is_a_cell_error_naming_the_expected_labels():
-    r = scores(["Baik", "Lumayan", "Sangat Baik"])
-    assert as_list(r.scores) == [3, None, 4]
-    (err,) = r.errors
-    assert err.index == 1 and err.value == "Lumayan"
-    assert err.message == ("jawaban 'Lumayan' tidak dikenal; yang diharapkan: angka 1–4 atau "
-                           "Tidak Baik / Kurang Baik / Baik / Sangat Baik")
-    assert r.label_set == "baik4"
+def test_unknown_label_beside_a_known_set_refuses_the_whole_column():
+    # Rejecting only the 'Lumayan' rows would bias the index (issue 9): the column is refused.
+    with pytest.raises(ColumnError) as info:
+        scores(["Baik", "Lumayan", "Sangat Baik"], column="IKM4")
+    assert info.value.code == "labels_unresolved" and info.value.column == "IKM4"
+    assert "'Lumayan'" in str(info.value) and "Tidak Baik / Kurang Baik / Baik / Sangat Baik" in str(info.value)
 
 
 def test_column_of_unknown_labels_only():
@@ -230,10 +228,10 @@ def test_column_of_unknown_labels_only():
 
 
 def test_label_sets_of_another_length_are_ignored():
-    # On a 1-4 item, the 6-point "Agak Setuju" is not an answer.
-    r = scores(["Agak Setuju", "Setuju"], sets={**GENERIC4, "setuju6": SETS["setuju6"]})
-    assert as_list(r.scores) == [None, 3]
-    assert len(r.errors) == 1
+    # On a 1-4 item, the 6-point "Agak Setuju" is not an answer: the column is refused whole.
+    with pytest.raises(ColumnError) as info:
+        scores(["Agak Setuju", "Setuju"], sets={**GENERIC4, "setuju6": SETS["setuju6"]})
+    assert info.value.code == "labels_unresolved" and "'Agak Setuju'" in str(info.value)
 
 
 def test_six_point_column_setuju6():
@@ -433,12 +431,29 @@ def test_future_date_is_an_error():
 
 
 def test_unreadable_and_blank_dates_are_errors():
-    r = dates(["kemarin", "05/03/24", "", None, "-", "2024-03-05"])
+    r = dates(["kemarin", "05/03", "", None, "-", "2024-03-05"])
     unreadable = "tanggal tidak terbaca; contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024"
     assert [(e.index, e.value, e.message) for e in r.errors] == [
-        (0, "kemarin", unreadable), (1, "05/03/24", unreadable),
+        (0, "kemarin", unreadable), (1, "05/03", unreadable),
         (2, "", "tanggal kosong"), (3, "", "tanggal kosong"), (4, "-", "tanggal kosong")]
     assert r.dates.isna().tolist() == [True] * 5 + [False]
+
+
+def test_two_digit_years_and_google_forms_csv_timestamps():
+    r = dates(["05/03/24", "17/08/24", "2024/03/05 3:15:04 PM GMT+7", "2024/03/06 12:05:00 AM GMT+07:00"])
+    assert r.errors == []
+    assert [str(d) for d in r.dates] == ["2024-03-05 00:00:00", "2024-08-17 00:00:00", "2024-03-05 15:15:04",
+                                         "2024-03-06 00:05:00"]
+
+
+def test_an_undecidable_order_takes_the_hint_or_says_it_was_only_assumed():
+    values = pd.Series(["05/03/2024", "06/04/2024"])
+    assumed = parse_dates(values, "Tanggal", TODAY)
+    assert assumed.undecided and assumed.day_first
+    hinted = parse_dates(values, "Tanggal", TODAY, day_first_hint=False)
+    assert not hinted.undecided and [d.month for d in hinted.dates] == [5, 6]
+    decided = parse_dates(pd.Series(["05/03/2024", "16/04/2024"]), "Tanggal", TODAY, day_first_hint=False)
+    assert not decided.undecided and [d.month for d in decided.dates] == [3, 4]      # values beat the hint
 
 
 def test_dates_keep_the_callers_index_and_a_datetime_dtype():

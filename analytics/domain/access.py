@@ -19,8 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 ROLES = ("admin", "kanwil", "office")          # account roles; a guest is a share link, not an account
 DATA_PAGES = ("ringkasan", "tren", "unsur", "kesiapan")
 GUEST_PAGES = DATA_PAGES + ("metode",)         # what a link may open (read-only pages)
-# Integritas (response-integrity signals, "perlu klarifikasi") is for Kanwil monev: admin and kanwil.
-ALL_PAGES = DATA_PAGES + ("integritas", "unggah", "bagikan", "audit", "metode")
+# Integritas (response-integrity signals, "perlu klarifikasi") and Laporan (the meeting report, with a
+# Saran sheet of free text) are for Kanwil monev: admin and kanwil only (fail closed until each is
+# checked for office users and guests).
+ALL_PAGES = DATA_PAGES + ("laporan", "integritas", "unggah", "bagikan", "audit", "metode")
 MAX_LINK_DAYS = 90
 DEFAULT_LINK_DAYS = 14
 # Columns that describe a respondent: never in anything a guest receives (respondents table fields,

@@ -93,6 +93,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "Column '{column}': the answer label '{label}' is ambiguous — it is {readings}; "
                                    "the other labels in this column do not settle it. Use numeric answers, or put "
                                    "the number before the label (e.g. '1 - {label}')."},
+    "err_labels_unresolved": {"id": "Kolom '{column}': {n} label jawaban tidak dikenal ({unknown}), padahal label lain di "
+                                    "kolom ini cocok dengan {known}; seluruh kolom ditolak, karena menolak baris berlabel "
+                                    "asing saja akan membuat indeks bias. Ganti label itu dengan label set tersebut atau "
+                                    "dengan angka skornya.",
+                              "en": "Column '{column}': {n} answer labels are not recognised ({unknown}) while the other "
+                                    "labels of this column match {known}; the whole column is refused, because rejecting "
+                                    "only the rows with unknown labels would bias the index. Replace those labels with "
+                                    "labels of that set or with their scores."},
     "err_reading": {"id": "{score} menurut set {set}", "en": "{score} in set {set}"},
     "err_date_blank": {"id": "tanggal kosong", "en": "the date is blank"},
     "err_date_examples": {"id": "contoh yang diterima: 2024-03-05, 05/03/2024, 5 Maret 2024",
@@ -108,6 +116,61 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_date_too_old": {"id": "tanggal {date} sebelum tahun 1990", "en": "the date {date} is before 1990"},
     "err_date_unreadable": {"id": "tanggal tidak terbaca; {examples}", "en": "the date cannot be read; {examples}"},
     # --- the import (analytics/ingest/importer.py) ----------------------------------------------
+    "err_unmapped_answer_columns": {
+        "id": "{n} kolom berisi jawaban survei tetapi tidak dipetakan ke item mana pun: {columns}; file tidak diimpor "
+              "agar tidak ada instrumen yang hilang diam-diam. Beri kolom itu kode item yang dikenal (mis. IKM1, IPK1), "
+              "atau abaikan dengan sengaja: {hint}",
+        "en": "{n} columns hold survey answers but map to no item: {columns}; the file is not imported so that no "
+              "instrument is dropped silently. Give those columns a known item code (e.g. IKM1, IPK1), or leave them "
+              "out on purpose: {hint}"},
+    "err_column_reason": {"id": "'{column}'{sheet} ({reason})", "en": "'{column}'{sheet} ({reason})"},
+    "err_in_sheet": {"id": " di sheet {name}", "en": " on sheet {name}"},
+    "err_column_ignored": {"id": "kolom '{column}'{sheet} diabaikan: {reason}", "en": "column '{column}'{sheet} ignored: {reason}"},
+    "err_instrument_incomplete": {"id": "{index}: hanya {n} dari {k} item ada di file (tidak ada: {missing}); indeksnya "
+                                        "dihitung dari item yang ada saja",
+                                  "en": "{index}: only {n} of {k} items are in the file (missing: {missing}); its index "
+                                        "is computed from the items present only"},
+    "err_id_is_row_number": {"id": "kolom '{column}'{sheet} berisi nomor urut {lo}–{hi}, bukan ID responden: tidak "
+                                   "dipakai untuk mengenali duplikat (duplikat = kantor, waktu dan jawaban yang sama)",
+                             "en": "column '{column}'{sheet} holds the running numbers {lo}–{hi}, not respondent ids: "
+                                   "not used to recognise duplicates (a duplicate = same office, time and answers)"},
+    "err_service_column": {"id": "kolom '{column}' berisi jenis layanan (Paspor, Izin Tinggal …), bukan kantor: "
+                                 "dibaca sebagai jenis layanan",
+                           "en": "column '{column}' holds service types (Paspor, Izin Tinggal …), not offices: read "
+                                 "as the service type"},
+    "err_ambiguous_office_column": {"id": "kolom {columns} sama-sama bisa menjadi kolom kantor dan daftar kantor tidak "
+                                          "memutuskannya; {hint}",
+                                    "en": "columns {columns} may each be the office column and the office master does "
+                                          "not settle it; {hint}"},
+    "err_date_order_undecided": {
+        "id": "kolom tanggal '{column}': urutan hari/bulan tidak dapat dipastikan (semua bagian ≤ 12, mis. {example}) "
+              "dan file tidak memberi petunjuk lain; dibaca hari/bulan menghasilkan bulan {dmy}, dibaca bulan/hari "
+              "{mdy}; {hint}",
+        "en": "date column '{column}': the day/month order cannot be decided (every part ≤ 12, e.g. {example}) and "
+              "the file gives no other evidence; read day/month it gives the months {dmy}, read month/day {mdy}; "
+              "{hint}"},
+    "err_date_order_unreadable": {"id": "urutan tanggal '{order}' tidak dikenal; gunakan dmy atau mdy",
+                                  "en": "unknown date order '{order}'; use dmy or mdy"},
+    "err_period_conflicts_sheet": {"id": "sheet {sheet} menyebut bulan {named}, tetapi periode yang diberikan {period}; "
+                                         "{hint}",
+                                   "en": "sheet {sheet} names the month {named}, but the period given is {period}; "
+                                         "{hint}"},
+    "err_sheet_month_no_year": {"id": "sheet {sheet} menyebut bulan {month} tanpa tahun, dan judul maupun nama file "
+                                      "tidak menyebut tahunnya; {hint}",
+                                "en": "sheet {sheet} names the month {month} without a year, and neither the title nor "
+                                      "the file name gives it; {hint}"},
+    "err_month_from_sheet": {"id": "sheet {sheet} tanpa kolom tanggal: baris dibukukan ke {month} menurut nama sheet",
+                             "en": "sheet {sheet} has no date column: its rows are booked in {month}, from the sheet name"},
+    "err_month_from_title": {"id": "tanpa kolom tanggal{sheet}: baris dibukukan ke {month} menurut judul (Periode/Bulan)",
+                             "en": "no date column{sheet}: the rows are booked in {month}, from the title (Periode/Bulan)"},
+    "err_sheet_repeats": {"id": "sheet {name} berisi {n} responden yang sama dengan sheet {other} (kantor, tanggal dan "
+                                "jawaban sama, baris demi baris): dilewati, tidak dihitung dua kali",
+                          "en": "sheet {name} holds the same {n} respondents as sheet {other} (same office, date and "
+                                "answers, row for row): skipped, not counted twice"},
+    "err_kanwil_mismatch": {"id": "kantor '{office}' terdaftar di {registered}, bukan {kanwil}; periksa kolom kantor "
+                                  "atau daftar kantor",
+                            "en": "office '{office}' is registered under {registered}, not {kanwil}; check the office "
+                                  "column or the office master"},
     "err_office_blank": {"id": "nama kantor kosong", "en": "the office name is blank"},
     "err_no_office_column": {"id": "tidak ada kolom kantor (Unit Kerja/Satker/Kantor)",
                              "en": "no office column (Unit Kerja/Satker/Kantor)"},
@@ -122,6 +185,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "office '{office}' is not in the office master"},
     "err_unknown_kanwil": {"id": "Kanwil '{kanwil}' tidak ada di daftar kantor",
                            "en": "Kanwil '{kanwil}' is not in the office master"},
+    "err_office_not_in_kanwil": {"id": "kantor '{office}' bukan bagian dari {kanwil}",
+                                 "en": "office '{office}' is not part of {kanwil}"},
+    "err_no_data_in_scope": {"id": "tidak ada data survei untuk cakupan ini", "en": "no survey data for this scope"},
+    "err_start_after_end": {"id": "bulan awal {start} setelah bulan akhir {end}",
+                            "en": "the first month {start} is after the last month {end}"},
+    "err_cannot_write": {"id": "{path} tidak dapat ditulis: {error}", "en": "{path} cannot be written: {error}"},
     "err_duplicate_in_file": {"id": "responden yang sama sudah ada di {where} file ini",
                               "en": "the same respondent is already on {where} of this file"},
     "err_at_row": {"id": "baris {row}", "en": "row {row}"},
@@ -189,6 +258,32 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "add it to the office master or allow creating new offices (--create-offices)"},
     "hint_create_offices_ui": {"id": "tambahkan ke daftar kantor (di bawah) atau centang 'Buat kantor yang belum ada'",
                                "en": "add it to the office master (below) or tick 'Create the missing offices'"},
+    "hint_ignore_column_cli": {"id": "--ignore-column \"{first}\" (sekali per kolom)",
+                               "en": "--ignore-column \"{first}\" (once per column)"},
+    "hint_ignore_column_ui": {"id": "pilih kolom itu di kotak 'Abaikan kolom' di atas",
+                              "en": "choose those columns in the 'Ignore columns' box above"},
+    "hint_office_column_cli": {"id": "abaikan kolom yang bukan kantor (--ignore-column \"{first}\"), atau sebutkan "
+                                     "kantornya (--office \"Nama Kantor\")",
+                               "en": "leave out the column that is not the office (--ignore-column \"{first}\"), or "
+                                     "name the office (--office \"Office name\")"},
+    "hint_office_column_ui": {"id": "pilih kolom yang bukan kantor di kotak 'Abaikan kolom' di atas, atau isi kotak "
+                                    "'Kantor'",
+                              "en": "choose the column that is not the office in the 'Ignore columns' box above, or "
+                                    "fill in the 'Office' box"},
+    "hint_date_order_cli": {"id": "sebutkan urutannya (--date-order dmy untuk hari/bulan, mdy untuk bulan/hari)",
+                            "en": "name the order (--date-order dmy for day/month, mdy for month/day)"},
+    "hint_date_order_ui": {"id": "pilih urutannya di kotak 'Urutan tanggal' di atas",
+                           "en": "choose the order in the 'Date order' box above"},
+    "hint_period_sheets_cli": {"id": "satu --period tidak berlaku untuk sheet per bulan: hapus --period (bulan diambil "
+                                     "dari nama sheet) atau beri hanya tahunnya (--period YYYY)",
+                               "en": "one --period does not fit sheets per month: drop --period (the month comes from "
+                                     "each sheet's name) or give only the year (--period YYYY)"},
+    "hint_period_sheets_ui": {"id": "kosongkan kotak 'Periode' (bulan diambil dari nama sheet) atau isi tahunnya saja (YYYY)",
+                              "en": "empty the 'Period' box (the month comes from each sheet's name) or give only the "
+                                    "year (YYYY)"},
+    "hint_period_year_cli": {"id": "sebutkan tahunnya (--period YYYY)", "en": "name the year (--period YYYY)"},
+    "hint_period_year_ui": {"id": "isi tahunnya (YYYY) di kotak 'Periode' di atas",
+                            "en": "give the year (YYYY) in the 'Period' box above"},
     "hint_strict_cli": {"id": "--strict", "en": "--strict"},
     "hint_strict_ui": {"id": "mode ketat", "en": "strict mode"},
     "hint_db_missing_cli": {"id": "periksa --db (atau DASBOR_DB); data baru masuk lewat ingest, demo atau "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -17,7 +18,7 @@ import pandas as pd
 from analytics import store
 from analytics.domain.instruments import Registry, load_registry
 from analytics.domain.offices import name_key
-from analytics.errors import InputError, Message, Notice
+from analytics.errors import InputError, Join, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
@@ -37,6 +38,8 @@ class ImportOptions:
     period: str | None = None         # YYYY-MM, for files without a date column
     strict: bool = False              # refuse the whole file when any row is invalid
     create_offices: bool = False      # create offices missing from the master
+    ignore_columns: tuple[str, ...] = ()   # headers the user chose to leave out (answer-looking ones too)
+    date_order: str | None = None     # "dmy" | "mdy", for a date column whose values cannot decide
     source: str = "cli"
     is_demo: bool = False
     today: date = field(default_factory=date.today)
@@ -86,6 +89,7 @@ class Prepared:
     mapping: list[dict]                # sheet, column, maps_to (or why ignored)
     notes: list[str]
     unknown_offices: list[str]         # names not in the office master (created only on request)
+    ignored: list[dict] = field(default_factory=list)   # sheet, column, reason: every column left out
 
 
 @dataclass
@@ -100,6 +104,7 @@ class ImportReport:
     rows_duplicate: int = 0
     instruments: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[dict] = field(default_factory=list)   # sheet, column, reason
 
     @property
     def code(self) -> str | None:
@@ -127,7 +132,23 @@ def _score_column(inst: str, no: int) -> str:
     return f"{inst}__{no}"
 
 
-def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions):
+def _running_numbers(ids: pd.Series) -> tuple[int, int] | None:
+    """(first, last) when a respondent-id column is a running number: distinct whole numbers that
+    fill a range without gaps (1…n, or 61…120 when numbering continues from the last file)."""
+    text = ids.dropna()
+    if text.empty or not text.head(1000).str.fullmatch(r"[0-9]{1,7}").all():   # cheap test first
+        return None
+    if not text.str.fullmatch(r"[0-9]{1,7}").all():
+        return None
+    numbers = text.astype("int64").to_numpy()
+    lo, hi = int(numbers.min()), int(numbers.max())
+    if len(np.unique(numbers)) == len(numbers) and hi - lo + 1 == len(numbers):
+        return lo, hi
+    return None
+
+
+def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions,
+                    notes: list):
     """Parse every mapped cell. Returns (frame of parsed values, per-row error lists)."""
     data = sheet.data
     errors: dict[int, list[RowError]] = {}
@@ -152,12 +173,15 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
 
     if "date" in cmap.fields:
         column = _column_name(sheet, cmap.fields["date"])
-        dates = parsing.parse_dates(data[cmap.fields["date"]], column, options.today)
+        values = data[cmap.fields["date"]]
+        dates = parsing.parse_dates(values, column, options.today, _order_hint(options, column, values))
+        if dates.undecided:
+            dates = _order_by_named_month(sheet, values, column, options)
         out["response_ts"] = dates.dates
         out["has_time"] = dates.has_time
         add(dates.errors, column)
     else:
-        month = _period_month(options.period, sheet)
+        month = _sheet_month(sheet, options, notes)
         out["response_ts"] = pd.Timestamp(month)
         out["has_time"] = False
 
@@ -171,8 +195,18 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     else:
         raise ImportRefused("no_office_column", hint="office", at_file=sheet.file_name, at_sheet=sheet.sheet)
 
-    out["external_id"] = (parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
-                          if "respondent_id" in cmap.fields else pd.NA)
+    out["external_id"] = pd.NA
+    if "respondent_id" in cmap.fields:
+        ids = parsing.normalize_text(data[cmap.fields["respondent_id"]].astype("string"))
+        run = _running_numbers(ids)
+        if run:         # 1, 2, 3 … restarting in every file or sheet: a row number, not an id
+            notes.append(Message("id_is_row_number", column=_column_name(sheet, cmap.fields["respondent_id"]),
+                                 lo=run[0], hi=run[1], sheet=Message("in_sheet", name=sheet.sheet)
+                                 if sheet.sheet else ""))
+        else:
+            out["external_id"] = ids
+    out["kanwil_name"] = (parsing.normalize_text(data[cmap.fields["kanwil"]].astype("string"))
+                          if "kanwil" in cmap.fields else pd.NA)
     _add_profile(out, data, cmap)
     return out, errors
 
@@ -196,6 +230,94 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
 
 _OFFICE_BLANK = Message("office_blank")
 _NO_ANSWERS = Message("no_answers")
+
+
+_ORDER_HEADERS = {"timestamp": False, "cap waktu": True}    # English / Indonesian Forms exports
+
+
+def _order_hint(options: ImportOptions, column: str, values: pd.Series) -> bool | None:
+    """Day-first (True) or month-first (False) for a column whose values cannot decide it: the user's
+    choice, else the cells' own form (PM, 14.02.11), else a Forms header (Timestamp, Cap waktu)."""
+    if options.date_order:
+        if options.date_order not in ("dmy", "mdy"):
+            raise ImportRefused("date_order_unreadable", order=options.date_order)
+        return options.date_order == "dmy"
+    found = parsing.date_order_evidence(values)
+    if found is not None:
+        return found
+    return _ORDER_HEADERS.get(" ".join(re.sub(r"[^a-z ]", " ", column.lower()).split()))
+
+
+def _named_month(sheet: RawSheet) -> tuple[tuple[int | None, int], str] | None:
+    """(year or None, month) and where it was read: the sheet's name, else a title line above the
+    header that starts with Periode/Bulan."""
+    if sheet.sheet:
+        found = parsing.month_in_text(sheet.sheet)
+        if found:
+            return found, "sheet"
+    for line in sheet.title:
+        if re.match(r"^\W*(periode|bulan|period|month)\b", line, re.I):
+            found = parsing.month_in_text(line)
+            if found:
+                return found, "title"
+    return None
+
+
+def _year_of(sheet: RawSheet) -> int | None:
+    """The one year the title lines, else the file name, mention."""
+    for texts in (sheet.title, [sheet.file_name]):
+        years = set().union(*(parsing.years_in_text(t) for t in texts)) if texts else set()
+        if len(years) == 1:
+            return years.pop()
+    return None
+
+
+def _order_by_named_month(sheet: RawSheet, values: pd.Series, column: str, options: ImportOptions):
+    """Every day ≤ 12: the month the sheet or title names decides, when exactly one order puts the
+    dates in it; otherwise ask (never assume day-first silently)."""
+    named = _named_month(sheet)
+    tries = {order: parsing.parse_dates(values, column, options.today, order) for order in (True, False)}
+    if named:
+        (year, month), _ = named
+        fits = [order for order, parsed in tries.items()
+                if parsed.dates.notna().any() and (parsed.dates.dropna().dt.month == month).all()
+                and (year is None or (parsed.dates.dropna().dt.year == year).all())]
+        if len(fits) == 1:
+            return tries[fits[0]]
+    def months(parsed):
+        found = sorted(parsed.dates.dropna().dt.strftime("%Y-%m").unique())
+        return ", ".join(found[:6]) + (" …" if len(found) > 6 else "")
+    examples = ", ".join(list(dict.fromkeys(str(v) for v in values.dropna().head(50)))[:3])
+    raise ImportRefused("date_order_undecided", hint="date_order", at_file=sheet.file_name, at_sheet=sheet.sheet,
+                        column=column, example=examples, dmy=months(tries[True]), mdy=months(tries[False]))
+
+
+def _sheet_month(sheet: RawSheet, options: ImportOptions, notes: list) -> date:
+    """The month of a sheet without a date column: the month its name or title names (a workbook of
+    one sheet per month), with the year from there, the title, the file name or --period; else the
+    period given. A period that contradicts the sheet's month is refused."""
+    named = _named_month(sheet)
+    if not named:
+        return _period_month(options.period, sheet)
+    (year, month), source = named
+    year = year or _year_of(sheet)
+    if options.period:
+        given = options.period.strip()
+        if re.fullmatch(r"(19|20)[0-9]{2}", given):
+            year = year or int(given)
+        else:
+            wanted = _period_month(given, sheet)
+            if (year or wanted.year, month) != (wanted.year, wanted.month):
+                raise ImportRefused("period_conflicts_sheet", hint="period_sheets", at_file=sheet.file_name,
+                                    sheet=sheet.sheet or sheet.title[0], named=f"{year or wanted.year}-{month:02d}",
+                                    period=given)
+            year = wanted.year
+    if year is None:
+        raise ImportRefused("sheet_month_no_year", hint="period_year", at_file=sheet.file_name,
+                            sheet=sheet.sheet or "-", month=month)
+    notes.append(Message("month_from_sheet" if source == "sheet" else "month_from_title",
+                         sheet=sheet.sheet or "", month=f"{year}-{month:02d}"))
+    return date(year, month, 1)
 
 
 def _period_month(period: str | None, sheet: RawSheet) -> date:
@@ -228,14 +350,21 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     except ReadError as exc:
         raise ImportRefused.from_error(exc) from None
     frames, rejected, all_errors, mapping, notes = [], [], [], [], []
+    unmapped, ignored = [], []
     rows_read = 0
     for sheet in sheets:
         notes.extend(sheet.notes)
         try:
-            cmap = map_columns(sheet.header, registry, options.instrument)
+            cmap = map_columns(sheet.header, registry, options.instrument, options.ignore_columns)
         except MappingError as exc:
             raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
+        _choose_office_column(con, sheet, cmap, options)
         notes.extend(n for n in cmap.notes if n not in notes)
+        unmapped.extend((sheet.sheet, sheet.header[pos], reason) for pos, _, reason in cmap.ignored
+                        if pos in cmap.suspect and parsing.looks_like_answers(
+                            sheet.data[pos], registry.label_sets, registry.not_answered))
+        ignored.extend({"sheet": sheet.sheet, "column": header, "reason": reason}
+                       for _, header, reason in cmap.ignored)
         if not cmap.items:
             if len(sheets) > 1:
                 notes.append(Message("sheet_skipped", name=sheet.sheet, reason=Message("no_item_columns")))
@@ -243,18 +372,27 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             raise ImportRefused("no_item_columns_found", at_file=file_name,
                                 columns=", ".join(h for h in sheet.header[:12] if h))
         mapping.extend(_mapping_rows(sheet, cmap, registry))
+        notes.extend(n for n in _incomplete_instruments(cmap, registry) if n not in notes)
         data = sheet.data.dropna(how="all")
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)
-        out, errors = _validate_sheet(sheet, cmap, registry, options)
+        out, errors = _validate_sheet(sheet, cmap, registry, options, notes)
         _reject_rows_without_answers(out, errors, sheet)
         out["sheet"] = sheet.sheet
         out["source_row"] = sheet.excel_rows
         frames.append((sheet, out, errors))
+    if unmapped:
+        names = list(dict.fromkeys(header for _, header, _ in unmapped))
+        shown = Join([Message("column_reason", column=header, reason=reason,
+                              sheet=Message("in_sheet", name=name) if name else "")
+                      for name, header, reason in unmapped[:8]] + (["…"] if len(unmapped) > 8 else []))
+        raise ImportRefused("unmapped_answer_columns", hint="ignore_column", at_file=file_name, n=len(names),
+                            columns=shown, first=names[0], names=tuple(names))
     if not frames:
         raise ImportRefused("no_survey_rows", at_file=file_name)
 
+    frames = _drop_repeated_sheets(frames, notes)
     good_parts = []
     for sheet, out, errors in frames:
         bad = out.index.isin(list(errors))
@@ -272,7 +410,109 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     return Prepared(file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), rows_read=rows_read,
                     good=good, instruments=instruments, errors=all_errors,
                     rejected=pd.DataFrame(rejected, columns=["sheet", "source_row", "reasons", "row_data"]),
-                    mapping=mapping, notes=notes, unknown_offices=unknown)
+                    mapping=mapping, notes=notes, unknown_offices=unknown, ignored=ignored)
+
+
+# Words of the services offices give (a "Unit Layanan" column often holds these, not units).
+_SERVICE_WORDS = re.compile(
+    r"\b(paspor|passport|izin tinggal|visa|itas|itap|pengaduan|kunjungan|konsultasi|informasi|pendaftaran|"
+    r"legalisasi|apostille|remisi|integrasi|asimilasi|pembebasan bersyarat|cuti bersyarat|penitipan|"
+    r"bantuan hukum|fidusia|kewarganegaraan|kekayaan intelektual|merek|paten|hak cipta|notariat|litmas|"
+    r"pembimbingan|penelitian kemasyarakatan|layanan|pelayanan|perpanjangan|penggantian|pembuatan)\b", re.I)
+_OFFICE_WORDS = re.compile(r"\b(kantor|imigrasi|kanim|lapas|rutan|bapas|lpka|rupbasan|kanwil|upt|balai|"
+                           r"lembaga|rumah tahanan|cabang)\b", re.I)
+
+
+def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: ImportOptions) -> None:
+    """Which column holds the units (offices), decided by its values, not by its place: a column of
+    Kanwil names is the regional level, a column of services (Paspor, Izin Tinggal) is the service
+    type; among several unit columns the one whose values the office master knows. The office the
+    user names wins over every column. Refuses when it stays ambiguous."""
+    candidates = list(cmap.office_candidates)
+    if not candidates:
+        return
+    header = sheet.header
+    cmap.ignored = [entry for entry in cmap.ignored if entry[0] not in candidates]
+    cmap.fields.pop("office", None)
+    master = offices.list_offices(con)
+    kanwil_keys = {name_key(k) for k in master["kanwil"].dropna()}
+    units, known = [], {}
+    for pos in candidates:
+        distinct = pd.Series(sheet.data[pos].dropna().unique(), dtype=object)     # per distinct value
+        values = parsing.normalize_text(distinct.astype("string")).dropna().unique().tolist()
+        resolved = offices.resolve(con, values) if values else {}
+        known[pos] = sum(v is not None for v in resolved.values()) / max(len(values), 1)
+        keys = [name_key(v) for v in values]
+        if values and len(candidates) > 1 and all(k.startswith("kanwil") or k in kanwil_keys for k in keys):
+            cmap.ignored.append((pos, header[pos], "kolom Kanwil (tingkat wilayah), bukan kantor; dipakai untuk "
+                                                   "memeriksa Kanwil kantor di daftar kantor"))
+            cmap.fields.setdefault("kanwil", pos)
+        elif (values and known[pos] == 0 and all(_SERVICE_WORDS.search(v) for v in values)
+              and not any(_OFFICE_WORDS.search(v) for v in values)):
+            if "service_type" not in cmap.fields:
+                cmap.fields["service_type"] = pos
+                cmap.notes.append(Message("service_column", column=header[pos]))
+            else:
+                cmap.ignored.append((pos, header[pos], "berisi jenis layanan, bukan kantor"))
+        else:
+            units.append(pos)
+    if options.office:
+        cmap.ignored += [(pos, header[pos], "kantor dari pilihan pengguna") for pos in units]
+        return
+    if len(units) > 1:
+        best = max(known[p] for p in units)
+        top = [p for p in units if known[p] == best]
+        if best == 0 or len(top) > 1:
+            names = [header[p] for p in units]
+            raise ImportRefused("ambiguous_office_column", hint="office_column", at_file=sheet.file_name,
+                                at_sheet=sheet.sheet, columns=Join([f"'{n}'" for n in names], "or"),
+                                first=names[0], names=tuple(names))
+        cmap.ignored += [(p, header[p], f"kolom kantor lain; yang dipakai: '{header[top[0]]}' (nilainya ada di "
+                                        "daftar kantor)") for p in units if p != top[0]]
+        units = top
+    if units:
+        cmap.fields["office"] = units[0]
+
+
+def _drop_repeated_sheets(frames, notes: list):
+    """A sheet that repeats another's respondents (an operator's score sheet beside the form responses:
+    the same office, day and answers, row for row, labels or numbers) is the same respondents, not new
+    ones and not rejected duplicates: it is left out, with a note."""
+    def fingerprint(out, errors):
+        valid = out[~out.index.isin(list(errors))]
+        scores = [c for c in valid.columns if "__" in c]
+        if len(valid) < 2 or not scores:
+            return None
+        keys = valid[["office_name"]].astype("string").assign(
+            day=valid["response_ts"].dt.strftime("%Y-%m-%d"),
+            answers=pd.util.hash_pandas_object(valid[sorted(scores)].astype("Float64"), index=False).astype("string"))
+        return sorted(map(tuple, keys.fillna("").to_numpy().tolist())), sorted(scores)
+    if len(frames) < 2:
+        return frames
+    sizes = [len(out) - len(errors) for _, out, errors in frames]
+    kept, seen = [], []
+    for (sheet, out, errors), size in zip(frames, sizes):
+        found = fingerprint(out, errors) if sizes.count(size) > 1 else None
+        twin = next((other for other, prints in seen if found is not None and prints == found), None)
+        if twin is not None:
+            notes.append(Message("sheet_repeats", name=sheet.sheet, other=twin.sheet, n=len(found[0])))
+            continue
+        seen.append((sheet, found))
+        kept.append((sheet, out, errors))
+    return kept
+
+
+def _incomplete_instruments(cmap: ColumnMap, registry: Registry) -> list[Message]:
+    """An instrument with fewer columns than items: its index is over the items present only."""
+    notes = []
+    for inst_id in cmap.instruments():
+        inst = registry.get(inst_id)
+        present = {no for i, no in cmap.items.values() if i == inst_id}
+        missing = [inst.item(no).code for no in range(1, inst.k + 1) if no not in present]
+        if missing:
+            notes.append(Message("instrument_incomplete", index=inst_id.upper(), n=len(present), k=inst.k,
+                                 missing=", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")))
+    return notes
 
 
 def _mapping_rows(sheet: RawSheet, cmap: ColumnMap, registry: Registry) -> list[dict]:
@@ -325,6 +565,17 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
         good = _reject(good, mask, lambda r: (r["office_name"],
                        Message("unknown_office", hint="create_offices", office=r["office_name"])),
                        all_errors, rejected, frames, column="kantor")
+    if good["kanwil_name"].notna().any():       # a Kanwil column checks the office master
+        master = offices.list_offices(con).set_index("office_id")["kanwil"]
+        registered = good["office_id"].map(master)
+        wrong = (good["kanwil_name"].notna() & registered.notna() & good["office_id"].notna()
+                 & (good["kanwil_name"].map(lambda k: name_key(k) if isinstance(k, str) else "")
+                    != registered.map(lambda k: name_key(k) if isinstance(k, str) else "")))
+        if wrong.any():
+            good = good.assign(_registered=registered)
+            good = _reject(good, wrong.to_numpy(), lambda r: (r["kanwil_name"], Message(
+                "kanwil_mismatch", office=r["office_name"], kanwil=r["kanwil_name"], registered=r["_registered"])),
+                all_errors, rejected, frames, column="kanwil").drop(columns="_registered")
     return good, unknown
 
 
@@ -370,7 +621,7 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
     """Write a prepared file in one transaction. `before_commit` is a test hook (crash simulation)."""
     options = options or ImportOptions()
     base = dict(file=prepared.file_name, rows_read=prepared.rows_read, instruments=prepared.instruments,
-                errors=prepared.errors)
+                errors=prepared.errors, ignored_columns=prepared.ignored)
     if (held := writes.already_imported(con, prepared.sha256)):
         return ImportReport(status="already_imported", batch_id=None,
                             message=Notice("already_imported", batch=held[0], file=held[1],
@@ -407,7 +658,7 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
         return ImportReport(file=prepared.file_name, status="already_imported", rows_read=prepared.rows_read,
                             rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
                             instruments=prepared.instruments, errors=prepared.errors,
-                            message=Notice("all_duplicates", n=duplicates))
+                            ignored_columns=prepared.ignored, message=Notice("all_duplicates", n=duplicates))
     first_id = writes.next_respondent_id(con)
     good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
     good["response_date"] = good["response_ts"].dt.normalize()
@@ -419,6 +670,8 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
     errors = pd.DataFrame([e.as_dict() for e in prepared.errors], columns=["sheet", "row", "column", "value", "message"])
     writes.insert_rejects(con, prepared.rejected, errors, batch_id)
     notes = prepared.notes + [f"kantor baru dibuat: {n}" for n in prepared.unknown_offices if options.create_offices]
+    notes += [Message("column_ignored", column=c["column"], reason=c["reason"],
+                      sheet=Message("in_sheet", name=c["sheet"]) if c["sheet"] else "") for c in prepared.ignored]
     writes.insert_batch(con, batch_id, prepared.file_name, prepared.sha256, options.source, options.is_demo,
                         prepared.rows_read, len(good), len(prepared.rejected), duplicates, prepared.instruments,
                         [str(n) for n in notes])
@@ -427,7 +680,8 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
     return ImportReport(file=prepared.file_name, status="imported", message=message, batch_id=batch_id,
                         rows_read=prepared.rows_read, rows_imported=len(good),
                         rows_rejected=len(prepared.rejected), rows_duplicate=duplicates,
-                        instruments=prepared.instruments, errors=prepared.errors)
+                        instruments=prepared.instruments, errors=prepared.errors,
+                        ignored_columns=prepared.ignored)
 
 
 def _drop_stored_duplicates(con, good: pd.DataFrame) -> pd.DataFrame:

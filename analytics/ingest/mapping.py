@@ -23,7 +23,8 @@ FIELD_HEADERS = {
     "date": ["tanggal", "date", "timestamp", "cap waktu", "waktu", "tanggal survei", "tanggal survey",
              "tgl", "tanggal pengisian", "waktu pengisian", "tgl survei", "tanggal layanan",
              "tanggal pelayanan", "tanggal kunjungan", "tanggal dan waktu", "tanggal waktu",
-             "waktu survei", "submitted at", "submission date", "tanggal isi", "tanggal input"],
+             "waktu survei", "submitted at", "submission date", "tanggal isi", "tanggal input",
+             "completion time", "waktu selesai", "end", "submissiondate", "submitdate", "date submitted"],
     "respondent_id": ["id responden", "id", "respondent id", "no responden", "nomor responden",
                       "kode responden", "response id", "id respon"],
     "gender": ["jenis kelamin", "jk", "gender", "kelamin", "l p", "sex"],
@@ -32,6 +33,7 @@ FIELD_HEADERS = {
     "occupation": ["pekerjaan", "occupation", "profesi", "pekerjaan utama"],
     "service_type": ["jenis layanan", "layanan", "jenis pelayanan", "service", "layanan yang diterima",
                      "layanan yang digunakan", "jenis layanan yang diterima", "pelayanan yang diterima"],
+    "kanwil": ["kanwil", "kantor wilayah", "nama kanwil", "wilayah", "kanwil kemenkumham"],
     "saran": ["saran", "masukan", "saran masukan", "saran dan masukan", "kritik dan saran",
               "komentar", "kritik saran", "saran kritik", "saran dan kritik", "kritik saran dan masukan",
               "pesan dan kesan", "harapan"],
@@ -81,6 +83,15 @@ SKM_ALIASES = {
 _STOPWORDS = {"dan", "yang", "dengan", "di", "ke", "dari", "untuk", "dalam", "atau", "tentang", "terhadap",
               "pada", "oleh", "dapat", "sudah", "telah", "ini", "itu", "secara", "apabila", "sangat"}
 # Fuzzy thresholds (fuzzy_min, fuzzy_margin, fuzzy_hint): analytics/settings.py.
+USER_IGNORED = "diabaikan atas permintaan pengguna"
+# Headers that are known not to be answers (and need no look at their cells).
+OTHER_HEADERS = {"start time": "waktu mulai mengisi (tanggal respons = Completion time)",
+                 "waktu mulai": "waktu mulai mengisi (tanggal respons = waktu selesai)",
+                 "last modified time": "waktu terakhir diubah", "name": "data pribadi responden, tidak diimpor",
+                 "start": "waktu mulai mengisi (tanggal respons = end)", "deviceid": "data perangkat",
+                 "uuid": "kode perangkat", "instanceid": "kode perangkat", "submission time": "waktu kirim ke server",
+                 "version": "versi formulir", "status": "status formulir", "ip address": "data perangkat",
+                 "wilayah": "kolom Kanwil (tingkat wilayah), bukan kantor"}
 
 
 class MappingError(InputError):
@@ -93,6 +104,8 @@ class ColumnMap:
     fields: dict[str, int] = field(default_factory=dict)              # field name → position
     ignored: list[tuple[int, str, str]] = field(default_factory=list) # (position, header, reason)
     notes: list[str] = field(default_factory=list)                    # fuzzy matches worth a look
+    suspect: set[int] = field(default_factory=set)   # ignored for want of a match: its cells decide
+    office_candidates: list[int] = field(default_factory=list)        # every office-like column
 
     def instruments(self) -> list[str]:
         return sorted({inst for inst, _ in self.items.values()})
@@ -106,6 +119,7 @@ class HeaderMatch:
     field: str | None = None
     reason: str | None = None                   # why the column is ignored
     fuzzy: float | None = None                  # similarity when matched by a reworded statement
+    number: int | None = None                   # the code's number, also when out of every range
 
     @property
     def is_item(self) -> bool:
@@ -189,6 +203,8 @@ class _Matcher:
             return HeaderMatch(field=self.fields[fkey])
         if fkey in ROW_NUMBER_HEADERS:
             return HeaderMatch(reason="nomor urut")
+        if fkey in OTHER_HEADERS:
+            return HeaderMatch(reason=OTHER_HEADERS[fkey])
         if fkey in PERSONAL_HEADERS:
             return HeaderMatch(reason="data pribadi responden, tidak diimpor")
         if fkey in COMPUTED_HEADERS:
@@ -199,7 +215,27 @@ class _Matcher:
         return self._statement(header, fuzzy)
 
     def _code(self, norm: str, fuzzy: bool) -> HeaderMatch | None:
-        """'IKM1', 'U 01', 'IKM_1', 'P1', '7', or 'U8 Sarana dan Prasarana' (the text wins)."""
+        """'IKM1', 'U 01', 'IKM_1', 'P1', '7', or 'U8 Sarana dan Prasarana' (the text wins); also an
+        instrument before the code ('SKM U1', 'IKM P3'), KoboToolbox/ODK group paths
+        ('grp_ikm/ikm_01', 'ikm/q3') and LimeSurvey subquestions ('IKM[SQ001]')."""
+        within = None
+        path = re.fullmatch(r"([\w.\-]+/)+([\w.\-]+)", norm)
+        if path:
+            groups = norm.split("/")[:-1]
+            norm = path.group(2)
+            named = [p for g in groups for p in re.split(r"[_.\-]", g) if p in self.prefixes]
+            if named:
+                within = set(self.prefixes[named[-1]])
+        lime = re.fullmatch(r"([a-z]+)\[(?:sq)?0*(\d{1,3})\]", norm)
+        if lime:
+            norm = f"{lime.group(1)}{lime.group(2)}"
+        lead = re.fullmatch(r"([a-z]+)[\s_.\-]+([a-z]+[\s_.\-]*\d.*)", norm)
+        if lead and lead.group(1) in self.prefixes:
+            inner = re.match(r"[a-z]+", lead.group(2)).group(0)
+            if inner in GENERIC_PREFIXES or inner in self.prefixes:
+                owners = set(self.prefixes[lead.group(1)])
+                within = owners if within is None else within & owners
+                norm = lead.group(2)
         m = re.fullmatch(r"([a-z]*)[\s_.\-]*0*(\d{1,3})(?!\d)(?:\s*[.):\-–]\s*|\s+)?(.*)", norm)
         if not m:
             return None
@@ -210,6 +246,10 @@ class _Matcher:
             owners = list(self.registry.instruments)
         else:
             return None
+        if within is not None:
+            owners = [i for i in owners if i in within]
+            if not owners:
+                return None
         if prefix == "" and rest:
             return None           # "1. Informasi …" is a numbered statement, not a code
         targets = tuple((i, number) for i in owners if 1 <= number <= self.registry.get(i).k)
@@ -218,8 +258,9 @@ class _Matcher:
             if by_text.is_item and by_text.targets[0][0] in owners:
                 return HeaderMatch(targets=by_text.targets, prefix=prefix, fuzzy=by_text.fuzzy)
         if not targets:
-            return HeaderMatch(reason=f"nomor item {number} di luar jumlah item instrumen")
-        return HeaderMatch(targets=targets, prefix=prefix)
+            return HeaderMatch(reason=f"nomor item {number} di luar jumlah item instrumen", prefix=prefix,
+                               number=number)
+        return HeaderMatch(targets=targets, prefix=prefix, number=number)
 
     def _statement(self, header: str, fuzzy: bool) -> HeaderMatch:
         keys = _statement_candidates(header)
@@ -318,13 +359,24 @@ def header_score(cells, registry: Registry, fuzzy: bool = False) -> int:
     return score
 
 
-def map_columns(headers: list[str], registry: Registry, instrument: str | None = None) -> ColumnMap:
+def map_columns(headers: list[str], registry: Registry, instrument: str | None = None,
+                ignore=()) -> ColumnMap:
     """Map every header; codes shared by several instruments are decided per prefix group by
-    `instrument`, by text matches in the group, or by the column count."""
+    `instrument`, by text matches in the group, by the column count, or — one generic run over two
+    instruments (P1…P29 = IKM 21 + IPK 8) — by the counts of a ZI pair. Headers named in `ignore`
+    are ignored as the user asked. Columns ignored for want of a match are `suspect`: the importer
+    refuses the file when their cells look like answers."""
     result = ColumnMap()
     candidates: dict[int, HeaderMatch] = {}
+    skip = {normalize_header(h) for h in ignore or ()}
+    out_of_range: dict[int, HeaderMatch] = {}
     for pos, header in enumerate(headers):
+        if normalize_header(header) in skip and normalize_header(header):
+            result.ignored.append((pos, header, USER_IGNORED))
+            continue
         match = match_header(header, registry)
+        if match.field == "office":
+            result.office_candidates.append(pos)
         if match.field and match.field not in result.fields:
             result.fields[match.field] = pos
         elif match.field:
@@ -333,8 +385,18 @@ def map_columns(headers: list[str], registry: Registry, instrument: str | None =
         elif match.is_item:
             candidates[pos] = match
         else:
+            if match.number is not None:
+                out_of_range[pos] = match
             result.ignored.append((pos, header, match.reason or "tidak dikenal"))
-    chosen = _resolve_codes(candidates, headers, registry, instrument)
+            if _is_suspect(match.reason):
+                result.suspect.add(pos)
+    chosen = _split_generic_run(candidates, out_of_range, headers, registry, instrument, result)
+    if chosen:
+        taken = set(chosen)
+        result.ignored = [entry for entry in result.ignored if entry[0] not in taken]
+        result.suspect -= taken
+        candidates = {p: m for p, m in candidates.items() if p not in taken}
+    chosen.update(_resolve_codes(candidates, headers, registry, instrument))
     seen: dict[tuple[str, int], int] = {}
     for pos in sorted(chosen):
         target = chosen[pos]
@@ -344,11 +406,53 @@ def map_columns(headers: list[str], registry: Registry, instrument: str | None =
                                code=inst.item(target[1]).code, index=inst.index_name)
         seen[target] = pos
         result.items[pos] = target
-        if candidates[pos].fuzzy is not None:
+        if pos in candidates and candidates[pos].fuzzy is not None:
             inst = registry.get(target[0])
             result.notes.append(f"kolom '{headers[pos]}' dibaca sebagai {inst.item(target[1]).code} "
                                 f"\"{inst.item(target[1]).statement}\" (kemiripan {candidates[pos].fuzzy:.0%})")
     return result
+
+
+def _is_suspect(reason: str | None) -> bool:
+    """Ignored because nothing matched (not a row number, personal data, a sum or a second field)."""
+    return bool(reason) and (reason.startswith(("tidak cocok", "nomor item", "kolom tanpa judul")))
+
+
+def _split_generic_run(candidates, out_of_range, headers, registry: Registry, instrument, result
+                       ) -> dict[int, tuple[str, int]]:
+    """A generic run 1…N (P1…P29, Q1…Q13, 1…17) whose length is the item count of exactly one ZI pair
+    (service + anticorruption, e.g. IKM 21 + IPK 8): the first items are the service instrument's,
+    the rest the anticorruption instrument's, in the order the pair is run."""
+    chosen: dict[int, tuple[str, int]] = {}
+    runs: dict[str, list[tuple[int, int]]] = {}
+    for pos, match in list(candidates.items()) + list(out_of_range.items()):
+        prefix = match.prefix if match.prefix is not None else None
+        if prefix is None or not (prefix in GENERIC_PREFIXES or prefix == "") or match.number is None:
+            continue
+        if match.is_item and len(match.targets) == 1 and match.fuzzy is None and match.prefix is None:
+            continue
+        runs.setdefault(prefix, []).append((match.number, pos))
+    pairs = {tuple(p) for rules in registry.rules.values() for p in rules.pairs
+             if all(i in registry.instruments for i in p)}
+    for prefix, found in runs.items():
+        numbers = sorted(n for n, _ in found)
+        if numbers != list(range(1, len(numbers) + 1)):
+            continue
+        fitting = [p for p in pairs if sum(registry.get(i).k for i in p) == len(numbers)
+                   and (instrument is None or instrument in p)]
+        if len(fitting) != 1:
+            continue
+        first, second = fitting[0]
+        k1 = registry.get(first).k
+        for number, pos in sorted(found):
+            chosen[pos] = (first, number) if number <= k1 else (second, number - k1)
+        by_number = {n: p for n, p in found}
+        result.notes.append(
+            f"kolom {headers[by_number[1]]}…{headers[by_number[k1]]} dibaca sebagai {first.upper()} 1–{k1}, "
+            f"{headers[by_number[k1 + 1]]}…{headers[by_number[len(numbers)]]} sebagai {second.upper()} "
+            f"1–{len(numbers) - k1} (nomor berurutan {len(numbers)} kolom = {first.upper()} {k1} + "
+            f"{second.upper()} {len(numbers) - k1})")
+    return chosen
 
 
 def _resolve_codes(candidates: dict[int, HeaderMatch], headers, registry: Registry,

@@ -59,6 +59,7 @@ class ParsedDates:
     has_time: pd.Series      # bool: the cell carried a time of day other than 00:00:00
     errors: list[CellError]
     day_first: bool | None   # order decided for d/m/y-style cells; None when the column has none
+    undecided: bool = False  # every part ≤ 12 and no hint given: day-first was only assumed
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,9 +109,9 @@ def _cell_errors(values: pd.Series, bad: np.ndarray, messages) -> list[CellError
 # --------------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-# "4 - Sangat Baik", "(3) Setuju", "3. Baik", "4 Sangat Baik", "(4)": number, separator, label.
-# The number must be set apart ("4x" is junk, not 4); the label must start with a letter.
-_PREFIXED = re.compile(r"^(?:\((\d+)\)|(\d+)(?=[\s\-–—.:)=]|$))[\s\-–—.:)=]*([^\W\d_].*)?$")
+# "4 - Sangat Baik", "(3) Setuju", "3. Baik", "4 Sangat Baik", "(4)", "4 (Sangat Baik)": number,
+# separator, label. The number must be set apart ("4x" is junk, not 4); the label must start with a letter.
+_PREFIXED = re.compile(r"^(?:\((\d+)\)|(\d+)(?=[\s\-–—.:)=(]|$))[\s\-–—.:)=(]*([^\W\d_].*)?$")
 _STARS = re.compile(r"^[★⭐☆\s]+$")
 
 
@@ -129,7 +130,10 @@ def _classify(v: object, not_answered: set[str]):
         return ("num", float(key.count("★") + key.count("⭐")))  # filled stars only
     m = _PREFIXED.match(key)
     if m:
-        return ("prefixed", int(m.group(1) or m.group(2)), m.group(3))
+        label = m.group(3)
+        if label and label.endswith(")") and "(" not in label:    # "4 (sangat baik)"
+            label = label[:-1].rstrip()
+        return ("prefixed", int(m.group(1) or m.group(2)), label)
     return ("label", key)
 
 
@@ -151,11 +155,14 @@ def _usable_sets(label_sets: dict[str, list[str]], lo: int, hi: int) -> dict[str
 
 
 def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int, str]],
-                       sets: dict[str, dict[str, int]], display: dict[str, str]) -> str | None:
+                       sets: dict[str, dict[str, int]], display: dict[str, str],
+                       unknown_raw: dict[str, str] | None = None) -> str | None:
     """Pick the label set for a whole column (domain.md §3: never guess silently).
 
-    Candidates are the sets covering most of the column's labels (all of them when one does). They
-    must agree on every label's score; explicit number prefixes may rule a candidate out.
+    Candidates are the sets covering most of the column's labels. A set that covers only part of
+    them is refused for the whole column, naming the unknown labels: rejecting just the rows with
+    the unknown (middle) labels would bias the index. Candidates must agree on every label's score;
+    explicit number prefixes may rule a candidate out.
     """
     if not required:
         return None
@@ -164,6 +171,14 @@ def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int,
     if best == 0:
         return None
     candidates = [name for name, c in coverage.items() if c == best]
+    if best < len(required):
+        unknown = sorted(required - sets[candidates[0]].keys())
+        shown = [(unknown_raw or {}).get(lab, lab) for lab in unknown]
+        known = Join([" / ".join(display.get(lab, lab) for lab in sorted(sets[n], key=sets[n].get))
+                      for n in candidates], "or")
+        raise ColumnError(Message("labels_unresolved", column=column,
+                                  unknown=Join([f"'{x}'" for x in shown], "list"), n=len(shown),
+                                  known=known), column=column)
     conflict = _first_conflict(candidates, required, sets)
     if conflict:
         # "1 - Tidak Setuju" settles which reading the respondent saw.
@@ -238,8 +253,9 @@ def parse_scores(values: pd.Series, column: str, scale_min: int, scale_max: int,
     known = set().union(*sets.values()) if sets else set()
     bare = {t[1] for t in tokens if t[0] == "label"}
     prefixed = {(t[1], t[2]) for t in tokens if t[0] == "prefixed" and t[2] in known}
+    raw_of = {t[1]: str(u).strip() for u, t in zip(uniques, tokens) if t[0] == "label"}
     chosen_name = _resolve_label_set(column, bare | {lab for _, lab in prefixed}, prefixed,
-                                     sets, display)
+                                     sets, display, raw_of)
     chosen = sets.get(chosen_name) if chosen_name else None
     expected = _expected_text(chosen_name, sets, label_sets, lo, hi)
 
@@ -304,7 +320,7 @@ _MONTHS = {
 # ignored (wall-clock time is what the respondent saw).
 _TIME = (r"(?:(?:t|,? )(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})"
          r"(?:[:.](?P<S>[0-9]{2})(?:[.,](?P<F>[0-9]{1,9}))?)?"
-         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|[+-][0-9]{2}:?[0-9]{2}))?$")
+         r" ?(?P<P>[ap])?\.?m?\.?)?(?: ?(?:z|gmt|utc|(?:gmt|utc)?[+-][0-9]{1,2}(?::?[0-9]{2})?))?$")
 _NUMERIC_DATE = r"^(?P<a>[0-9]{1,4})[/.-](?P<b>[0-9]{1,2})[/.-](?P<c>[0-9]{1,4})" + _TIME
 _WEEKDAY = r"(?:[a-z']+,? )?"  # "Selasa, 5 Maret 2024"
 _DAY_MONTH = (r"^" + _WEEKDAY + r"(?P<d>[0-9]{1,2})[ /.-]?(?P<mon>[a-z]+)\.?[ /.,-]{0,2}(?P<y>[0-9]{4})"
@@ -327,12 +343,15 @@ _OK, _BLANK, _UNREADABLE, _BAD_SERIAL, _NO_SUCH_DAY, _TOO_OLD, _FUTURE = range(7
 _EXAMPLES = Message("date_examples")
 
 
-def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedDates:
-    """Read one date column; day/month order is decided once for the whole column."""
+def parse_dates(values: pd.Series, column: str, today: datetime.date,
+                day_first_hint: bool | None = None) -> ParsedDates:
+    """Read one date column; day/month order is decided once for the whole column: by its values,
+    else by `day_first_hint` (the file's other evidence or the user's choice), else day-first is only
+    assumed and the result says `undecided`."""
     vals = values.reset_index(drop=True)  # positional work inside; the caller's index goes back on
     ts = np.full(len(vals), np.datetime64("NaT"), dtype="M8[us]")
     why = np.full(len(vals), _OK, dtype=np.int8)
-    day_first = None
+    day_first, undecided = None, False
 
     kind = pd.api.types.infer_dtype(vals, skipna=True) if vals.dtype == object else None
     if pd.api.types.is_datetime64_any_dtype(vals.dtype) or kind in ("datetime", "datetime64", "date"):
@@ -347,7 +366,7 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
         rows = np.flatnonzero(~np.isnan(serial))
         _from_serial(serial[rows], rows, ts, why)
     else:
-        day_first = _parse_date_strings(vals, ts, why)
+        day_first, undecided = _parse_date_strings(vals, ts, why, day_first_hint)
 
     ok = why == _OK
     why[ok & (ts < _MIN_DATE)] = _TOO_OLD
@@ -361,7 +380,7 @@ def parse_dates(values: pd.Series, column: str, today: datetime.date) -> ParsedD
     has_time = ~np.isnat(ts)
     has_time[has_time] = ts[has_time] != ts[has_time].astype("M8[D]")  # midnight = date only
     return ParsedDates(pd.Series(ts, index=values.index), pd.Series(has_time, index=values.index),
-                       _cell_errors(values, bad, messages), day_first)
+                       _cell_errors(values, bad, messages), day_first, undecided)
 
 
 _DATE_BLANK, _DATE_UNREADABLE = Message("date_blank"), Message("date_unreadable", examples=_EXAMPLES)
@@ -391,8 +410,10 @@ def _from_serial(serial: np.ndarray, rows: np.ndarray, ts: np.ndarray, why: np.n
     why[rows[~sane]] = _BAD_SERIAL
 
 
-def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> bool | None:
-    """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision."""
+def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray,
+                        hint: bool | None = None) -> tuple[bool | None, bool]:
+    """Text (or mixed object) cells. Fills ts/why in place; returns the column's day-first decision
+    and whether it was only assumed (values and hint silent)."""
     text = _arrow_text(vals)
     blank = pc.is_in(text, value_set=pa.array(_BLANKS)).to_numpy(zero_copy_only=False)
     blank |= vals.isna().to_numpy()
@@ -418,12 +439,19 @@ def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> boo
     pos, g = _extract(text, pending, _NUMERIC_DATE)
     a, b, c = _floats(g["a"]), _floats(g["b"]), _floats(g["c"])
     iso = pc.utf8_length(g["a"]).to_numpy() == 4
-    dmy = (pc.utf8_length(g["c"]).to_numpy() == 4) & ~iso  # 2-digit years stay unreadable
-    day_first = None
+    year_len = pc.utf8_length(g["c"]).to_numpy()
+    dmy = ((year_len == 4) | (year_len == 2)) & ~iso & (pc.utf8_length(g["a"]).to_numpy() <= 2)
+    c = np.where(dmy & (year_len == 2), c + 2000, c)                # '5/3/24': two-digit years are 20xx
+    day_first, undecided = None, False
     if dmy.any():
         # A first part > 12 anywhere means day-first; else a second part > 12 means m/d/y
-        # (Google Forms); else the Indonesian default, day-first.
-        day_first = bool((a[dmy] > 12).any()) or not bool((b[dmy] > 12).any())
+        # (Google Forms); else the hint (the file's other evidence); else day-first, only assumed.
+        if (a[dmy] > 12).any():
+            day_first = True
+        elif (b[dmy] > 12).any():
+            day_first = False
+        else:
+            day_first, undecided = (True, True) if hint is None else (bool(hint), False)
     keep = iso | dmy
     day = np.where(iso, c, a if day_first else b)
     month = np.where(iso, b, b if day_first else a)
@@ -441,7 +469,43 @@ def _parse_date_strings(vals: pd.Series, ts: np.ndarray, why: np.ndarray) -> boo
         pending[pos[keep]] = False
 
     why[pending] = _UNREADABLE
-    return day_first
+    return day_first, undecided
+
+
+_MONTH_WORD = re.compile(r"(?<![a-z])(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])")
+_YEAR_WORD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+
+
+def month_in_text(text: str) -> tuple[int | None, int] | None:
+    """(year or None, month) that a sheet name or a title line names: 'Januari', 'Feb 2024',
+    '2024-03', '03/2024', 'Periode: Maret 2024'. None when it names no month or several."""
+    low = " ".join(str(text).lower().split())
+    m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})[-/.]([0-9]{1,2})(?![0-9])", low) or \
+        re.search(r"(?<![0-9])([0-9]{1,2})[-/.]((?:19|20)[0-9]{2})(?![0-9])", low)
+    if m:
+        first, second = int(m.group(1)), int(m.group(2))
+        year, month = (first, second) if first > 99 else (second, first)
+        return (year, month) if 1 <= month <= 12 else None
+    months = {_MONTHS[w] for w in _MONTH_WORD.findall(low)}
+    if len(months) != 1:
+        return None
+    years = set(_YEAR_WORD.findall(low))
+    return (int(years.pop()) if len(years) == 1 else None), months.pop()
+
+
+def years_in_text(text: str) -> set[int]:
+    return {int(y) for y in _YEAR_WORD.findall(str(text))}
+
+
+def date_order_evidence(values: pd.Series) -> bool | None:
+    """Day-first (True) / month-first (False) as the cells' own form tells: 'PM' is an English
+    export (m/d/y), a time written 14.02.11 an Indonesian one (d/m/y); None when they say nothing."""
+    sample = values.dropna().astype("string").head(2000).str.lower()
+    if sample.str.contains(r"[0-9] ?[ap]\.?m\.?(?:$| )", regex=True).any():
+        return False
+    if sample.str.contains(r"[0-9]{1,2}\.[0-9]{2}\.[0-9]{2}$", regex=True).any():
+        return True
+    return None
 
 
 def _arrow_text(vals: pd.Series) -> pa.Array:
@@ -598,3 +662,36 @@ def normalize_text(values: pd.Series) -> pd.Series:
 _ANY_SPACES = "[\\s\\pZ\x85\x1c-\x1f]+"
 # A cell that normalize_text would change: edge space, double space, or any whitespace but ' '.
 _NEEDS_CLEANING = "^ | $|  |[^ \\PZ]|[\\t\\n\\f\\r\\x0b\x85\x1c-\x1f]"
+
+
+# --------------------------------------------------------------------------------------------
+# Columns that nothing mapped
+# --------------------------------------------------------------------------------------------
+
+_ANSWER_MAX = 10      # the widest scale seen for these surveys (1–10)
+
+
+def looks_like_answers(values: pd.Series, label_sets: dict[str, list[str]], not_answered) -> bool:
+    """True when every filled cell of a column reads as a survey answer: a whole number 1–10, a
+    number-prefixed label, or a label of a known set (and at least one cell is filled)."""
+    values = values.dropna()
+    if values.empty:
+        return False
+    if _is_numeric_dtype(values):
+        arr = values.to_numpy(dtype="float64")
+        return bool(np.all((arr == np.round(arr)) & (arr >= 1) & (arr <= _ANSWER_MAX)))
+    na_keys = {_norm(x) for x in not_answered} | {""}
+    known = {_norm(lab) for labels in label_sets.values() for lab in labels}
+    seen = False
+    for value in pd.unique(values.to_numpy(dtype=object)):
+        tok = _classify(value, na_keys)
+        if tok[0] == "na":
+            continue
+        if tok[0] == "num" and not (float(tok[1]).is_integer() and 1 <= tok[1] <= _ANSWER_MAX):
+            return False
+        if tok[0] == "prefixed" and not 1 <= tok[1] <= _ANSWER_MAX:
+            return False
+        if tok[0] == "label" and tok[1] not in known:
+            return False
+        seen = True
+    return seen

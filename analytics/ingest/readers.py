@@ -65,6 +65,7 @@ class RawSheet:
     excel_rows: np.ndarray            # per data row: the row number the user sees in Excel
     notes: list[str] = field(default_factory=list)
     header_row: int = 1               # Excel row of the header
+    title: list[str] = field(default_factory=list)   # the lines above the header (report title, period)
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
@@ -186,6 +187,7 @@ def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python()
             start = sheet.start or (0, 0)
+            _fill_merged(rows, _merged_ranges(sheet), start)
         except BaseException as exc:  # one broken sheet: say so, read the others
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
@@ -204,6 +206,32 @@ def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry
             raw.notes.append(f"sheet {name} tersembunyi")
         candidates.append((secondary, raw, _survey_problem(raw, registry)))
     return _choose_sheets(candidates, file_name)
+
+
+def _merged_ranges(sheet) -> list:
+    try:
+        return list(sheet.merged_cell_ranges or [])
+    except Exception:  # noqa: BLE001 — not every container reports merges; the cells still read
+        return []
+
+
+def _fill_merged(rows: list[list], ranges, start) -> None:
+    """A merged range's value belongs to every cell of it (Excel shows it across): an office merged
+    over its block of respondents, a header merged over two header rows, a group label (IKM) over its
+    item columns. Calamine gives the value in the top-left cell only; spread it, in place."""
+    top, left = int(start[0]), int(start[1])
+    for (r0, c0), (r1, c1) in ranges:
+        r0, r1, c0, c1 = r0 - top, r1 - top, c0 - left, c1 - left
+        if r0 < 0 or c0 < 0 or r0 >= len(rows) or (r1 - r0 + 1) * (c1 - c0 + 1) > 1_000_000:
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        if value in ("", None):
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, c1 + 1):
+                if c < len(row) and row[c] in ("", None):
+                    row[c] = value
 
 
 def _choose_sheets(candidates, file_name: str) -> list[RawSheet]:
@@ -247,7 +275,10 @@ def _survey_problem(raw: RawSheet, registry: Registry | None) -> Message | None:
 def _sheet_from_grid(rows: list[list], first_row: int, file_name: str, sheet: str | None,
                      registry: Registry) -> RawSheet:
     """A sheet's cells (first row = Excel row `first_row`) → RawSheet below the detected header."""
-    at = _header_index(rows[:settings.get("header_scan_rows")], registry)
+    at = _header_index(rows[:_scan_limit(rows, registry)], registry)
+    combined = _two_row_header(rows[at], rows[at + 1], registry) if at + 1 < len(rows) else None
+    if combined:            # "IKM" over 1 … 21: one header "IKM 1" …, the sub-header row left empty
+        rows = rows[:at] + [combined, [""] * len(rows[at + 1])] + rows[at + 2:]
     data = pd.DataFrame(rows[at + 1:], dtype=object)
     width = max(len(rows[at]), data.shape[1] if not data.empty else 0)
     data = data.reindex(columns=range(width))
@@ -256,8 +287,32 @@ def _sheet_from_grid(rows: list[list], first_row: int, file_name: str, sheet: st
     excel_rows = np.arange(len(data), dtype=np.int64) + first_row + at + 1
     notes = [f"judul kolom di baris {first_row + at}; baris di atasnya (judul laporan/keterangan) "
              "dilewati"] if at > 0 else []
-    return _finish(file_name, sheet, header, data, excel_rows, first_row + at, notes, registry,
-                   convert=True)
+    raw = _finish(file_name, sheet, header, data, excel_rows, first_row + at, notes, registry,
+                  convert=True)
+    raw.title = _title_lines(rows[:at])
+    return raw
+
+
+def _title_lines(rows) -> list[str]:
+    """The non-empty lines above the header, each row's cells joined."""
+    lines = [" ".join(t for t in (_text(c) for c in row) if t) for row in rows]
+    return [line for line in lines if line]
+
+
+def _scan_limit(rows: list[list], registry: Registry) -> int:
+    """How many rows to search for the header: header_scan_rows, plus the rows of a legend/codebook
+    block above it (one item per row: 'IKM1 | Informasi tentang …'), which may be longer than that."""
+    limit = settings.get("header_scan_rows")
+    return limit + sum(_is_legend_row(row, registry) for row in rows[:limit + 200])
+
+
+def _is_legend_row(row, registry: Registry) -> bool:
+    cells = [_text(c) for c in row]
+    cells = [c for c in cells if c]
+    if not 2 <= len(cells) <= 3 or not re.search(r"[A-Za-z]", cells[0]):
+        return False
+    match = match_header(cells[0], registry, fuzzy=False)
+    return match.is_item and match.prefix is not None and any(len(c.split()) >= 3 for c in cells[1:])
 
 
 def _header_index(head: list[list], registry: Registry) -> int:
@@ -270,6 +325,30 @@ def _header_index(head: list[list], registry: Registry) -> int:
     if best > 0:
         return scores.index(best)
     return next((i for i, row in enumerate(head) if any(_text(c) for c in row)), 0)
+
+
+def _two_row_header(upper: list, lower: list, registry: Registry) -> list | None:
+    """A group row (IKM / IPK, merged or written once over its columns) above item numbers or codes:
+    the header cells joined, 'IKM 1' … 'IPK 8'. None when the rows are not shaped so."""
+    prefixes = {p.lower() for inst in registry.instruments.values() for p in (inst.id, *inst.code_prefixes)}
+    width = max(len(upper), len(lower))
+    out, joined, group = [], 0, None
+    for i in range(width):
+        u = _text(upper[i]) if i < len(upper) else ""
+        l = _text(lower[i]) if i < len(lower) else ""
+        if u:
+            group = u if u.lower().split()[0] in prefixes and not re.search(r"\d", u) else None
+        sub = re.fullmatch(r"(?:[a-z]{0,6}[\s_.\-]*)?0*(\d{1,3})", l.lower()) if l else None
+        label = group if (u == "" or u == group) else None
+        if label and sub and match_header(f"{label.split()[0]} {sub.group(1)}", registry).is_item:
+            out.append(f"{label.split()[0]} {sub.group(1)}")
+            joined += 1
+        elif u and l and u != l:      # the lower row names the column when only it is known
+            known = lambda text: bool(match_header(text, registry).field or match_header(text, registry).is_item)
+            out.append(l if known(l) and not known(u) else u)
+        else:
+            out.append(u or l)
+    return out if joined >= 2 else None
 
 
 def _text(cell) -> str:
@@ -518,12 +597,13 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     head_text = content[:256 * 1024].decode(encoding, errors="ignore")
     scan = settings.get("header_scan_rows")
     sep = _separator(head_text.split("\n")[:scan + 20])
-    records, line_after = _head_records(head_text, sep, scan + 20)
+    records, line_after = _head_records(head_text, sep, scan + 220)
     if not any(cell.strip() for record in records for cell in record):
         raise _refuse(file_name, "empty_text")
-    at = _header_index(records[:scan], registry)
+    limit = _scan_limit(records, registry)
+    at = _header_index(records[:limit], registry)
     header = [_text(c) for c in records[at]]
-    width = max(len(r) for r in records[at:])
+    width = max(len(r) for r in records[at:max(at + 1, limit + 20)])
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
     frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
@@ -532,8 +612,10 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
     if encoding == "cp1252":
         notes.append("file dibaca sebagai Windows-1252 (bukan UTF-8)")
-    return _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
-                   unguard=_has_guarded_cells(content))
+    raw = _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
+                  unguard=_has_guarded_cells(content))
+    raw.title = _title_lines(records[:at])
+    return raw
 
 
 def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:

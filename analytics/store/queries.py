@@ -278,3 +278,27 @@ def readiness(con, rules_id: str, window: Window = Window(), registry: Registry 
 
 def _float(value):
     return None if value is None else float(value)
+
+
+def batches_in(con, window: Window = Window()) -> pd.DataFrame:
+    """The import batches whose respondents fall in the window (scope and months): batch_id, is_demo.
+    A report names them in its stamp and is marked as demo data when any of them is."""
+    where, params = window.where()
+    return con.execute(f"""
+        SELECT b.batch_id, b.is_demo FROM batches b
+        WHERE b.batch_id IN (SELECT DISTINCT s.batch_id FROM respondent_counts s WHERE {where})
+        ORDER BY b.batch_id
+    """, params).fetchdf()
+
+
+def suggestions(con, window: Window = Window(), limit: int = 1000) -> pd.DataFrame:
+    """Respondents' free-text saran in the window, newest first (at most `limit`): office_id, office,
+    response_date, saran. The text is returned as stored; every writer must keep it text."""
+    where, params = window.where("r")
+    return con.execute(f"""
+        SELECT r.office_id, o.name AS office, r.response_date, r.saran
+        FROM respondents r JOIN offices o ON o.office_id = r.office_id
+        WHERE {where} AND r.saran IS NOT NULL AND trim(r.saran) <> ''
+        ORDER BY r.response_date DESC, o.name, r.respondent_id
+        LIMIT ?
+    """, params + [int(limit)]).fetchdf()

@@ -32,7 +32,7 @@ E2E_USERS = {
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
 
 # Url paths of the pages (the contract with app.py's st.navigation): "" is the default page.
-PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan",
+PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan", "laporan": "laporan",
          "integritas": "integritas", "unggah": "unggah", "bagikan": "bagikan", "audit": "audit",
          "metode": "metode"}
 

@@ -48,7 +48,10 @@ def test_upload_new_office_then_see_it_on_ringkasan(page, server, tmp_path):
     expect(create).to_be_visible()
     # (Not get_by_text(office): the rejected-rows grid's accessible table, hidden under its canvas,
     # names the office too, and appears at an unpredictable moment.)
-    expect(page.locator("[data-testid='stAlertContentWarning']").filter(has_text=export.office)).to_be_visible()
+    warnings = page.locator("[data-testid='stAlertContentWarning']")
+    expect(warnings.filter(has_text="Kantor berikut belum ada").filter(has_text=export.office)).to_be_visible()
+    # … and, before the file's summary, what would be lost as it stands: its rows, for that office.
+    expect(warnings.filter(has_text="yang tidak akan ikut diimpor").filter(has_text=export.office)).to_be_visible()
     expect(widget(page, "upload_confirm").get_by_role("button")).to_be_disabled()
     checkbox = create.get_by_role("checkbox")
     run_and_wait(page, lambda: create.locator("label").first.click())

@@ -13,12 +13,12 @@ from analytics.store import access as access_store
 from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
-from analytics.ingest import office_master, preview
+from analytics.ingest import mapping, office_master, preview
 from analytics import accounts, store
 from analytics.present import views
 from ui.text import current_lang, integer, t
 
-TYPES = ["csv", "xlsx", "xls", "ods"]
+TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 
 
 # --- preparing the uploaded files (cached per file content, option and data version) -------------
@@ -28,19 +28,37 @@ def import_options(create: bool) -> importer.ImportOptions:
     return importer.ImportOptions(instrument=st.session_state.get("upload_instrument") or None,
                                   office=(st.session_state.get("upload_office") or "").strip() or None,
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
+                                  ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
+                                  date_order=st.session_state.get("upload_date_order") or None,
                                   create_offices=create, source="upload")
 
 
 def option_controls() -> None:
     """What a file may not say itself; the refusal hints (hint_*_ui) name these boxes."""
     st.caption(t("upload_options"))
-    instrument, office, period = st.columns(3)
+    instrument, office, period, order = st.columns(4)
     ids = ["", *sorted(load_registry().instruments)]
     auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
     instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
                          format_func=lambda i: auto if not i else i.upper())
     office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
     period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    orders = {"": t("upload_date_order_auto"), "dmy": t("upload_date_order_dmy"), "mdy": t("upload_date_order_mdy")}
+    order.selectbox(t("upload_date_order"), list(orders), key="upload_date_order", format_func=orders.get,
+                    help=t("upload_date_order_help"))
+    choices = st.session_state.get("_ignore_options") or []
+    if choices:     # columns a refusal named: leaving them out is the user's explicit choice
+        st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
+
+
+def offer_columns_to_ignore(refused) -> None:
+    """Answer-looking columns nothing maps become choices of the 'Ignore columns' box (shown above)."""
+    known = st.session_state.setdefault("_ignore_options", [])
+    new = [name for _, error in refused if error.code in ("unmapped_answer_columns", "ambiguous_office_column")
+           for name in error.params.get("names", ()) if name not in known]
+    if new:
+        known.extend(new)
+        st.rerun()
 
 
 def within_scope(name: str, prepared) -> bool:
@@ -71,7 +89,8 @@ def prepared_files(files, create: bool):
     for (name, content), sha in zip(uploads, shas):
         if sha in handled:
             continue
-        key = (sha, name, create, options.instrument, options.office, options.period, version)
+        key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
+               options.date_order, version)
         keep.add(key)
         if key not in cache:
             try:
@@ -101,8 +120,33 @@ def localized_rejects(prepared, lang: str) -> pd.DataFrame:
     return rejected
 
 
+def losses(prepared, lang: str) -> list[str]:
+    """What importing this file as it stands would leave out, most serious first: instruments with
+    fewer columns than items, columns the user chose to ignore, rejected rows by reason."""
+    lost = [render(n, lang, "ui") for n in prepared.notes if getattr(n, "code", None) == "instrument_incomplete"]
+    chosen = [c["column"] for c in prepared.ignored if c["reason"] == mapping.USER_IGNORED]
+    if chosen:
+        lost.append(t("lost_ignored", columns=", ".join(chosen)))
+    reasons: dict[str, int] = {}
+    for error in prepared.errors:
+        text = render(error.message, lang, "ui") if error.code else str(error.message)
+        key = error.code or text
+        reasons[key] = reasons.get(key, 0) + 1
+    if prepared.errors:
+        examples = {}
+        for error in prepared.errors:
+            examples.setdefault(error.code or str(error.message), render(error.describe(), lang, "ui"))
+        top = sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+        lost.append(t("lost_rejected", n=integer(len(prepared.rejected)),
+                      reasons="; ".join(f"{integer(n)}× {examples[k]}" for k, n in top)))
+    return lost
+
+
 def show_prepared(name: str, prepared) -> None:
     good, bad = len(prepared.good), len(prepared.rejected)
+    lost = losses(prepared, current_lang())
+    if lost:
+        st.warning(t("lost_title", file=name) + "\n" + "\n".join(f"- {line}" for line in lost))
     summary = t("validation", file=name, read=integer(prepared.rows_read), good=integer(good), bad=integer(bad),
                 instruments=", ".join(i.upper() for i in prepared.instruments) or "—")
     (st.warning if bad else st.success)(summary)
@@ -127,6 +171,7 @@ def upload_flow(files) -> None:
     create = bool(st.session_state.get("upload_create_offices", False))
     option_controls()
     ready, refused = prepared_files(files, create)
+    offer_columns_to_ignore(refused)
     for name, error in refused:
         st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:

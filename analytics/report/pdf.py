@@ -1,0 +1,201 @@
+"""The meeting report as an A4 PDF: Jinja2 HTML (templates/report.html.j2) → WeasyPrint.
+
+Every figure is formatted here from a content.Report (i18n.num: 87,56), never recomputed. The stamp
+and "Hal. x/y" sit in @page margin boxes, so they are on every page; the "DATA DEMO SINTETIS"
+watermark is a fixed element (WeasyPrint repeats it on every page) present only for demo data.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from analytics import settings
+from analytics.domain import formulas, grades as grade_rules, readiness as zi
+from analytics.i18n import integer, num, t
+from analytics.present import charts, views
+from analytics.report import svg
+from analytics.report.content import Report
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FONT = '"DejaVu Sans", "Liberation Sans", sans-serif'
+GRID_COLUMNS, GRID_ROWS = 3, 4           # small multiples per page: 3 × 4 offices
+DEMO_MARK = "DATA DEMO SINTETIS"
+
+_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html.j2"]),
+                   trim_blocks=True, lstrip_blocks=True)
+# The style sheet is not HTML: no autoescaping there; every text in it comes through css_string.
+_CSS_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False)
+
+
+def css_string(text: str) -> str:
+    """Any text as a quoted CSS string: every character but ASCII letters and digits as a 6-digit hex
+    escape, so no quote, backslash or '</style>' in an office name can end it. (Spaces too: CSS
+    swallows one whitespace after a hex escape.)"""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def inline_markdown(text: str) -> str:
+    """The Metode page's Markdown subset (**bold**, *italic*, `code`) as safe HTML."""
+    out = html.escape(text.replace("\\*", "*"), quote=False)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", out)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+
+
+def _svg_uri(fig) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.figure_svg(fig).encode("utf-8")).decode("ascii")
+
+
+def _grade_cell(letter, report: Report) -> dict:
+    found = grade_rules.by_letter(letter if isinstance(letter, str) else None, report.registry.grades)
+    return {"text": views.grade_label(letter, report.registry, report.lang) or "—",
+            "colour": f"{found.color}40" if found else None}
+
+
+def _value(value, n, lang) -> dict:
+    return {"text": num(value, 2, lang) + (" *" if pd.notna(value) and views.is_small(n) else ""),
+            "small": pd.notna(value) and views.is_small(n)}
+
+
+def _office_rows(report: Report) -> list[dict]:
+    lang, rows = report.lang, []
+    for r in report.overview.itertuples():
+        row = {"office": r.office, "zi": t(f"zi_{r.zi}", lang) if isinstance(r.zi, str) else t("zi_none", lang)}
+        for side in ("svc", "anti"):
+            n = getattr(r, f"{side}_n")
+            row[side] = {"value": _value(getattr(r, f"{side}_value"), n, lang),
+                         "grade": _grade_cell(getattr(r, f"{side}_grade"), report),
+                         "n": integer(n, lang), "small": views.is_small(n),
+                         "delta": num(getattr(r, f"{side}_delta"), 2, lang, signed=True)}
+        rows.append(row)
+    return rows
+
+
+def _summary_rows(report: Report) -> list[dict]:
+    lang, rows = report.lang, []
+    for summary in report.summaries:
+        cells = []
+        for tile in summary.tiles:
+            cells.append({"value": _value(tile.value, tile.n, lang),
+                          "grade": _grade_cell(tile.grade, report), "n": integer(tile.n, lang),
+                          "delta": num(tile.delta, 2, lang, signed=True) if tile.delta is not None else "—"})
+        rows.append({"name": summary.name, "cells": cells})
+    return rows
+
+
+def _readiness_rows(report: Report) -> list[dict]:
+    lang = report.lang
+    return [{"office": r.office, "pair": r.pair, "wbk": views.verdict_text(r.wbk, lang), "wbk_code": r.wbk,
+             "wbbm": views.verdict_text(r.wbbm, lang), "wbbm_code": r.wbbm,
+             "need_wbk": r.need_wbk, "need_wbbm": r.need_wbbm,
+             "service": f"{num(r.service_nilai, 2, lang)} (n {integer(r.service_n, lang)})",
+             "anti": f"{num(r.anti_nilai, 2, lang)} (n {integer(r.anti_n, lang)})",
+             "reasons": r.reasons or "—"} for r in report.readiness.itertuples()]
+
+
+def _trend_pages(report: Report, charts_on: bool) -> list[dict]:
+    """Per instrument, pages of small multiples (GRID_COLUMNS × GRID_ROWS offices each)."""
+    pages, per_page = [], GRID_COLUMNS * GRID_ROWS
+    for inst in report.pair:
+        cells = report.trends.get(inst.id, [])
+        thresholds = zi.threshold_on_scale(report.rules, inst)
+        title = inst.index_name if inst.is_four_point else f"{inst.index_name} (%)"
+        legend = _trend_legend(report, inst, thresholds)
+        for first in range(0, len(cells), per_page):
+            chunk = cells[first:first + per_page]
+            figure = charts.trend_grid(chunk, inst, report.registry.grades, thresholds, report.lang,
+                                       columns=GRID_COLUMNS)
+            pages.append({"title": title, "legend": legend, "part": first // per_page + 1,
+                          "parts": -(-len(cells) // per_page), "uri": _svg_uri(figure) if charts_on else None,
+                          "offices": [name for name, _ in chunk]})
+    return pages
+
+
+def _trend_legend(report: Report, inst, thresholds: dict[str, float]) -> str:
+    """What the bands and dashed lines of the small multiples stand for (the charts carry no labels)."""
+    lang, parts = report.lang, []
+    if inst.is_four_point:
+        parts.append(" · ".join(t("band", lang, grade=g.grade, label=g.label_en if lang == "en" else g.label)
+                                + f" ≥ {num(g.min, 2, lang)}" for g in report.registry.grades))
+    by_value: dict[float, list[str]] = {}
+    for level, value in thresholds.items():
+        by_value.setdefault(value, []).append(level.upper())
+    parts.append(" · ".join(t("threshold", lang, level="/".join(levels), value=num(value, 2, lang))
+                            for value, levels in sorted(by_value.items())) + " (- - -)")
+    return "; ".join(parts)
+
+
+def _weakest(report: Report) -> list[dict]:
+    lang, limit, out = report.lang, settings.get("report_weakest"), []
+    for inst in report.pair:
+        items = report.items.get(inst.id)
+        if items is None or items.empty:
+            continue
+        rows = [{"code": r.code, "statement": r.statement, "aspect": r.aspect, "nrr": num(r.nrr, 2, lang),
+                 "n": integer(r.n, lang),
+                 "small": views.is_small(r.n)} for r in items.head(limit).itertuples()]
+        out.append({"name": inst.index_name, "four_point": inst.is_four_point, "rows": rows})
+    return out
+
+
+def _frame_rows(frame: pd.DataFrame) -> dict:
+    return {"columns": [str(c) for c in frame.columns],
+            "rows": [["—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row]
+                     for row in frame.itertuples(index=False)]}
+
+
+def _method(report: Report) -> dict:
+    lang, rules = report.lang, report.rules
+    keys = [("m_window_h", "m_window"), ("m_n_h", "m_n"), ("m_index_h", "m_index"), ("m_round_h", "m_round"),
+            ("m_grades_h", "m_grades")]
+    blocks = [{"title": t(head, lang), "text": inline_markdown(t(body, lang))} for head, body in keys]
+    blocks.append({"title": t("m_zi_h", lang), "text": inline_markdown(
+        t("m_zi", lang, n=rules.min_respondents, rules=f"{rules.id} — {rules.name}"))})
+    blocks.append({"title": t("m_sample_h", lang), "text": inline_markdown(t("m_sample", lang, small=settings.get(
+        "small_sample"), **{f"k{size}": integer(formulas.krejcie_morgan(size), lang) for size in (100, 1000, 10000)}))})
+    blocks.append({"title": t("m_weak_h", lang), "text": inline_markdown(t("m_weak", lang))})
+    instruments = []
+    for inst in report.pair:
+        name = inst.name_en if lang == "en" else inst.name
+        instruments.append({"title": t("m_instrument", lang, name=name, lo=inst.scale_min, hi=inst.scale_max,
+                                       k=inst.k, role=t(f"m_role_{inst.role}", lang), series=inst.series),
+                            "table": _frame_rows(views.instrument_items(inst, lang))})
+    return {"intro": inline_markdown(t("m_intro", lang)), "blocks": blocks,
+            "grades": _frame_rows(views.grade_table(report.registry, lang)),
+            "grade_colours": [g.color for g in report.registry.grades],
+            "rules": _frame_rows(views.rules_table(report.registry, lang)), "instruments": instruments,
+            "instruments_h": t("m_instruments_h", lang)}
+
+
+def render_html(report: Report, charts_on: bool = True) -> str:
+    """The report's HTML (what WeasyPrint lays out); charts_on=False leaves the SVGs out (tests)."""
+    lang = report.lang
+    svc, anti = report.pair
+    columns = views.overview_columns(tuple(i.id for i in report.pair), report.registry, lang)
+    stamp = report.stamp_text()
+    css = _CSS_ENV.get_template("report.css.j2").render(
+        font=FONT, stamp=css_string(stamp), header=css_string(f"{t('r_title', lang)} · {report.scope_text}"),
+        page_label=css_string(t("r_page", lang) + " "), demo=css_string(DEMO_MARK) if report.is_demo else None)
+    period = report.period
+    period_text = t("period_caption", lang, label=period.label,
+                    months=views.months_text(period.start, period.end)
+                    + (f", {t('partial', lang)}" if period.partial else ""), prev=period.previous_label)
+    return _ENV.get_template("report.html.j2").render(
+        t=lambda key, **values: t(key, lang, **values), lang=lang, css=css, report=report, stamp=report.stamp(),
+        demo=report.is_demo, demo_mark=DEMO_MARK, svc=svc, anti=anti, columns=columns,
+        period_text=period_text, summary=_summary_rows(report), offices=_office_rows(report),
+        readiness=_readiness_rows(report), trend_pages=_trend_pages(report, charts_on),
+        weakest=_weakest(report), integrity=[(title, _frame_rows(frame)) for title, frame in report.integrity],
+        method=_method(report), small=settings.get("small_sample"),
+        unit=lambda inst: t("value_converted" if inst.is_four_point else "value_percent", lang))
+
+
+def build_pdf(report: Report, charts_on: bool = True) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_html(report, charts_on), base_url=str(TEMPLATES)).write_pdf()

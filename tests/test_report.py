@@ -1,0 +1,367 @@
+"""Meeting reports (issue 10): the PDF read back with pdftotext and the workbook with openpyxl carry
+the numbers of analytics.store.queries for the same scope and window, the stamp on every page, the
+demo watermark only for demo data, formula-looking text kept as text, and native chart parts.
+
+The store is built through the CLI (office master, ingest, ingest --create-offices), as a user would.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+import analytics
+from analytics import cli, store
+from analytics.i18n import integer, num
+from analytics.ingest import importer
+from analytics.present import views
+from analytics.report import content
+from analytics.report.pdf import css_string, inline_markdown
+from analytics.store import queries
+from analytics.domain.instruments import load_registry
+
+KANWIL = "Kanwil Uji"
+OFFICES = {"Kantor Uji Alpha": 40, "Kantor Uji Beta": 31, "Kantor Uji Gamma": 12}   # respondents a month
+FORMULA_OFFICE = '=HYPERLINK("http://contoh.invalid","klik")'
+FORMULA_SARAN = "=1+1"
+AT_SARAN = "@SUM(A1:A3)"
+MONTHS = [date(2026, m, 1) for m in range(1, 7)]
+START, END = "2026-01", "2026-06"
+REG = load_registry()
+
+
+def export_csv(rows) -> bytes:
+    """Canonical export with a Saran column: (id, day, office, ikm scores, ipk scores, saran)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["ID Responden", "Tanggal", "Kantor"] + [f"IKM{i}" for i in range(1, 22)]
+                    + [f"IPK{i}" for i in range(1, 9)] + ["Saran"])
+    for rid, day, office, ikm, ipk, saran in rows:
+        writer.writerow([rid, day.isoformat(), office, *ikm, *ipk, saran])
+    return out.getvalue().encode("utf-8")
+
+
+def synthetic_rows(offices: dict[str, int], seed: int, prefix: str):
+    rng = np.random.default_rng(seed)
+    rows, number = [], 0
+    for office_no, (office, per_month) in enumerate(offices.items()):
+        for month in MONTHS:
+            for _ in range(per_month):
+                number += 1
+                skew = 0.15 * office_no
+                ikm = rng.choice([1, 2, 3, 4], size=21, p=[0.03, 0.12 + skew / 2, 0.45, 0.40 - skew / 2])
+                ipk = rng.choice([2, 3, 4], size=8, p=[0.05, 0.25 + skew / 3, 0.70 - skew / 3])
+                first_june = month == MONTHS[-1] and _ == 0
+                saran = FORMULA_SARAN if first_june and office_no == 0 else AT_SARAN if first_june else ""
+                rows.append((f"{prefix}{number:05d}", month.replace(day=1 + number % 27), office,
+                             ikm.tolist(), ipk.tolist(), saran))
+    return rows
+
+
+def _run(*args):
+    assert cli.main(list(args)) == 0, args
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    path = tmp / "report.duckdb"
+    master = tmp / "kantor.csv"
+    master.write_text("nama,kanwil,jenis,alias\n" + "".join(f"{o},{KANWIL},Kantor,\n" for o in OFFICES),
+                      encoding="utf-8")
+    _run("offices", "--db", str(path), "--import", str(master))
+    export = tmp / "ekspor.csv"
+    export.write_bytes(export_csv(synthetic_rows(OFFICES, 7, "R")))
+    _run("ingest", "--db", str(path), str(export))
+    odd = tmp / "ekspor-baru.csv"
+    odd.write_bytes(export_csv(synthetic_rows({FORMULA_OFFICE: 3}, 8, "X")))
+    _run("ingest", "--db", str(path), "--create-offices", str(odd))
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """A store whose only batch is marked as demo data (batches.is_demo), built as load_demo does."""
+    path = tmp_path_factory.mktemp("report_demo") / "demo.duckdb"
+    con = store.connect(path)
+    master = path.parent / "kantor.csv"
+    master.write_text(f"nama,kanwil,jenis,alias\nKantor Uji Alpha,{KANWIL},Kantor,\n", encoding="utf-8")
+    from analytics.ingest import office_master
+    office_master.import_master(con, master)
+    report = importer.ingest(con, export_csv(synthetic_rows({"Kantor Uji Alpha": 30}, 9, "D")), "demo.csv",
+                             importer.ImportOptions(source="demo", is_demo=True, today=date(2026, 11, 21)))
+    assert report.rows_imported > 0
+    con.close()
+    return path
+
+
+def build(db: Path, tmp: Path, fmt: str, *extra) -> Path:
+    out = tmp / f"laporan.{fmt}"
+    _run("report", "--db", str(db), "--format", fmt, "--out", str(out), *extra)
+    return out
+
+
+@pytest.fixture(scope="module")
+def kanwil_pdf(db, tmp_path_factory):
+    return build(db, tmp_path_factory.mktemp("pdf"), "pdf", "--kanwil", KANWIL, "--from", START, "--to", END)
+
+
+@pytest.fixture(scope="module")
+def kanwil_xlsx(db, tmp_path_factory):
+    return build(db, tmp_path_factory.mktemp("xlsx"), "xlsx", "--kanwil", KANWIL, "--from", START, "--to", END)
+
+
+def pages(pdf: Path, layout: bool = True) -> list[str]:
+    """The text of each page (pdftotext -f N -l N). layout: table rows on one line; else each table
+    cell's lines stay together (for cells that wrap)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    mode = ["-layout"] if layout else []
+    return [subprocess.run(["pdftotext", *mode, "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def expected(db: Path):
+    """What the report must show, straight from queries: office × month indices of the Kanwil, the
+    Kanwil pooled, and readiness over the last month."""
+    con = store.connect(db, read_only=True)
+    try:
+        scope = tuple(int(i) for i, k in con.execute("SELECT office_id, kanwil FROM offices").fetchall()
+                      if k == KANWIL)
+        window = queries.Window(date(2026, 5, 1), date(2026, 6, 1), scope)
+        by_office = queries.indices(con, by="office", period="month", window=window)
+        by_kanwil = queries.indices(con, by="kanwil", period="month", window=window)
+        ready = queries.readiness(con, "zi-2019", queries.Window(date(2026, 6, 1), date(2026, 6, 1), scope))
+        version = store.data_version(con)
+        batches = queries.batches_in(con, queries.Window(date(2026, 1, 1), date(2026, 6, 1), scope))["batch_id"].tolist()
+    finally:
+        con.close()
+    return by_office, by_kanwil, ready, version, batches
+
+
+def _value(frame, instrument, period, **unit):
+    rows = frame[(frame["instrument"] == instrument) & (frame["period"] == period)]
+    for column, value in unit.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, (instrument, period, unit)
+    return rows.iloc[0]
+
+
+def _delta(now, before) -> str:
+    return num(float(Decimal(f"{now:.2f}") - Decimal(f"{before:.2f}")), 2, "id", signed=True)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def test_pdf_office_table_and_summary_equal_the_queries(db, kanwil_pdf):
+    by_office, by_kanwil, _, _, _ = expected(db)
+    text = pages(kanwil_pdf)[1]                    # page 2: Kanwil summary and office table
+    for office, per_month in OFFICES.items():
+        line = next(line for line in text.splitlines() if line.strip().startswith(office))
+        cells = []
+        for inst in ("ikm", "ipk"):
+            now = _value(by_office, inst, "2026-06", office=office)
+            before = _value(by_office, inst, "2026-05", office=office)
+            small = " *" if now["n"] < 30 else ""
+            cells += [num(now["converted"], 2, "id") + small, integer(now["n"], "id"),
+                      _delta(now["converted"], before["converted"])]
+        assert re.search(r"\s+.*".join(re.escape(c) for c in cells), line), (line, cells)
+        assert (per_month < 30) == ("*" in line)
+    summary = next(line for line in text.splitlines() if line.strip().startswith(KANWIL))
+    for inst in ("ikm", "ipk"):
+        now = _value(by_kanwil, inst, "2026-06", kanwil=KANWIL)
+        before = _value(by_kanwil, inst, "2026-05", kanwil=KANWIL)
+        assert num(now["converted"], 2, "id") in summary and integer(now["n"], "id") in summary
+        assert _delta(now["converted"], before["converted"]) in summary
+    assert FORMULA_OFFICE not in text                 # another Kanwil's office stays out of scope
+
+
+def test_pdf_readiness_shows_the_nilai_and_distances_of_the_queries(db, kanwil_pdf):
+    _, _, ready, _, _ = expected(db)
+    text = next(p for p in pages(kanwil_pdf, layout=False) if "Kesiapan Zona Integritas" in p)
+    flat = re.sub(r"\s+", " ", text)
+    for row in views.readiness_table(ready, REG, "id").itertuples():
+        assert f"{num(row.service_nilai, 2, 'id')} (n {integer(row.service_n, 'id')})" in flat
+        assert f"{num(row.anti_nilai, 2, 'id')} (n {integer(row.anti_n, 'id')})" in flat
+        assert row.need_wbk in flat and row.need_wbbm in flat           # "butuh +0,55 nilai IKM"
+    gamma = ready[ready["office"] == "Kantor Uji Gamma"].iloc[0]
+    assert gamma["wbk"] == "insufficient" and "data belum cukup" in flat       # n = 12 < 30
+    assert "butuh 18 responden IKM lagi" in flat
+
+
+def test_pdf_stamp_and_page_number_on_every_page(db, kanwil_pdf):
+    _, _, _, version, batches = expected(db)
+    found = pages(kanwil_pdf)
+    assert len(found) >= 5
+    for number, text in enumerate(found, start=1):
+        flat = re.sub(r"\s+", " ", text)
+        assert f"Hal. {number}/{len(found)}" in flat, number
+        flat = flat.replace(f" Hal. {number}/{len(found)}", "")     # the box beside the stamp's line
+        assert f"Sidik data: {version}" in flat, number
+        assert f"Batch impor: {content.id_ranges(batches)} ·" in flat and batches == [1], number   # not batch 2
+        assert "Aturan: zi-2019" in flat and f"Versi aplikasi: {analytics.__version__}" in flat, number
+        assert f"{KANWIL} · Semua kantor; IKM/IPK; Bulanan; bulan 2026-01 – 2026-06" in flat, number
+        assert re.search(r"Dibuat: \d{4}-\d\d-\d\d \d\d:\d\d WIB", flat), number
+        assert "DATA DEMO" not in flat and "SINTETIS" not in flat, number      # real data: no watermark
+
+
+def test_pdf_has_every_section_with_statement_text(kanwil_pdf):
+    text = re.sub(r"\s+", " ", " ".join(pages(kanwil_pdf)))
+    for heading in ("Ringkasan Kanwil", "Per kantor", "Kesiapan Zona Integritas", "Tren per kantor",
+                    "Unsur terlemah", "Lampiran: Metode", "88,31 – 100,00"):
+        assert heading in text, heading
+    assert "Tersedia ruang kunjungan yang nyaman" in text or "Ada kepastian tindak lanjut" in text
+
+
+def test_demo_watermark_only_for_demo_data(demo_db, tmp_path):
+    found = pages(build(demo_db, tmp_path, "pdf", "--from", START, "--to", END))
+    assert all("DATA DEMO SINTETIS" in text for text in found)
+    book = openpyxl.load_workbook(build(demo_db, tmp_path, "xlsx"))
+    assert any("DATA DEMO SINTETIS" in str(c.value) for c in book["Info"]["A"] if c.value)
+
+
+def test_the_time_zone_is_a_setting(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASBOR_REPORT_TIMEZONE", "WITA")
+    con = store.connect(db, read_only=True)
+    try:
+        report = content.collect(con, content.request_for(con, kanwil=KANWIL))
+    finally:
+        con.close()
+    assert report.generated_text.endswith(" WITA") and report.generated_at.utcoffset().total_seconds() == 8 * 3600
+
+
+# --- workbook -------------------------------------------------------------------------------------
+
+def _rows(sheet):
+    header = [c.value for c in sheet[1]]
+    return header, [dict(zip(header, (c for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_workbook_numbers_equal_the_queries_and_stay_numbers(db, kanwil_xlsx):
+    by_office, _, ready, version, _ = expected(db)
+    book = openpyxl.load_workbook(kanwil_xlsx)
+    assert book.sheetnames[:3] == ["Info", "Ringkasan", "Kantor"]
+    header, rows = _rows(book["Kantor"])
+    assert header[:2] == ["Kantor", "IKM"]
+    got = {r["Kantor"].value: r for r in rows}
+    assert set(got) == set(OFFICES)
+    for office in OFFICES:
+        for inst, name in (("ikm", "IKM"), ("ipk", "IPK")):
+            now = _value(by_office, inst, "2026-06", office=office)
+            cell = got[office][name]
+            assert cell.data_type == "n" and cell.value == now["converted"] and cell.number_format == "0.00"
+            assert got[office][f"n {name}"].value == now["n"]
+    # The Data sheet is queries.indices over the window, row for row.
+    _, data = _rows(book["Data"])
+    june = {(r["Kantor"].value, r["Instrumen"].value): r for r in data if r["Periode"].value == "2026-06"}
+    for row in by_office[by_office["period"] == "2026-06"].itertuples():
+        cells = june[(row.office, row.instrument)]
+        assert cells["n"].value == row.n and cells["Indeks"].value == row.index
+        assert cells["Nilai konversi"].value == row.converted and cells["Mutu"].value == row.grade
+    _, readiness = _rows(book["Kesiapan ZI"])
+    nilai = {r["Kantor"].value: r["nilai layanan"].value for r in readiness}
+    assert nilai == dict(zip(ready["office"], ready["service_nilai"]))
+    info = {r[0].value: r[1].value for r in book["Info"].iter_rows() if r[0].value}
+    assert info["Sidik data"] == version and info["Aturan"] == "zi-2019"
+    assert not any("DEMO" in str(v) for v in info.values())
+
+
+def test_workbook_sheets_have_frozen_headers_filters_and_grade_colours(kanwil_xlsx):
+    book = openpyxl.load_workbook(kanwil_xlsx)
+    for name in ("Kantor", "IKM Bulanan", "IPK Bulanan", "Unsur", "Kesiapan ZI", "Data", "Saran"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "B2", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+    rules = [r for rng in book["Kantor"].conditional_formatting for r in rng.rules]
+    assert {r.type for r in rules} >= {"beginsWith", "cellIs"} and len(rules) >= 8
+    wide = book["IKM Bulanan"]
+    assert [c.value for c in wide[1]][1:] == [f"2026-{m:02d}" for m in range(1, 7)]
+
+
+def test_workbook_charts_are_native_parts(kanwil_xlsx):
+    names = zipfile.ZipFile(kanwil_xlsx).namelist()
+    assert "xl/charts/chart1.xml" in names
+    charts = [n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    assert len(charts) >= 2 + len(OFFICES)             # pooled trend per instrument + one per office
+    assert any(n.startswith("xl/drawings/drawing") for n in names)
+
+
+def test_formula_looking_office_and_saran_stay_text(db, tmp_path):
+    path = build(db, tmp_path, "xlsx", "--from", START, "--to", END)      # every office
+    book = openpyxl.load_workbook(path)
+    seen = []
+    for name in ("Kantor", "Data", "Saran"):
+        for row in book[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in "=@":
+                    assert cell.data_type == "s", (name, cell.coordinate, cell.value)
+                    seen.append(cell.value)
+    assert FORMULA_OFFICE in seen and FORMULA_SARAN in seen and AT_SARAN in seen
+    with zipfile.ZipFile(path) as z:
+        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    text = " ".join(pages(build(db, tmp_path, "pdf", "--from", START, "--to", END)))
+    assert "=HYPERLINK(" in text                       # shown literally in the PDF too
+
+
+# --- pieces ---------------------------------------------------------------------------------------
+
+def test_css_string_cannot_end_the_string_or_the_style_element():
+    quoted = css_string('a"b\\c</style><script>')
+    assert quoted.startswith('"') and quoted.endswith('"')
+    inner = quoted[1:-1]
+    assert '"' not in inner and "<" not in inner and "\n" not in inner and not re.search(r"\\(?![0-9a-f]{6})", inner)
+
+
+def test_inline_markdown_escapes_first():
+    assert inline_markdown("**n** <b>x</b> `c`") == "<b>n</b> &lt;b&gt;x&lt;/b&gt; <code>c</code>"
+
+
+def test_id_ranges():
+    assert content.id_ranges([9, 1, 2, 3, 7, 10]) == "1–3, 7, 9–10" and content.id_ranges([]) == ""
+
+
+def test_cli_report_refuses_unknown_names(db, tmp_path, capsys):
+    out = tmp_path / "x.pdf"
+    for args, reason in ((["--office", "Kantor Tidak Ada"], "tidak ada di daftar kantor"),
+                         (["--kanwil", "Kanwil Lain"], "tidak ada di daftar kantor"),
+                         (["--rules", "zi-2030"], "tidak dikenal"),
+                         (["--from", "2026-13"], "YYYY-MM"),
+                         (["--from", "2026-06", "--to", "2026-01"], "setelah bulan akhir")):
+        assert cli.main(["report", "--db", str(db), "--format", "pdf", "--out", str(out), *args]) == 2
+        assert reason in capsys.readouterr().err
+    assert not out.exists()
+    assert cli.main(["report", "--db", str(db), "--format", "pdf", "--out", str(tmp_path / "no" / "x.pdf")]) == 2
+    assert "tidak dapat ditulis" in capsys.readouterr().err
+    assert cli.main(["report", "--db", str(db), "--format", "xlsx", "--out", str(out), "--lang", "en",
+                     "--office", "Kantor Tidak Ada"]) == 2
+    assert "is not in the office master" in capsys.readouterr().err
+
+
+def test_reports_carry_the_integrity_signals_of_the_integritas_page(demo_db, tmp_path):
+    from analytics.domain import periods
+    from analytics.store import integrity, offices
+    con = store.connect(demo_db, read_only=True)
+    try:
+        scope = tuple(int(i) for i in offices.list_offices(con)["office_id"])
+        period = periods.report_period("month", periods.parse_month("2026-10"))
+        results = integrity.examine(con, queries.Window(period.start, period.end, scope))
+    finally:
+        con.close()
+    clarify = sum(r.clarify for r in results)
+    heading = f"Sinyal integritas respons — {clarify} unit perlu klarifikasi"
+    text = re.sub(r"\s+", " ", " ".join(pages(build(demo_db, tmp_path, "pdf", "--from", "2026-05", "--to", "2026-10"),
+                                              layout=False)))
+    assert heading in text
+    book = openpyxl.load_workbook(build(demo_db, tmp_path, "xlsx", "--from", "2026-05", "--to", "2026-10"))
+    (sheet,) = [ws for ws in book.worksheets if ws.title.startswith("Sinyal integritas")]
+    offices_listed = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert offices_listed == {r.unit.office for r in results if r.signals}

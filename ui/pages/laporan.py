@@ -1,0 +1,80 @@
+"""Laporan: the meeting report (PDF and Excel) for the sidebar's filters, within the viewer's scope.
+
+Built on a button press (the PDF takes seconds), cached by (data version, request): the same filters
+on the same data give the same files without rebuilding. The logic is in analytics/report.
+"""
+import re
+
+import streamlit as st
+
+from analytics import report
+from analytics.domain.instruments import load_registry
+from analytics.present import views
+from ui import sidebar, state, widgets
+from ui.text import t
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _build(path: str, version: str, request: report.Request) -> dict:
+    from analytics.report import pdf, xlsx
+
+    with state.cursor() as cur:
+        built = report.collect(cur, request)
+    return {"pdf": pdf.build_pdf(built), "xlsx": xlsx.build_xlsx(built), "at": built.generated_text}
+
+
+def request_from(f: sidebar.Filters) -> report.Request | None:
+    """The report of the sidebar's filters, limited to what the viewer may see (ui.state.viewer_scope:
+    accounts and share links narrow it there)."""
+    allowed = set(state.viewer_scope().offices)
+    scope = tuple(i for i in f.scope if i in allowed)
+    pooled = tuple(i for i in f.kanwil_scope if i in allowed)
+    if not scope or f.start is None or f.end is None:
+        return None
+    return report.Request(scope=scope, pooled_scope=pooled or scope, start=f.start, end=f.end,
+                          granularity=f.granularity, rules=f.rules, lang=f.lang, kanwil=f.kanwil,
+                          office=f.office, pair=f.pair)
+
+
+def _file_name(request: report.Request, extension: str) -> str:
+    unit = request.office or request.kanwil or "semua-kantor"
+    slug = re.sub(r"[^a-z0-9]+", "-", unit.lower()).strip("-")[:60] or "laporan"
+    return f"laporan-{slug}-{request.start:%Y-%m}-{request.end:%Y-%m}.{extension}"
+
+
+def body() -> None:
+    st.title(t("laporan_title"))
+    if widgets.empty_state():
+        return
+    f = sidebar.filters()
+    request = request_from(f)
+    if request is None:
+        st.info(t("no_data_window"))
+        return
+    registry = load_registry()
+    registry_pair = "/".join(registry.get(i).index_name for i in f.pair)
+    st.caption(t("laporan_caption", scope=f"{f.kanwil_name} · {f.office or t('all_offices')}",
+                 window=views.months_text(request.start, request.end), pair=registry_pair,
+                 granularity=t(f"g_{f.granularity}"), rules=f.rules))
+    key = (state.db_path(), state.data_version(), request)
+    if st.button(t("laporan_build"), key="build_report", type="primary", icon=":material/description:"):
+        with st.spinner(t("laporan_building")):
+            st.session_state["_report"] = (key, _build(*key))
+    built = st.session_state.get("_report")
+    if built is None:
+        return
+    if built[0] != key:
+        st.info(t("laporan_stale"))
+        return
+    files = built[1]
+    st.success(t("laporan_ready", pdf=round(len(files["pdf"]) / 1024), xlsx=round(len(files["xlsx"]) / 1024),
+                 at=files["at"]))
+    left, right = st.columns(2)
+    left.download_button(t("laporan_pdf"), files["pdf"], file_name=_file_name(request, "pdf"),
+                         mime="application/pdf", key="download_pdf", icon=":material/picture_as_pdf:")
+    right.download_button(t("laporan_xlsx"), files["xlsx"], file_name=_file_name(request, "xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key="download_xlsx", icon=":material/table:")
+
+
+widgets.run_page(body)
