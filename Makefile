@@ -36,12 +36,12 @@ report-deps:
 	  [ -z "$$missing" ] || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; }
 
-# Start the app; the first run builds the demo database (synthetic data) at $(DB). Settings that
+# Start the app (server.py: app.py plus the sign-in routes); the first run builds the demo database (synthetic data) at $(DB). Settings that
 # Streamlit must know too (the upload limit) are passed from analytics/settings.py, so a DASBOR_…
 # override reaches both the importer and Streamlit (.streamlit/config.toml holds the defaults).
 run: .venv/.runtime report-deps
 	@test -f $(DB) || $(PY) -m analytics demo --db $(DB)
-	flags=$$($(PY) -m analytics.settings --streamlit) && DASBOR_DB=$(DB) $(PY) -m streamlit run app.py $$flags \
+	flags=$$($(PY) -m analytics.settings --streamlit) && DASBOR_DB=$(DB) $(PY) -m streamlit run server.py $$flags \
 	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 demo: .venv/.runtime

@@ -120,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     p = command("offices", "daftar kantor (atau impor daftar kantor)")
     p.add_argument("--import", dest="import_file", metavar="FILE")
     command("demo", "isi database dengan data demo sintetis")
+
+    p = command("users", "akun pengguna: add, list, disable, enable, reset-password (CLI berjalan sebagai admin)")
+    p.add_argument("action", choices=["add", "list", "disable", "enable", "reset-password"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=["admin", "kanwil", "office"], help="peran akun baru")
+    p.add_argument("--name", help="nama tampilan akun baru")
+    p.add_argument("--kanwil", action="append", default=[], help="Kanwil yang dicakup (peran kanwil; boleh berulang)")
+    p.add_argument("--office", action="append", default=[], help="kantor yang dicakup (peran office; boleh berulang)")
+    p.add_argument("--can-upload", action="store_true", help="peran office: boleh mengunggah ekspornya sendiri")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="baca kata sandi dari stdin (default: dibuat acak dan dicetak sekali)")
     return parser
 
 
@@ -316,7 +327,37 @@ def cmd_demo(con, args, registry) -> int:
     return 0
 
 
+def cmd_users(con, args, registry) -> int:
+    from analytics import accounts
+    from analytics.store import access as access_store
+    if args.action == "list":
+        _emit(access_store.list_users(con), "table", args.lang)
+        return 0
+    if not args.username:
+        raise UsageError("users", detail="users " + args.action + " USERNAME")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    try:
+        if args.action == "add":
+            if not args.role:
+                raise UsageError("users", detail="users add USERNAME --role admin|kanwil|office")
+            generated = password is None
+            password = password or accounts.rules.new_password()
+            accounts.add_user(con, args.username, args.role, password, args.name, tuple(args.kanwil),
+                              tuple(args.office), args.can_upload)
+            print(f"user {args.username} ({args.role}) added" + (f"; password: {password}" if generated else ""))
+        elif args.action in ("disable", "enable"):
+            accounts.set_disabled(con, args.username, args.action == "disable")
+            print(f"user {args.username} {args.action}d")
+        else:
+            new = accounts.reset_password(con, args.username, password)
+            print(f"user {args.username}: new password" + ("" if password else f": {new}") + "; sessions ended")
+    except ValueError as exc:
+        raise UsageError("users", detail=str(exc)) from None
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
             "report": cmd_report,
             "integrity": cmd_integrity,
-            "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo}
+            "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo,
+            "users": cmd_users}

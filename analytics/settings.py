@@ -52,6 +52,11 @@ def _rule_set(value: str) -> str | None:
     return None if value in known else "one of " + ", ".join(known)
 
 
+def _frame_ancestors(value: str) -> str | None:
+    ok = value and re.fullmatch(r"[A-Za-z0-9'*:/._ -]+", value) and ";" not in value
+    return None if ok else "CSP sources such as 'self' or 'none' or https://intranet.example"
+
+
 def _time_zone(value: str) -> str | None:
     return None if value in TIME_ZONES else "one of " + ", ".join(TIME_ZONES)
 def _zone(value: str) -> str | None:
@@ -128,6 +133,16 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("bar_color", "#9aa5b1", str, "respondent bars, and item bars without a value", check=_colour),
     Setting("small_color", "#d4a017", str, "respondent bars and the line marking n < small_sample",
             check=_colour),
+    Setting("session_hours", 12, int, "a sign-in (or an opened share link) lasts this many hours; a guest "
+            "session never outlives its link", check=_between(1, 24 * 30)),
+    Setting("login_max_failures", 5, int, "failed logins in a row before an account is locked",
+            check=_between(1, 100)),
+    Setting("lockout_minutes", 1, int, "first lockout in minutes; it doubles with every further failure "
+            "(at most a day)", check=_between(1, 24 * 60)),
+    Setting("cookie_secure", 0, int, "1 when the app is served over HTTPS (behind a TLS proxy): the session "
+            "cookie gets the Secure flag", check=_between(0, 1)),
+    Setting("frame_ancestors", "'self'", str, "Content-Security-Policy frame-ancestors sent with every "
+            "response (who may embed the dashboard in a frame)", check=_frame_ancestors),
     Setting("threshold_color", "#3d3d3d", str, "WBK/WBBM threshold lines and their labels", check=_colour),
     Setting("report_timezone", "WIB", str,
             "time zone of the generation time on reports: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)",

@@ -12,7 +12,17 @@ import pytest
 from analytics import demo, store
 from analytics.ingest import office_master
 from analytics.store import offices
+from analytics.domain import access
+from tests.access_support import FAST_HASHER
 from tests.fixtures.make_fixtures import DEMO_TODAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """argon2id at its cheapest in this process (the browser tests' server keeps the defaults)."""
+    previous = access.set_hasher(FAST_HASHER)
+    yield
+    access.set_hasher(previous)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from tests import access_support
+from ui import session, state
 from analytics import store
 from analytics.store import offices, queries
 from tests.fixtures.make_fixtures import export_csv
@@ -47,10 +48,20 @@ def _clear_caches():
 
 @pytest.fixture
 def app(monkeypatch):
-    """make(db, **query_params) → an AppTest of app.py on that store (not run yet)."""
-    def make(db, **query):
+    """make(db, role="admin", **query_params) → an AppTest of app.py on that store (not run yet),
+    signed in as a new account of that role (role=None: nobody signed in; kanwils=/offices=/
+    can_upload= shape the account; guest=dict(offices=…, …) opens a share link instead)."""
+    def make(db, role="admin", kanwils=(), offices=(), can_upload=False, guest=None, **query):
         monkeypatch.setenv("DASBOR_DB", str(db))
         _clear_caches()
+        token = None
+        if guest is not None:
+            with state.writer() as cur:
+                token = access_support.guest_session(cur, **guest)[0]
+        elif role is not None:
+            with state.writer() as cur:
+                token = access_support.user_session(cur, role, kanwils, offices, can_upload)[0]
+        monkeypatch.setattr(session, "cookie", lambda: token)
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         for key, value in query.items():
             at.query_params[key] = value

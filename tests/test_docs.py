@@ -151,7 +151,7 @@ def test_streamlit_config_holds_the_defaults():
 def test_make_run_passes_the_streamlit_settings_and_the_db_default():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^run:.*?\n((?:\t.*\n)+)", makefile, re.M).group(1)
-    assert "-m analytics.settings --streamlit" in recipe and "streamlit run app.py $$flags" in recipe
+    assert "-m analytics.settings --streamlit" in recipe and "streamlit run server.py $$flags" in recipe
     default_db = re.search(r"^DB \?= \$\(or \$\(DASBOR_DB\),(\S+)\)$", makefile, re.M)
     assert default_db and default_db.group(1) == settings.shown(settings.SETTINGS["db"].default)
 

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import i18n, settings
-from analytics.domain import periods
+from analytics.domain import access, periods
 from analytics.domain.instruments import Registry, load_registry
 from analytics.i18n import LANGS
 from analytics.store import queries
-from ui import state
+from ui import session, state
 from ui.text import t
 
 ALL = ""                        # the "all Kanwil / all offices" choice of a filter
@@ -43,6 +43,8 @@ class Filters:
     rules: str
     kanwil_scope: tuple[int, ...]   # offices of the chosen Kanwil the viewer may see
     scope: tuple[int, ...]          # … narrowed to the chosen office
+    pool_scope: tuple[int, ...] = ()    # offices pooled into the Kanwil comparison figure (may hold
+                                        # offices an office user may not see by name)
 
     def window(self, start: date | None = None, end: date | None = None, scope=None) -> queries.Window:
         return queries.Window(start or self.start, end or self.end, self.scope if scope is None else scope)
@@ -62,7 +64,22 @@ def _kanwil_of(frame: pd.DataFrame) -> pd.Series:
 
 def _month_options() -> list[str]:
     """Months with data in the viewer's scope, as YYYY-MM (also the URL values)."""
-    return [periods.month_text(m) for m in state.months_with_data(state.viewer_scope())]
+    return [periods.month_text(m) for m in state.months_with_data()]
+
+
+def drop_out_of_scope_params(visible: pd.DataFrame) -> None:
+    """URL parameters carry filters only: a value the viewer's scope does not offer (an office or Kanwil
+    outside it, a month outside a link's period) is dropped before the widgets read it — the viewer
+    sees their own scope — and logged once per tab as a scope_violation."""
+    params = {key: st.query_params.get(key) for key in ("office", "kanwil", "start", "end")}
+    found = access.out_of_scope_params(params, visible["name"], _kanwil_of(visible).unique(), _month_options())
+    for violation in found:
+        del st.query_params[violation.param]
+        st.session_state.pop(violation.param, None)
+        seen = st.session_state.setdefault("_violations", set())
+        if (violation.param, violation.value) not in seen:
+            seen.add((violation.param, violation.value))
+            session.audit("scope_violation", param=violation.param, value=violation.value[:200])
 
 
 TRANSLATED_CHOICES = ("kanwil", "office", "granularity")   # bound selectboxes whose labels are translated
@@ -101,15 +118,19 @@ def sidebar(registry: Registry | None = None) -> Filters:
     bar = st.sidebar
     lang = bar.radio("Bahasa / Language", LANGS, key="lang", bind="query-params", horizontal=True,
                      on_change=_relabel_after_language_change)
-    everything = state.office_list()
-    visible = everything[everything["office_id"].isin(state.viewer_scope())]
+    visible = state.scoped_offices()
+    drop_out_of_scope_params(visible)
     kanwils = sorted(_kanwil_of(visible).unique().tolist())
     kanwil = bar.selectbox(i18n.t("kanwil", lang), [ALL, *kanwils], key="kanwil", bind="query-params",
                            format_func=lambda k: i18n.t("all_kanwil", lang) if k == ALL else k)
     in_kanwil = visible if kanwil == ALL else visible[_kanwil_of(visible) == kanwil]
     office = bar.selectbox(i18n.t("office", lang), [ALL, *sorted(in_kanwil["name"])], key="office",
                            bind="query-params", format_func=lambda o: i18n.t("all_offices", lang) if o == ALL else o)
-    pairs = instrument_pairs(registry)
+    scope = state.viewer_scope()
+    pairs = {label: pair for label, pair in instrument_pairs(registry).items()
+             if all(scope.allows_instrument(i) for i in pair)}
+    if not pairs:
+        raise RuntimeError("no instrument pair in scope")
     pair = bar.selectbox(i18n.t("pair", lang), list(pairs), key="pair", bind="query-params")
     granularity = bar.selectbox(i18n.t("granularity", lang), periods.GRANULARITIES, key="granularity",
                                 bind="query-params", format_func=lambda g: i18n.t(f"g_{g}", lang) if g in periods.GRANULARITIES else str(g))
@@ -122,10 +143,14 @@ def sidebar(registry: Registry | None = None) -> Filters:
     office_row = in_kanwil[in_kanwil["name"] == office]
     office_id = int(office_row["office_id"].iloc[0]) if office != ALL and not office_row.empty else None
     kanwil_scope = tuple(int(i) for i in in_kanwil["office_id"])
+    pool = state.data().pool_kanwils()
+    chosen = None if kanwil in (ALL, None) else kanwil
+    pool_scope = tuple(sorted(o for o, k in pool.items() if chosen is None or (k or NO_KANWIL) == chosen))
     return Filters(lang=lang or "id", kanwil=None if kanwil in (ALL, None) else kanwil,
                    office=None if office_id is None else office, office_id=office_id,
                    pair=pairs[pair], granularity=granularity, start=start, end=end, rules=rules,
-                   kanwil_scope=kanwil_scope, scope=(office_id,) if office_id is not None else kanwil_scope)
+                   kanwil_scope=kanwil_scope, scope=(office_id,) if office_id is not None else kanwil_scope,
+                   pool_scope=pool_scope)
 
 
 def remember(filters: Filters) -> None:

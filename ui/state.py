@@ -14,6 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings, store
+from analytics.domain import access
+from analytics.domain.access import Scope
+from analytics.present import scoped
 from analytics.store import integrity, offices, queries
 
 
@@ -124,6 +127,7 @@ def _latest_full_quarter(path: str, version: str, today: date, scope) -> tuple[d
 
 
 def office_list() -> pd.DataFrame:
+    """Every office (unscoped): for the scope function and the audit only; pages use scoped_offices()."""
     return _offices(db_path(), data_version())
 
 
@@ -135,32 +139,67 @@ def batches() -> pd.DataFrame:
     return _batches(db_path(), data_version())
 
 
+class _CachedSource:
+    """The cached queries as a scoped.Source: the results are shared across sessions (cached per
+    narrowed window), the scope is applied around them by scoped.Scoped."""
+
+    def offices(self):
+        return office_list()
+
+    def indices(self, by, period, window, instruments):
+        return _indices(db_path(), data_version(), by, period, window, tuple(instruments) if instruments else None)
+
+    def items(self, instrument, window, by_period, by_office):
+        return _items(db_path(), data_version(), instrument, window, by_period, by_office)
+
+    def readiness(self, rules, window):
+        return _readiness(db_path(), data_version(), rules, window)
+
+    def months_with_data(self, scope):
+        return _months_with_data(db_path(), data_version(), scope)
+
+    def latest_full_quarter(self, today, scope):
+        return _latest_full_quarter(db_path(), data_version(), today, scope)
+
+
+def data() -> scoped.Scoped:
+    """Page data for the current viewer: every call below goes through the viewer's scope."""
+    return scoped.Scoped(_CachedSource(), viewer_scope())
+
+
+def scoped_offices() -> pd.DataFrame:
+    return data().offices()
+
+
 def indices(by: str, period: str, window: queries.Window, instruments=None) -> pd.DataFrame:
-    return _indices(db_path(), data_version(), by, period, window, tuple(instruments) if instruments else None)
+    return data().indices(by, period, window, instruments)
 
 
 def items(instrument: str, window: queries.Window, by_period: str | None = None,
           by_office: bool = False) -> pd.DataFrame:
-    return _items(db_path(), data_version(), instrument, window, by_period, by_office)
+    return data().items(instrument, window, by_period=by_period, by_office=by_office)
 
 
 def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
-    return _readiness(db_path(), data_version(), rules, window)
+    return data().readiness(rules, window)
 
 
 def integrity_results(window: queries.Window, instruments=None) -> list:
     """The integrity signals of every office × instrument × period unit in the window (peers: the
-    window's offices; pass a whole Kanwil's scope). Keyed by the time-zone settings too."""
+    window's offices; pass a whole Kanwil's scope), the window narrowed to the viewer's scope first.
+    Keyed by the time-zone settings too."""
     zones = (settings.get("export_tz"), settings.get("office_tz"))
-    return _integrity(db_path(), data_version(), window, tuple(instruments) if instruments else None, zones)
+    window = data().window(window)
+    wanted = viewer_scope().instruments_within(instruments)
+    return _integrity(db_path(), data_version(), window, tuple(wanted) if wanted else None, zones)
 
 
-def months_with_data(scope) -> list[date]:
-    return _months_with_data(db_path(), data_version(), scope)
+def months_with_data(scope=None) -> list[date]:
+    return data().months_with_data()
 
 
-def latest_full_quarter(scope) -> tuple[date, date] | None:
-    return _latest_full_quarter(db_path(), data_version(), date.today(), scope)
+def latest_full_quarter(scope=None) -> tuple[date, date] | None:
+    return data().latest_full_quarter(date.today(), scope)
 
 
 def is_demo_data() -> bool:
@@ -170,7 +209,9 @@ def is_demo_data() -> bool:
 
 # --- who may see what ---------------------------------------------------------------------------
 
-def viewer_scope() -> tuple[int, ...]:
-    """Office ids the current viewer may see. Today every viewer sees every office; accounts and
-    scoped share links plug in here (e.g. from st.user or a signed share token)."""
-    return tuple(int(i) for i in office_list()["office_id"])
+def viewer_scope() -> Scope:
+    """THE hook: the scope of the principal of this run (ui/session.py re-checks the session row on
+    every rerun and computes it with analytics.domain.access.scope_for). Nobody signed in → the empty
+    scope: nothing, never everything."""
+    found = st.session_state.get("_scope")
+    return found if isinstance(found, Scope) else access.EMPTY

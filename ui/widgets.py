@@ -7,7 +7,7 @@ from typing import Callable
 
 import streamlit as st
 
-from analytics import demo
+from analytics import demo, settings
 from ui import state
 from analytics.errors import DasborError, render
 from ui.text import current_lang, integer, t
@@ -17,8 +17,47 @@ log = logging.getLogger("dasbor")
 
 def table(data, **options) -> None:
     """st.dataframe as every page shows tables: no index, full width, '—' for a missing value
-    (Streamlit would print 'None')."""
+    (Streamlit would print 'None'). A viewer without downloads (a share link that does not allow
+    them) gets a static table: st.dataframe's toolbar would offer a CSV download."""
+    if not state.viewer_scope().downloads:
+        st.table(data.hide(axis="index") if hasattr(data, "hide") else data.reset_index(drop=True)
+                 .style.hide(axis="index"))
+        return
     st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
+
+
+def signed_out(reason: str) -> None:
+    """No valid session: say why in one sentence and link to the sign-in page; nothing else."""
+    st.title(t("signin_title"))
+    message = {"none": "signin_needed", "unknown": "signin_invalid", "expired": "signin_expired",
+               "revoked": "signin_revoked", "disabled": "signin_disabled"}.get(reason, "signin_invalid")
+    (st.info if reason == "none" else st.warning)(t(message))
+    st.link_button(t("signin_button"), "/masuk", type="primary", icon=":material/login:")
+
+
+def account_box(principal) -> None:
+    """Who is signed in, and the way out."""
+    bar = st.sidebar
+    bar.divider()
+    if principal.is_guest:
+        bar.caption(t("signed_in_guest", label=principal.name))
+    else:
+        bar.caption(t("signed_in_as", name=principal.display_name or principal.name, role=principal.role))
+    bar.link_button(t("signout_button"), "/keluar", icon=":material/logout:")
+
+
+def guest_footer(principal) -> None:
+    """Every guest page: shared with whom, valid until when, which scope."""
+    if principal is None or not principal.is_guest:
+        return
+    names = state.scoped_offices()["name"].tolist()
+    st.divider()
+    st.caption(t("guest_footer", label=principal.name,
+                 until=f"{principal.expires_at:%Y-%m-%d %H:%M}" if principal.expires_at else "—",
+                 offices=", ".join(names) or "—",
+                 start=f"{principal.month_from:%Y-%m}", end=f"{principal.month_to:%Y-%m}",
+                 instruments=", ".join(i.upper() for i in principal.instruments),
+                 n=settings.get("small_sample")))
 
 
 def run_page(body: Callable[[], None]) -> None:

@@ -13,6 +13,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_join_or": {"id": " atau ", "en": " or "},
     # --- settings (analytics/settings.py; the detail names the variable, in English like the help) ----
     "err_bad_setting": {"id": "{detail}", "en": "{detail}"},
+    # --- accounts (python -m analytics users …; the detail is the rule's English text) -----------
+    "err_users": {"id": "users: {detail}", "en": "users: {detail}"},
     # --- reading a file (analytics/ingest/readers.py) -------------------------------------------
     "err_resave": {"id": "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv",
                    "en": "open it in Excel/LibreOffice and save it again as .xlsx or .csv"},

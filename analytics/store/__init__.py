@@ -29,7 +29,9 @@ BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents"
                 "reject_errors", "batches")
 # Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
 POOLED_TABLES = ("pooled_sums", "pooled_counts")
-TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES
+# Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
+ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES + ACCESS_TABLES
 
 
 class StoreError(InputError):

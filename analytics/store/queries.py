@@ -49,7 +49,9 @@ class Window:
         if self.end:
             clauses.append(f"{alias}.month <= ?")
             params.append(self.end)
-        if self.scope is not None:
+        if self.scope is not None and not self.scope:
+            clauses.append("FALSE")           # an empty scope sees nothing, never everything
+        elif self.scope is not None:
             clauses.append(f"list_contains(?, {alias}.office_id)")
             params.append(list(self.scope))
         return (" AND ".join(clauses) or "TRUE"), params

@@ -1,4 +1,8 @@
-"""Browser tests: one `streamlit run app.py` per session on a demo database, driven by Debian's chromium.
+"""Browser tests: one `streamlit run server.py` per session on a demo database, driven by Debian's chromium.
+
+Accounts (E2E_USERS) are made in the database before the server starts (it holds the file's lock);
+every browser context signs in through the real /masuk form as admin unless a test asks otherwise,
+so the session cookie is a real HttpOnly cookie set by the server.
 
 These tests are part of the normal `make test` run and are never skipped: a missing chromium, a server
 that does not start or a page that never finishes its run fails the test with the reason (and the
@@ -7,6 +11,7 @@ server's log) in the message.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,7 +26,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_COUNTER_JS, RUN_MS
+from analytics import accounts, store
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, E2E_USERS, ROOT, RUN_COUNTER_JS, RUN_MS
 
 SERVER_START_S = 90
 
@@ -54,6 +60,7 @@ def _log_tail(path: Path, chars: int = 4000) -> str:
 class Server:
     def __init__(self, url: str, proc: subprocess.Popen, log: Path, db: Path):
         self.url, self.proc, self.log, self.db = url, proc, log, db
+        self.passwords = {name: spec["password"] for name, spec in E2E_USERS.items()}
 
     def page_url(self, path: str = "", **params) -> str:
         """URL of a page by its url path ('' = default page), with query params (lists repeat)."""
@@ -88,7 +95,7 @@ def _start_server(tmp: Path, db: Path):
     port = _free_port()
     log = tmp / "streamlit.log"
     env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
@@ -119,18 +126,31 @@ def _start_server(tmp: Path, db: Path):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, demo_db) -> Server:
     """The app on the session's demo database (tests/conftest.py, built as of DEMO_TODAY). The server
-    holds its file's write lock and the upload tests write to it: it runs on a copy of its own."""
+    holds its file's write lock and the upload tests write to it: it runs on a copy of its own, with
+    the accounts of E2E_USERS."""
     tmp = tmp_path_factory.mktemp("e2e_server")
     db = tmp / "dasbor.duckdb"
     shutil.copyfile(demo_db, db)
+    con = store.connect(db)
+    try:
+        for name, spec in E2E_USERS.items():
+            accounts.add_user(con, name, spec["role"], spec["password"], kanwils=spec.get("kanwils", ()),
+                              office_names=spec.get("offices", ()), actor="e2e")
+    finally:
+        con.close()
     yield from _start_server(tmp, db)
 
 
 @pytest.fixture(scope="session")
 def empty_server(tmp_path_factory) -> Server:
-    """The app on a database file that does not exist yet (a fresh install)."""
+    """The app on a database file that does not exist yet (a fresh install): the server creates the
+    `admin` account and prints its password once in its log, where the sign-in reads it."""
     tmp = tmp_path_factory.mktemp("e2e_empty_server")
-    yield from _start_server(tmp, tmp / "dasbor.duckdb")
+    for server in _start_server(tmp, tmp / "dasbor.duckdb"):
+        printed = re.search(r"password: (\S+)", server.log.read_text(encoding="utf-8", errors="replace"))
+        assert printed, f"no admin password printed at first start:\n{server.log_tail()}"
+        server.passwords = {"admin": printed.group(1)}
+        yield server
 
 
 # --- the browser ----------------------------------------------------------------------------------
@@ -153,17 +173,36 @@ def browser():
         pw.stop()
 
 
-def _new_context(browser):
+def sign_in(ctx, server: Server, username: str = "admin", password: str | None = None) -> None:
+    """Sign a browser context in through the real form: POST /masuk, the server's Set-Cookie lands in
+    the context's cookie jar (shared by context.request and its pages)."""
+    response = ctx.request.post(f"{server.url}/masuk", form={
+        "username": username, "password": password or server.passwords[username]}, max_redirects=0)
+    assert response.status == 303, f"sign-in as {username}: HTTP {response.status} {response.text()[:300]}"
+    assert any(c["name"] == "dasbor_session" and c["httpOnly"] for c in ctx.cookies()), ctx.cookies()
+
+
+def _new_context(browser, server: Server | None = None, username: str | None = "admin"):
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="id-ID",
                               timezone_id="Asia/Jakarta")
     ctx.set_default_timeout(RUN_MS)
     ctx.add_init_script(RUN_COUNTER_JS)
+    if server is not None and username is not None:
+        sign_in(ctx, server, username)
     return ctx
 
 
+def _server_of(request) -> Server | None:
+    for name in ("server", "empty_server"):
+        if name in request.fixturenames:
+            return request.getfixturevalue(name)
+    return None
+
+
 @pytest.fixture
-def context(browser):
-    ctx = _new_context(browser)
+def context(browser, request):
+    """A browser context signed in as admin on the test's server."""
+    ctx = _new_context(browser, _server_of(request))
     yield ctx
     ctx.close()
 
@@ -174,12 +213,14 @@ def page(context) -> Page:
 
 
 @pytest.fixture
-def new_context(browser):
+def new_context(browser, request):
     """Factory of further, independent browser contexts (fresh cookies/storage), closed at the end."""
     made = []
+    server = _server_of(request)
 
-    def make():
-        made.append(_new_context(browser))
+    def make(username: str | None = "admin"):
+        """username=None: not signed in (a guest opening a share link, say)."""
+        made.append(_new_context(browser, server, username))
         return made[-1]
 
     yield make

@@ -19,12 +19,22 @@ FIRST_LOAD_MS = 45_000
 RUN_MS = 30_000
 RUN_SEEN_MS = 10_000     # how long a rerun may take to start after the action that asked for it
 
+# Accounts made in the browser tests' database before the server starts (tests/e2e/conftest.py).
+JABAR = "Kanwil Kemenkumham Jawa Barat"
+E2E_USERS = {
+    "admin": {"role": "admin", "password": "admin-e2e-rahasia"},
+    "siti": {"role": "kanwil", "password": "kanwil-e2e-rahasia", "kanwils": (JABAR,)},
+    "depok": {"role": "office", "password": "kantor-e2e-rahasia",
+              "offices": ("Kantor Imigrasi Kelas II Non TPI Depok",)},
+}
+
 # Error elements that must never be on a page.
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
 
 # Url paths of the pages (the contract with app.py's st.navigation): "" is the default page.
 PAGES = {"ringkasan": "", "tren": "tren", "unsur": "unsur", "kesiapan": "kesiapan", "laporan": "laporan",
-         "integritas": "integritas", "unggah": "unggah", "metode": "metode"}
+         "integritas": "integritas", "unggah": "unggah", "bagikan": "bagikan", "audit": "audit",
+         "metode": "metode"}
 
 
 def wait_for_app(page: Page, timeout: int = RUN_MS) -> None:

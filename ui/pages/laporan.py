@@ -26,7 +26,7 @@ def _build(path: str, version: str, request: report.Request) -> dict:
 def request_from(f: sidebar.Filters) -> report.Request | None:
     """The report of the sidebar's filters, limited to what the viewer may see (ui.state.viewer_scope:
     accounts and share links narrow it there)."""
-    allowed = set(state.viewer_scope())
+    allowed = set(state.viewer_scope().offices)
     scope = tuple(i for i in f.scope if i in allowed)
     pooled = tuple(i for i in f.kanwil_scope if i in allowed)
     if not scope or f.start is None or f.end is None:

@@ -12,7 +12,7 @@ from analytics.domain.instruments import load_registry
 
 
 def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
-    window = queries.Window(period.previous_start, period.end, f.kanwil_scope)
+    window = queries.Window(period.previous_start, period.end, f.pool_scope or f.kanwil_scope)
     pooled = state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
     for column, tile in zip(st.columns(len(f.pair)), views.headline(pooled, f.pair, period, registry)):
@@ -40,7 +40,7 @@ def body() -> None:
     frame = state.indices("office", f.granularity,
                               queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
     ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
-    offices = state.office_list()
+    offices = state.scoped_offices()
     offices = offices[offices["office_id"].isin(f.kanwil_scope)]
     signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair)
     table = views.overview(frame, offices, f.pair, period, ready, registry, integrity.clarify_counts(signals))

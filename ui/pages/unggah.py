@@ -8,12 +8,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ui import state, widgets
+from ui import session, state, widgets
+from analytics.store import access as access_store
 from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
 from analytics.ingest import mapping, office_master, preview
-from analytics import store
+from analytics import accounts, store
 from analytics.present import views
 from ui.text import current_lang, integer, t
 
@@ -60,6 +61,21 @@ def offer_columns_to_ignore(refused) -> None:
         st.rerun()
 
 
+def within_scope(name: str, prepared) -> bool:
+    """A file may only write rows of offices in the uploader's scope (an admin's is every office)."""
+    scope = state.viewer_scope()
+    if scope.office_master:
+        return True
+    ids = prepared.good["office_id"] if "office_id" in prepared.good else []
+    outside = sorted({str(n) for n, i in zip(prepared.good.get("office_name", []), ids)
+                      if pd.isna(i) or int(i) not in scope.offices} | set(prepared.unknown_offices))
+    if outside:
+        st.error(t("upload_outside_scope", file=name, names=", ".join(outside[:10])))
+        session.audit("scope_violation", what="upload", file=name, offices=outside[:10])
+        return False
+    return True
+
+
 def prepared_files(files, create: bool):
     """[(upload name, Prepared)] and [(name, refusal)] for the files not yet saved or cancelled."""
     cache = st.session_state.setdefault("_prepared", {})
@@ -84,6 +100,7 @@ def prepared_files(files, create: bool):
                 cache[key] = exc
         result = cache[key]
         (refused if isinstance(result, importer.ImportRefused) else ready).append((name, result))
+    ready = [(name, p) for name, p in ready if within_scope(name, p)]
     for key in [k for k in cache if k not in keep]:
         del cache[key]
     return ready, refused
@@ -145,7 +162,8 @@ def show_prepared(name: str, prepared) -> None:
         if rejected["sheet"].isna().all():
             shown = shown.drop(columns=[t("col_sheet")])
         widgets.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
-        st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
+        if state.viewer_scope().personal:       # the rejected rows' cells are respondent data
+            st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
                            mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
 
 
@@ -188,6 +206,8 @@ def confirm(ready, create: bool) -> None:
         for name, prepared in ready:
             report = importer.commit(cur, prepared, options)
             messages.append(t("imported", file=name, message=report.render(current_lang(), "ui")))
+            accounts.audit(cur, session.principal(), "upload", {"file": name, "batch": report.batch_id,
+                                                               "rows": report.rows_imported, "status": report.status})
     state.invalidate()
     st.session_state["_upload_handled"] |= {p.sha256 for _, p in ready}
     st.session_state["_flash"] = "  \n".join(messages)
@@ -196,9 +216,22 @@ def confirm(ready, create: bool) -> None:
 
 # --- history and office master ------------------------------------------------------------------
 
+def visible_batches():
+    """Batches the viewer may see and delete: every one for an admin, else those whose rows all belong
+    to offices in scope (a batch without rows, e.g. all rejected, only for an admin)."""
+    frame = state.batches()
+    scope = state.viewer_scope()
+    if scope.office_master or frame.empty:
+        return frame
+    with state.cursor() as cur:
+        held = access_store.batch_offices(cur)
+    mine = [bool(held.get(int(b))) and held[int(b)] <= set(scope.offices) for b in frame["batch_id"]]
+    return frame[mine].reset_index(drop=True)
+
+
 def history() -> None:
     st.subheader(t("history"))
-    frame = state.batches()
+    frame = visible_batches()
     if frame.empty:
         st.caption(t("history_empty"))
         return
@@ -208,8 +241,12 @@ def history() -> None:
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
     sure = right.checkbox(t("delete_confirm"), key="delete_batch_sure")
     if right.button(t("delete_button"), key="delete_batch_button", disabled=not sure, icon=":material/delete:"):
+        if batch not in set(visible_batches()["batch_id"].astype(int)):
+            session.audit("scope_violation", what="delete", batch=int(batch))
+            return
         with state.writer() as cur:
             store.delete_batch(cur, batch)
+            accounts.audit(cur, session.principal(), "batch_deleted", {"batch": int(batch)})
         state.invalidate()
         st.session_state["_flash"] = t("deleted", batch=batch)
         st.rerun()
@@ -217,7 +254,9 @@ def history() -> None:
 
 def office_master_section() -> None:
     st.subheader(t("master"))
-    widgets.table(views.offices_table(state.office_list(), current_lang()), height=320)
+    widgets.table(views.offices_table(state.scoped_offices(), current_lang()), height=320)
+    if not state.viewer_scope().office_master:
+        return
     upload = st.file_uploader(t("master_upload"), type=TYPES, key="master_file")
     if upload is not None and st.button(t("master_button"), key="master_import"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -236,6 +275,9 @@ def office_master_section() -> None:
 
 def body() -> None:
     st.title(t("unggah_title"))
+    if not state.viewer_scope().can_upload:      # not listed for this role; a direct call stops here
+        st.error(t("signin_needed"))
+        return
     widgets.flash()
     if not state.has_data():
         widgets.empty_state()

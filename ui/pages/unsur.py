@@ -39,7 +39,7 @@ def persistent(tab, f: sidebar.Filters, inst, window) -> None:
 
 def office_heatmap(tab, f: sidebar.Filters, inst, registry) -> None:
     per_office = state.items(inst.id, f.window(scope=f.kanwil_scope), by_office=True)
-    matrix, total = views.office_item_matrix(per_office, state.office_list())
+    matrix, total = views.office_item_matrix(per_office, state.scoped_offices())
     if matrix.empty:
         return
     tab.markdown(f"**{t('office_item_heatmap', name=inst.index_name)}**")

@@ -1,0 +1,172 @@
+"""Page data through a scope: every query a page (and later a report) makes goes through `Scoped`,
+which narrows the request to the viewer's scope (offices × months, instruments) BEFORE it reaches
+the store, filters the result again AFTER (a row of an office outside the scope is never returned),
+and, for guests, blanks figures from fewer than `small_sample` respondents ("data belum cukup").
+
+`Source` is where unscoped results come from: `StoreSource` (a store connection: CLI, tests) or the
+UI's cached queries (ui/state.py). A test feeds random principals and tampered requests through it
+(tests/test_access_property.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from analytics import settings
+from analytics.domain.access import PERSONAL_FIELDS, Scope
+from analytics.store import offices as office_store
+from analytics.store import queries
+from analytics.store.queries import Window
+
+
+class Source(Protocol):
+    def offices(self) -> pd.DataFrame: ...
+    def indices(self, by: str, period: str, window: Window, instruments) -> pd.DataFrame: ...
+    def items(self, instrument: str, window: Window, by_period: str | None, by_office: bool) -> pd.DataFrame: ...
+    def readiness(self, rules: str, window: Window) -> pd.DataFrame: ...
+    def months_with_data(self, scope) -> list[date]: ...
+    def latest_full_quarter(self, today: date, scope) -> tuple[date, date] | None: ...
+
+
+class StoreSource:
+    """Unscoped results straight from a store connection."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def offices(self):
+        return office_store.list_offices(self.con)
+
+    def indices(self, by, period, window, instruments):
+        return queries.indices(self.con, by=by, period=period, window=window,
+                               instruments=list(instruments) if instruments else None)
+
+    def items(self, instrument, window, by_period, by_office):
+        return queries.items(self.con, instrument, window, by_period=by_period, by_office=by_office)
+
+    def readiness(self, rules, window):
+        return queries.readiness(self.con, rules, window)
+
+    def months_with_data(self, scope):
+        return queries.months_with_data(self.con, scope)
+
+    def latest_full_quarter(self, today, scope):
+        return queries.latest_full_quarter(self.con, today, scope)
+
+
+_NOTHING = Window(scope=())
+
+
+class Scoped:
+    """The one door from pages to data, for one viewer's scope."""
+
+    def __init__(self, source: Source, scope: Scope):
+        self.source, self.scope = source, scope
+
+    # --- narrowing a request ----------------------------------------------------------------------
+
+    def window(self, window: Window, pooled: bool = False) -> Window:
+        """The request's months and offices within the scope (pooled: the comparison pool, which may
+        hold offices the viewer may not see by name). Nothing left → a window that selects nothing."""
+        allowed = self.scope.pool if pooled else self.scope.offices
+        offices = allowed if window.scope is None else tuple(o for o in window.scope if o in set(allowed))
+        months = self.scope.months_within(window.start, window.end)
+        if not offices or months is None:
+            return _NOTHING
+        return Window(months[0], months[1], tuple(sorted(offices)))
+
+    def _instruments(self, requested) -> tuple[str, ...] | None:
+        return self.scope.instruments_within(requested)
+
+    # --- data --------------------------------------------------------------------------------------
+
+    def offices(self) -> pd.DataFrame:
+        frame = self.source.offices()
+        frame = frame[frame["office_id"].isin(self.scope.offices)].reset_index(drop=True)
+        return frame if self.scope.personal or self.scope.office_master else frame.drop(columns=["aliases"],
+                                                                                          errors="ignore")
+
+    def pool_kanwils(self) -> dict[int, str | None]:
+        """office_id → Kanwil for the comparison pool (names of pooled offices are not part of it)."""
+        frame = self.source.offices()
+        frame = frame[frame["office_id"].isin(self.scope.pool)]
+        return {int(i): (None if pd.isna(k) else k) for i, k in zip(frame["office_id"], frame["kanwil"])}
+
+    def indices(self, by: str, period: str, window: Window, instruments=None) -> pd.DataFrame:
+        """by='office': rows of offices in scope only; 'kanwil'/'all': pooled over the request's offices
+        within the comparison pool (an office user's Kanwil figure), no office named."""
+        pooled = by != "office"
+        narrowed = self.window(window, pooled=pooled)
+        wanted = self._instruments(instruments)
+        if wanted == ():
+            narrowed = _NOTHING
+        frame = self.source.indices(by, period, narrowed, wanted)
+        if by == "office":
+            frame = frame[frame["unit"].astype(str).isin({str(o) for o in self.scope.offices})]
+        frame = frame[frame["instrument"].map(self.scope.allows_instrument).astype(bool)] if len(frame) else frame
+        return self._mask(frame.reset_index(drop=True), "n", ["index", "converted", "percent"], ["grade"])
+
+    def items(self, instrument: str, window: Window, by_period: str | None = None,
+              by_office: bool = False) -> pd.DataFrame:
+        narrowed = self.window(window) if self.scope.allows_instrument(instrument) else _NOTHING
+        frame = self.source.items(instrument, narrowed, by_period, by_office)
+        if by_office:
+            frame = frame[frame["office_id"].isin(self.scope.offices)]
+        if not self.scope.allows_instrument(instrument):
+            frame = frame.iloc[0:0]
+        return self._mask(frame.reset_index(drop=True), "n", ["nrr"], [])
+
+    def readiness(self, rules: str, window: Window) -> pd.DataFrame:
+        frame = self.source.readiness(rules, self.window(window))
+        frame = frame[frame["office_id"].isin(self.scope.offices)]
+        if self.scope.instruments is not None and len(frame):
+            allowed = frame["service_instrument"].map(lambda i: i is None or self.scope.allows_instrument(i)) & \
+                frame["anticorruption_instrument"].map(lambda i: i is None or self.scope.allows_instrument(i))
+            frame = frame[allowed.astype(bool)]
+        frame = frame.reset_index(drop=True)
+        if self.scope.hide_small and len(frame):
+            small = settings.get("small_sample")
+            frame = frame.copy()
+            for side in ("service", "anticorruption"):
+                few = frame[f"{side}_n"].fillna(0) < small
+                frame.loc[few, f"{side}_nilai"] = np.nan
+        return frame
+
+    def months_with_data(self) -> list[date]:
+        if self.scope.empty:
+            return []
+        found = self.source.months_with_data(tuple(self.scope.offices))
+        return [m for m in found if self.scope.months_within(m, m) is not None]
+
+    def latest_full_quarter(self, today: date, scope=None) -> tuple[date, date] | None:
+        offices = self.window(Window(scope=tuple(scope) if scope is not None else None)).scope
+        if not offices:
+            return None
+        found = self.source.latest_full_quarter(today, offices)
+        if found is None or self.scope.months_within(*found) != found:
+            return None                  # a quarter reaching outside a link's months is not offered
+        return found
+
+    # --- guests: no small figures, no personal fields ----------------------------------------------
+
+    def _mask(self, frame: pd.DataFrame, n: str, values: list[str], labels: list[str]) -> pd.DataFrame:
+        frame = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_FIELDS and not self.scope.personal])
+        if not self.scope.hide_small or frame.empty or n not in frame:
+            return frame
+        few = frame[n].fillna(0) < settings.get("small_sample")
+        if not few.any():
+            return frame
+        frame = frame.copy()
+        for column in values:
+            if column in frame:
+                frame[column] = frame[column].astype("float64")
+                frame.loc[few, column] = np.nan
+        for column in labels:
+            if column in frame:
+                frame[column] = frame[column].astype(object)
+                frame.loc[few, column] = None
+        return frame
+
