@@ -3,6 +3,8 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import ENGINES
+
 from analytics.store import queries
 from analytics import store
 from tests.reference import Respondent
@@ -21,9 +23,9 @@ def counts(con):
             for t in ("batches", "respondents", "answer_rows", "answer_sums", "respondent_counts", "rejected_rows")}
 
 
-@pytest.fixture
-def con(make_store):
-    return make_store({OFFICE: "Kanwil Uji"})
+@pytest.fixture(params=ENGINES)
+def con(make_store, request):
+    return make_store({OFFICE: "Kanwil Uji"}, path=request.param)
 
 
 def with_bad_cells(content: bytes) -> bytes:
