@@ -94,8 +94,18 @@ class Connection:
     def unregister(self, name: str) -> None:
         self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
+    def cursor(self) -> "Connection":
+        """DuckDB's cursor() is a second connection to the same database (one per thread); so here."""
+        return Connection(self.url)
+
     def close(self) -> None:
         self._con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def _plain(value):
