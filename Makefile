@@ -51,8 +51,11 @@ demo: .venv/.runtime
 # conftest starts a throwaway server on 127.0.0.1:55432–55439 (initdb under /tmp, as user postgres
 # when run as root) and stops it at the end (tests/pg_server.py); this installs the binaries.
 postgres:
+# HAProxy (deploy/haproxy.cfg, docs/deploy.md) is checked by the suite too.
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+	@command -v haproxy >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
 
 # The whole suite, browser tests included (never skipped).
 test: .venv/.dev chromium report-deps postgres
