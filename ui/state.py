@@ -7,6 +7,7 @@ The app process is the single writer of the store: one cached root connection, a
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
 
@@ -64,6 +65,46 @@ def data_version() -> str:
 def invalidate() -> None:
     """After a write: drop every cached result (the version changes too; this frees the memory)."""
     st.cache_data.clear()
+    _PAGE_DATA.clear()
+
+
+# --- page data, shared by every session with the same scope and filters ---------------------------
+
+class _PageData:
+    """A bounded, thread-safe LRU of finished page data. The key holds the viewer's whole Scope (a
+    frozen dataclass, compared field by field), so two sessions share an entry only when they may see
+    exactly the same thing; the data version is in the key too, so a write is never served stale.
+    Values are shared, not copied: page code only reads them (views.* build new frames)."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries, self._lock, self._entries = max_entries, threading.Lock(), OrderedDict()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()           # outside the lock: sessions of other scopes are not held up
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_PAGE_DATA = _PageData(max_entries=256)
+
+
+def page_data(name: str, compute, *args):
+    """compute(*args) for this viewer, once per (page part, store, data version, viewer scope, args)
+    across all sessions: a monev meeting of 40 offices of one Kanwil computes each view once.
+    `compute` must depend only on its arguments and the viewer's data (it runs through data())."""
+    key = (name, db_path(), data_version(), viewer_scope(), args)
+    return _PAGE_DATA.get(key, lambda: compute(*args))
 
 
 # --- cached queries (keyed by database path and data version) -----------------------------------
@@ -195,7 +236,7 @@ def integrity_results(window: queries.Window, instruments=None) -> list:
 
 
 def months_with_data(scope=None) -> list[date]:
-    return data().months_with_data()
+    return page_data("months_with_data", lambda: data().months_with_data())
 
 
 def latest_full_quarter(scope=None) -> tuple[date, date] | None:
