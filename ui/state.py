@@ -246,7 +246,10 @@ def integrity_results(window: queries.Window, instruments=None) -> list:
     zones = (settings.get("export_tz"), settings.get("office_tz"))
     window = data().window(window)
     wanted = viewer_scope().instruments_within(instruments)
-    return _integrity(db_path(), data_version(), window, tuple(wanted) if wanted else None, zones)
+    wanted = tuple(wanted) if wanted else None
+    # Through the shared page data too: a hit hands out the records without unpickling ~18 000 of them.
+    return page_data("integrity", lambda w, i, z: _integrity(db_path(), data_version(), w, i, z),
+                     window, wanted, zones)
 
 
 def months_with_data(scope=None) -> list[date]:
