@@ -141,3 +141,23 @@ def test_revoking_a_link_stops_the_guest_on_the_next_rerun(app, demo_store):
         cur.execute("UPDATE share_links SET revoked_at = current_timestamp")
     at.selectbox(key="granularity").select("quarter").run()
     assert "dicabut" in texts(at.warning)[0] and not at.table and not at.dataframe
+
+
+def test_upload_page_deletes_only_within_scope(app, demo_store):
+    at = app(demo_store[0], role="kanwil", kanwils=(JABAR,))
+    with state.cursor() as cur:
+        held = db.batch_offices(cur)
+        jabar = set(cur.execute("SELECT office_id FROM offices WHERE kanwil = ?", [JABAR]).fetchdf()["office_id"])
+    at.run()
+    at.switch_page("ui/pages/unggah.py").run()
+    assert not at.exception and not errors(at)
+    offered = set(at.selectbox(key="delete_batch_id").options)
+    inside = {str(b) for b, offices in held.items() if offices and offices <= jabar}
+    assert inside and len(inside) < len(held)                              # the demo has other Kanwil
+    assert {o.split(" · ")[0] for o in offered} == inside                  # nothing of another Kanwil
+    uploader = app(demo_store[0], role="office", offices=(DEPOK,), can_upload=True)
+    uploader.run()
+    uploader.switch_page("ui/pages/unggah.py").run()
+    assert not uploader.exception and not errors(uploader)
+    assert not [b for b in uploader.button if b.key == "delete_batch_button"]   # uploads, never deletes
+    assert not [s for s in uploader.selectbox if s.key == "delete_batch_id"]

@@ -140,3 +140,34 @@ def test_an_empty_scope_returns_nothing_from_a_real_store(make_store):
         assert queries.Window(scope=()).where()[0] == "FALSE"
     finally:
         con.close()
+
+
+def _rows(*pairs) -> pd.DataFrame:
+    return pd.DataFrame({"office_id": [p[0] for p in pairs], "office_name": [p[1] for p in pairs]})
+
+
+def test_uploads_write_only_offices_in_scope():
+    rows = _rows((1, "A"), (2, "B"), (3, "C"))
+    admin = access.scope_for(Principal("admin", "admin"), OFFICES)
+    kanwil = access.scope_for(Principal("kanwil", "siti", kanwils=(JABAR,)), OFFICES)
+    office = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
+    barred = access.scope_for(Principal("office", "depok", offices=(2,)), OFFICES)
+    assert access.upload_outside(admin, rows, ["Baru"]) == []                 # admin may create offices
+    assert access.upload_outside(kanwil, rows) == ["C"]                       # another Kanwil's office
+    assert access.upload_outside(kanwil, _rows((1, "A"), (2, "B"))) == []
+    assert access.upload_outside(kanwil, _rows((1, "A")), ["Baru"]) == ["Baru"]   # no office creation
+    assert access.upload_outside(office, rows) == ["A", "C"]                  # a neighbour in its Kanwil too
+    assert access.upload_outside(office, _rows((2, "B"))) == []
+    assert access.upload_outside(barred, _rows((2, "B"))) == ["B"]            # admin did not allow uploads
+    assert access.upload_outside(access.EMPTY, _rows((2, "B"))) == ["B"]
+
+
+def test_batch_deletes_only_within_scope_and_never_by_office_users():
+    admin = access.scope_for(Principal("admin", "admin"), OFFICES)
+    kanwil = access.scope_for(Principal("kanwil", "siti", kanwils=(JABAR,)), OFFICES)
+    office = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
+    assert access.may_delete(admin, {3}) and access.may_delete(admin, None)   # even a batch without rows
+    assert access.may_delete(kanwil, {1, 2}) and not access.may_delete(kanwil, {2, 3})
+    assert not access.may_delete(kanwil, None) and not access.may_delete(kanwil, set())
+    assert not access.may_delete(office, {2})
+    assert not access.may_delete(access.EMPTY, {2})

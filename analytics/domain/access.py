@@ -272,3 +272,26 @@ class LinkSpec:
         if not 1 <= int(self.days) <= MAX_LINK_DAYS:
             found.append("days")
         return found
+
+
+# --- writes: uploads and batch deletes -------------------------------------------------------------
+
+def upload_outside(scope: Scope, rows: pd.DataFrame, unknown_offices=()) -> list[str]:
+    """The office names of an upload's rows (office_id, office_name) that lie outside the uploader's
+    scope, and offices the file names but the master lacks (only an admin may create offices).
+    Empty list = the upload may be saved. No upload right → every office is outside."""
+    if scope.office_master:
+        return []
+    ids = rows["office_id"] if "office_id" in rows else pd.Series([], dtype="float64")
+    names = rows["office_name"] if "office_name" in rows else pd.Series([""] * len(ids))
+    outside = {str(n) for n, i in zip(names, ids) if not scope.can_upload or pd.isna(i) or int(i) not in scope.offices}
+    return sorted(outside | {str(n) for n in unknown_offices})
+
+
+def may_delete(scope: Scope, batch_offices: set[int] | None) -> bool:
+    """A batch may be deleted by an admin, or by a viewer with delete rights (kanwil) when every row
+    of it belongs to an office in scope; a batch without rows only by an admin. Office users upload
+    (when allowed) but never delete."""
+    if scope.office_master:
+        return True
+    return scope.can_delete and bool(batch_offices) and set(batch_offices) <= set(scope.offices)
