@@ -36,6 +36,13 @@ def request_from(f: sidebar.Filters) -> report.Request | None:
                           office=f.office, pair=f.pair)
 
 
+def request_filters(request: report.Request) -> dict:
+    """What the audit entry of a report download records: the filters that made it."""
+    return {"kanwil": request.kanwil, "office": request.office, "from": f"{request.start:%Y-%m}",
+            "to": f"{request.end:%Y-%m}", "granularity": request.granularity, "rules": request.rules,
+            "pair": "/".join(request.pair) if request.pair else None, "offices": len(request.scope)}
+
+
 def _file_name(request: report.Request, extension: str) -> str:
     unit = request.office or request.kanwil or "semua-kantor"
     slug = re.sub(r"[^a-z0-9]+", "-", unit.lower()).strip("-")[:60] or "laporan"
@@ -70,11 +77,13 @@ def body() -> None:
     st.success(t("laporan_ready", pdf=round(len(files["pdf"]) / 1024), xlsx=round(len(files["xlsx"]) / 1024),
                  at=files["at"]))
     left, right = st.columns(2)
-    left.download_button(t("laporan_pdf"), files["pdf"], file_name=_file_name(request, "pdf"),
-                         mime="application/pdf", key="download_pdf", icon=":material/picture_as_pdf:")
-    right.download_button(t("laporan_xlsx"), files["xlsx"], file_name=_file_name(request, "xlsx"),
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key="download_xlsx", icon=":material/table:")
+    filters = request_filters(request)
+    widgets.download(left, t("laporan_pdf"), files["pdf"], file_name=_file_name(request, "pdf"),
+                     mime="application/pdf", key="download_pdf", what="report_pdf", filters=filters,
+                     icon=":material/picture_as_pdf:")
+    widgets.download(right, t("laporan_xlsx"), files["xlsx"], file_name=_file_name(request, "xlsx"),
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     key="download_xlsx", what="report_xlsx", filters=filters, icon=":material/table:")
 
 
 widgets.run_page(body)

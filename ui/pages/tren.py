@@ -23,7 +23,7 @@ def trend_chart(column, f: sidebar.Filters, frame, inst, registry) -> None:
     rules = registry.rule_set(f.rules)
     figure = charts.trend_figure(trend, inst, registry.grades, readiness.threshold_on_scale(rules, inst), f.lang,
                                  title=inst.index_name if inst.is_four_point else f"{inst.index_name} (%)")
-    column.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=f"trend_{inst.id}")
+    widgets.chart(column, figure, key=f"trend_{inst.id}")
     if len(trend) > 1:
         last, before = trend.iloc[-1], trend.iloc[-2]
         column.metric(t("latest_change", period=last["period"], prev=before["period"]),
@@ -53,8 +53,7 @@ def body() -> None:
             tab.info(t("no_data_window"))
             continue
         tab.markdown(f"**{t('heatmap_title', name=inst.index_name)}**")
-        tab.plotly_chart(charts.item_heatmap(items, inst, registry.grades, f.lang), width="stretch",
-                         config={"displaylogo": False}, key=f"heat_{inst.id}")
+        widgets.chart(tab, charts.item_heatmap(items, inst, registry.grades, f.lang), key=f"heat_{inst.id}")
 
 
 widgets.run_page(body)

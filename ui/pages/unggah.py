@@ -159,8 +159,9 @@ def show_prepared(name: str, prepared) -> None:
             shown = shown.drop(columns=[t("col_sheet")])
         widgets.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         if state.viewer_scope().personal:       # the rejected rows' cells are respondent data
-            st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
-                           mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
+            widgets.download(st, t("download_rejects"), views.rejects_csv(rejected, current_lang()),
+                             file_name=f"ditolak_{Path(name).stem}.csv", mime="text/csv", key=f"rejects_{name}",
+                             what="rejected_rows", filters={"upload": name}, icon=":material/download:")
 
 
 def upload_flow(files) -> None:

@@ -12,12 +12,10 @@ from analytics.domain.instruments import load_registry
 def ranked(tab, f: sidebar.Filters, items, inst, registry) -> None:
     left, right = tab.columns([3, 2])
     left.markdown(f"**{t('items_ranked', name=inst.index_name)}**")
-    left.plotly_chart(charts.items_bar(items, inst, registry.grades, f.lang), width="stretch",
-                      config={"displaylogo": False}, key=f"items_{inst.id}")
+    widgets.chart(left, charts.items_bar(items, inst, registry.grades, f.lang), key=f"items_{inst.id}")
     aspects = views.aspects(items)
     right.markdown(f"**{t('aspects_ranked', name=inst.index_name)}**")
-    right.plotly_chart(charts.aspects_bar(aspects, inst, registry.grades, f.lang), width="stretch",
-                       config={"displaylogo": False}, key=f"aspects_{inst.id}")
+    widgets.chart(right, charts.aspects_bar(aspects, inst, registry.grades, f.lang), key=f"aspects_{inst.id}")
     table = items[["code", "statement", "aspect", "n", "nrr"]].rename(columns={
         "code": t("col_code"), "statement": t("col_statement"), "aspect": t("col_aspect"),
         "n": t("col_ni"), "nrr": t("col_nrr")})
@@ -45,8 +43,8 @@ def office_heatmap(tab, f: sidebar.Filters, inst, registry) -> None:
     tab.markdown(f"**{t('office_item_heatmap', name=inst.index_name)}**")
     if total > settings.get("heatmap_offices"):
         tab.caption(t("heatmap_limited", shown=settings.get("heatmap_offices"), total=total))
-    tab.plotly_chart(charts.office_item_heatmap(matrix, inst, registry.grades, f.lang), width="stretch",
-                     config={"displaylogo": False}, key=f"office_heat_{inst.id}")
+    widgets.chart(tab, charts.office_item_heatmap(matrix, inst, registry.grades, f.lang),
+                  key=f"office_heat_{inst.id}")
 
 
 def body() -> None:
