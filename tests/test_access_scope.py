@@ -27,7 +27,7 @@ def guest(**changes) -> Principal:
 def test_admin_sees_everything_and_may_do_everything():
     scope = access.scope_for(Principal("admin", "admin"), OFFICES)
     assert scope.offices == (1, 2, 3, 4) and scope.instruments is None and scope.start is None
-    assert set(scope.pages) == set(access.ALL_PAGES)
+    assert set(scope.pages) == set(access.ALL_PAGES) | {"pengguna"}
     assert scope.can_upload and scope.can_delete and scope.can_share and scope.audit_all and scope.office_master
 
 
@@ -43,7 +43,7 @@ def test_kanwil_sees_the_offices_of_its_kanwils():
 def test_office_sees_its_office_and_pools_its_kanwil_without_names():
     scope = access.scope_for(Principal("office", "depok", offices=(2,)), OFFICES)
     assert scope.offices == (2,) and scope.pool == (1, 2)
-    assert set(scope.pages) == {"ringkasan", "tren", "unsur", "kesiapan", "metode"}
+    assert set(scope.pages) == {"ringkasan", "tren", "unsur", "kesiapan", "laporan", "metode"}
     assert not scope.can_upload and not scope.can_share
     uploader = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
     assert "unggah" in uploader.pages and uploader.can_upload and not uploader.can_delete
