@@ -28,6 +28,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
     ("ui/pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
     ("ui/pages/bagikan.py", "page_bagikan", ":material/share:", "bagikan"),
     ("ui/pages/audit.py", "page_audit", ":material/history:", "audit"),
+    ("ui/pages/pengguna.py", "page_pengguna", ":material/group:", "pengguna"),
     ("ui/pages/metode.py", "page_metode", ":material/menu_book:", "metode"),
 ]
 

@@ -216,6 +216,10 @@ class _CachedSource:
     def latest_full_quarter(self, today, scope):
         return _latest_full_quarter(db_path(), data_version(), today, scope)
 
+    def suggestions(self, window, limit, shared_only):
+        with cursor() as cur:             # not cached: the review list must show the marks just saved
+            return queries.suggestions(cur, window, limit, shared_only=shared_only)
+
 
 def data() -> scoped.Scoped:
     """Page data for the current viewer: every call below goes through the viewer's scope."""
@@ -237,6 +241,10 @@ def items(instrument: str, window: queries.Window, by_period: str | None = None,
 
 def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
     return data().readiness(rules, window)
+
+
+def suggestions(window: queries.Window, limit: int = 1000) -> pd.DataFrame:
+    return data().suggestions(window, limit)
 
 
 def integrity_results(window: queries.Window, instruments=None) -> list:

@@ -15,6 +15,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_bad_setting": {"id": "{detail}", "en": "{detail}"},
     # --- accounts (python -m analytics users …; the detail is the rule's English text) -----------
     "err_users": {"id": "users: {detail}", "en": "users: {detail}"},
+    "err_user_name": {"id": "nama pengguna {username!r} tidak dapat dipakai: satu kata tanpa spasi",
+                      "en": "the username {username!r} cannot be used: one word without spaces"},
+    "err_user_role": {"id": "peran {role!r} tidak dikenal; pilih admin, kanwil atau office",
+                      "en": "unknown role {role!r}; choose admin, kanwil or office"},
+    "err_user_exists": {"id": "pengguna {username!r} sudah ada", "en": "user {username!r} already exists"},
+    "err_user_unknown": {"id": "pengguna {username!r} tidak ada", "en": "there is no user {username!r}"},
+    "err_user_offices": {"id": "kantor tidak ada di daftar kantor: {names}",
+                         "en": "offices not in the office master: {names}"},
+    "err_user_needs_kanwil": {"id": "akun kanwil memerlukan minimal satu Kanwil", "en": "a kanwil account needs at "
+                              "least one Kanwil"},
+    "err_user_needs_office": {"id": "akun kantor memerlukan minimal satu kantor", "en": "an office account needs "
+                              "at least one office"},
+    "err_user_password": {"id": "kata sandi minimal 8 karakter", "en": "a password has at least 8 characters"},
+    "hint_user_kanwil_cli": {"id": "sebutkan dengan --kanwil \"Nama Kanwil\"", "en": "name it with --kanwil \"Kanwil name\""},
+    "hint_user_kanwil_ui": {"id": "pilih di kotak 'Kanwil'", "en": "choose it in the 'Kanwil' box"},
+    "hint_user_office_cli": {"id": "sebutkan dengan --office \"Nama Kantor\"", "en": "name it with --office \"Office name\""},
+    "hint_user_office_ui": {"id": "pilih di kotak 'Kantor'", "en": "choose it in the 'Office' box"},
     # --- reading a file (analytics/ingest/readers.py) -------------------------------------------
     "err_resave": {"id": "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv",
                    "en": "open it in Excel/LibreOffice and save it again as .xlsx or .csv"},

@@ -26,7 +26,7 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
-                "reject_errors", "batches")
+                "reject_errors", "saran_reviews", "batches")     # saran_reviews: migration 007
 # Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
 POOLED_TABLES = ("pooled_sums", "pooled_counts")
 # Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
@@ -161,13 +161,14 @@ def has_data(con) -> bool:
 
 
 def data_version(con) -> str:
-    """Changes whenever an import, a delete or an office-master import changes the data (cheap: two
-    tiny tables); part of every cache key, so a stale cached result is never served."""
+    """Changes whenever an import, a delete, an office-master import or a saran review changes the data
+    (cheap: small tables); part of every cache key, so a stale cached result is never served."""
     row = fetch_one(con, """
         SELECT (SELECT coalesce(max(batch_id), 0) || ':' || count(*) FROM batches),
                (SELECT count(*) || ':' || coalesce(sum(hash(office_id, name, kanwil, office_type)), 0)
                 FROM offices),
-               (SELECT count(*) FROM office_aliases)
+               (SELECT count(*) FROM office_aliases),
+               (SELECT count(*) || ':' || coalesce(sum(hash(respondent_id)), 0) FROM saran_reviews)
     """)
     return "|".join(str(part) for part in row)
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import session, state, widgets
 from analytics.store import access as access_store
+from analytics.domain import access
 from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
@@ -62,13 +63,8 @@ def offer_columns_to_ignore(refused) -> None:
 
 
 def within_scope(name: str, prepared) -> bool:
-    """A file may only write rows of offices in the uploader's scope (an admin's is every office)."""
-    scope = state.viewer_scope()
-    if scope.office_master:
-        return True
-    ids = prepared.good["office_id"] if "office_id" in prepared.good else []
-    outside = sorted({str(n) for n, i in zip(prepared.good.get("office_name", []), ids)
-                      if pd.isna(i) or int(i) not in scope.offices} | set(prepared.unknown_offices))
+    """A file may only write rows of offices in the uploader's scope (rule: access.upload_outside)."""
+    outside = access.upload_outside(state.viewer_scope(), prepared.good, prepared.unknown_offices)
     if outside:
         st.error(t("upload_outside_scope", file=name, names=", ".join(outside[:10])))
         session.audit("scope_violation", what="upload", file=name, offices=outside[:10])
@@ -163,8 +159,9 @@ def show_prepared(name: str, prepared) -> None:
             shown = shown.drop(columns=[t("col_sheet")])
         widgets.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         if state.viewer_scope().personal:       # the rejected rows' cells are respondent data
-            st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
-                           mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
+            widgets.download(st, t("download_rejects"), views.rejects_csv(rejected, current_lang()),
+                             file_name=f"ditolak_{Path(name).stem}.csv", mime="text/csv", key=f"rejects_{name}",
+                             what="rejected_rows", filters={"upload": name}, icon=":material/download:")
 
 
 def upload_flow(files) -> None:
@@ -217,8 +214,8 @@ def confirm(ready, create: bool) -> None:
 # --- history and office master ------------------------------------------------------------------
 
 def visible_batches():
-    """Batches the viewer may see and delete: every one for an admin, else those whose rows all belong
-    to offices in scope (a batch without rows, e.g. all rejected, only for an admin)."""
+    """Batches the viewer may see: every one for an admin, else those whose rows all belong to offices
+    in scope (a batch without rows, e.g. all rejected, only for an admin)."""
     frame = state.batches()
     scope = state.viewer_scope()
     if scope.office_master or frame.empty:
@@ -236,12 +233,17 @@ def history() -> None:
         st.caption(t("history_empty"))
         return
     widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
+    scope = state.viewer_scope()
+    if not scope.can_delete:                    # office users upload (when allowed) but never delete
+        return
     labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
     left, right = st.columns([2, 1])
     batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
     sure = right.checkbox(t("delete_confirm"), key="delete_batch_sure")
     if right.button(t("delete_button"), key="delete_batch_button", disabled=not sure, icon=":material/delete:"):
-        if batch not in set(visible_batches()["batch_id"].astype(int)):
+        with state.cursor() as cur:
+            held = access_store.batch_offices(cur).get(int(batch))
+        if not access.may_delete(scope, held):
             session.audit("scope_violation", what="delete", batch=int(batch))
             return
         with state.writer() as cur:
