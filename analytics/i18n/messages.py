@@ -239,6 +239,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_bad_month": {"id": "bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03",
                       "en": "month '{text}' cannot be read; use the form YYYY-MM, e.g. 2024-03"},
     "err_no_such_batch": {"id": "batch {batch} tidak ada", "en": "there is no batch {batch}"},
+    "err_not_in_trash": {"id": "batch {batch} tidak ada di tempat sampah (lihat: trash)",
+                         "en": "batch {batch} is not in the trash (see: trash)"},
+    "err_restore_reimported": {"id": "batch {batch} tidak dipulihkan: file yang sama sudah diimpor lagi sebagai "
+                                     "batch {other}; hapus batch {other} dulu bila batch {batch} yang ingin dipakai",
+                               "en": "batch {batch} not restored: the same file was imported again as batch {other}; "
+                                     "delete batch {other} first if batch {batch} is the one to keep"},
+    "err_restore_duplicates": {"id": "batch {batch} tidak dipulihkan: {n} respondennya sudah tersimpan lagi dari "
+                                     "impor lain (akan terhitung dua kali)",
+                               "en": "batch {batch} not restored: {n} of its respondents are stored again from "
+                                     "another import (they would count twice)"},
+    "err_delete_not_confirmed": {"id": "batch {batch} tidak dihapus: konfirmasi tidak diberikan (ketik 'ya', atau "
+                                       "beri --yes)",
+                                 "en": "batch {batch} not deleted: not confirmed (type 'yes', or give --yes)"},
+    "err_restore_not_confirmed": {"id": "database {path} tidak diganti: konfirmasi tidak diberikan (ketik 'ya', "
+                                        "atau beri --yes)",
+                                  "en": "database {path} not replaced: not confirmed (type 'yes', or give --yes)"},
+    "err_backup_same": {"id": "file cadangan {path} adalah database itu sendiri; pilih file lain untuk --out",
+                        "en": "the backup file {path} is the database itself; choose another file for --out"},
+    "err_backup_unwritable": {"id": "file {path} tidak dapat ditulis ({error})",
+                              "en": "file {path} cannot be written ({error})"},
+    "err_backup_not_store": {"id": "{path} bukan cadangan database dasbor (tidak ada tabel schema_version); "
+                                   "periksa file untuk --from",
+                             "en": "{path} is not a backup of a dashboard database (no schema_version table); "
+                                   "check the file given to --from"},
     # --- hints: what to supply, per surface -----------------------------------------------------
     "hint_instrument_cli": {"id": "sebutkan instrumennya (--instrument {instrument})",
                             "en": "name the instrument (--instrument {instrument})"},
@@ -307,7 +331,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "en": "  {sheet}row {row}, {column}: {message} (value: {value})"},
     "cli_more_problems": {"id": "  … dan {n} masalah lain (lihat --json)", "en": "  … and {n} more problems (see --json)"},
     "cli_no_data": {"id": "(tidak ada data)", "en": "(no data)"},
-    "cli_batch_deleted": {"id": "batch {batch} dihapus", "en": "batch {batch} deleted"},
+    "cli_batch_deleted": {"id": "batch {batch} dipindah ke tempat sampah (pulihkan: restore-batch {batch}; "
+                                "dikosongkan otomatis setelah {days} hari)",
+                          "en": "batch {batch} moved to the trash (restore: restore-batch {batch}; emptied "
+                                "automatically after {days} days)"},
+    "cli_delete_prompt": {"id": "Hapus batch {batch} ({file}, {n} responden)? Ketik 'ya' untuk menghapus: ",
+                          "en": "Delete batch {batch} ({file}, {n} respondents)? Type 'yes' to delete: "},
+    "cli_batch_restored": {"id": "batch {batch} dipulihkan dari tempat sampah", "en": "batch {batch} restored from the trash"},
+    "cli_trash_emptied": {"id": "tempat sampah dikosongkan: {n} batch dihapus permanen",
+                          "en": "trash emptied: {n} batches deleted for good"},
+    "cli_backup_written": {"id": "cadangan ditulis: {path} ({mb} MB)", "en": "backup written: {path} ({mb} MB)"},
+    "cli_backup_restored": {"id": "database {path} dipulihkan dari {source}", "en": "database {path} restored from {source}"},
+    "cli_backup_before_migration": {"id": "cadangan sebelum migrasi ditulis: {path}",
+                                    "en": "backup before the migration written: {path}"},
+    "cli_restore_prompt": {"id": "Ganti database {path} dengan isi {source}? Ketik 'ya' untuk mengganti: ",
+                           "en": "Replace database {path} with the contents of {source}? Type 'yes' to replace: "},
     "cli_master_imported": {"id": "{n} kantor diimpor dari {file}", "en": "{n} offices imported from {file}"},
     "cli_demo_loaded": {"id": "data demo sintetis: {n} responden dari {files} file",
                         "en": "synthetic demo data: {n} respondents from {files} files"},

@@ -5,7 +5,6 @@ small-sample marks, distances to the ZI thresholds, persistent weak items — is
 """
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +12,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analytics import settings
+from analytics import export, settings
 from analytics.domain import formulas, grades, periods
 from analytics.domain.instruments import Instrument, Registry
 from analytics.domain.readiness import LEVELS, Shortfall
 from analytics.i18n import integer, num, t
-from analytics.ingest.readers import safe_frame
 
 # Small-sample mark (domain.md §6) and heatmap office limit: settings small_sample, heatmap_offices.
 
@@ -361,7 +359,7 @@ def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     """Rejected rows for download: row number, reasons, then the original cells, every text cell
-    guarded against formula injection (readers.safe_frame). UTF-8 with BOM so Excel reads the accents."""
+    guarded against formula injection by the one exporter (analytics/export.py)."""
     cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
     frame = pd.DataFrame({t("col_sheet", lang): rejected["sheet"].to_numpy(),
                           t("col_row", lang): rejected["source_row"].to_numpy(),
@@ -370,10 +368,7 @@ def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     frame = pd.concat([frame, original], axis=1)
     if frame[t("col_sheet", lang)].isna().all():
         frame = frame.drop(columns=[t("col_sheet", lang)])
-    frame = safe_frame(frame)
-    out = io.StringIO()
-    frame.to_csv(out, index=False)
-    return out.getvalue().encode("utf-8-sig")
+    return export.csv_bytes(frame)
 
 
 def mapping_table(mapping: list[dict], lang: str | None) -> pd.DataFrame:
