@@ -322,7 +322,12 @@ def cmd_batches(con, args, registry) -> int:
 def _confirmed(prompt: str) -> bool:
     """The user typed ya/yes at the prompt (stdin not a terminal: the line read, or nothing)."""
     print(prompt, end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("ya", "y", "yes")
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):       # no usable stdin (closed, or captured): not confirmed
+        answer = ""
+    print(file=sys.stderr)
+    return answer.strip().lower() in ("ya", "y", "yes")
 
 
 def cmd_delete_batch(con, args, registry) -> int:

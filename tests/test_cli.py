@@ -95,8 +95,11 @@ def test_readiness_json(db, export, capsys):
 def test_batches_and_delete_batch(db, export, capsys):
     run("ingest", str(export), "--db", str(db), capsys=capsys)
     assert "export.csv" in run("batches", "--db", str(db), capsys=capsys)[1]
-    assert run("delete-batch", "1", "--db", str(db), capsys=capsys)[0] == 0
-    code, _, err = run("delete-batch", "1", "--db", str(db), capsys=capsys)
+    code, _, err = run("delete-batch", "1", "--db", str(db), capsys=capsys)      # no answer: nothing deleted
+    assert code == 2 and "batch 1 tidak dihapus: konfirmasi tidak diberikan" in err
+    assert "export.csv" in run("batches", "--db", str(db), capsys=capsys)[1]
+    assert run("delete-batch", "1", "--yes", "--db", str(db), capsys=capsys)[0] == 0
+    code, _, err = run("delete-batch", "1", "--yes", "--db", str(db), capsys=capsys)
     assert code == 2 and err.strip() == "error: batch 1 tidak ada"
 
 

@@ -221,6 +221,14 @@ def batches_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     return shown[list(headers)].rename(columns=headers)
 
 
+def trash_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """The trash (store.trash.listing) with the user's headers."""
+    headers = {"batch_id": "batch", "file_name": t("h_file", lang), "imported_at": t("h_imported_at", lang),
+               "rows_imported": t("h_rows_imported", lang), "instruments": t("h_instruments", lang),
+               "deleted_at": t("col_deleted_at", lang), "deleted_by": t("col_deleted_by", lang)}
+    return frame[list(headers)].rename(columns=headers)
+
+
 def offices_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     headers = {"office_id": "id", "name": t("col_office", lang), "kanwil": "Kanwil",
                "office_type": t("h_office_type", lang), "aliases": t("h_aliases", lang)}
