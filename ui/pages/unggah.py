@@ -250,8 +250,10 @@ def history() -> None:
         st.caption(t("history_empty"))
     else:
         widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
-        delete_control(frame)
-    trash_section()
+        if state.viewer_scope().can_delete:
+            delete_control(frame)
+    if state.viewer_scope().can_delete:
+        trash_section()
 
 
 def delete_control(frame: pd.DataFrame) -> None:
@@ -264,7 +266,7 @@ def delete_control(frame: pd.DataFrame) -> None:
                               disabled=batch is None)
     armed = batch is not None and typed.strip() in (str(batch), names[batch])
     if right.button(t("delete_button"), key="delete_batch_button", disabled=not armed, icon=":material/delete:"):
-        if batch not in set(visible_batches()["batch_id"].astype(int)):      # checked again on the server
+        if not state.viewer_scope().can_delete or batch not in set(visible_batches()["batch_id"].astype(int)):
             session.audit("scope_violation", what="delete", batch=int(batch))
             return
         principal = session.principal()
@@ -289,7 +291,7 @@ def trash_section() -> None:
                            format_func=lambda b: f"{b} · {names[b]}", key="restore_batch_id")
     if right.button(t("restore_button"), key="restore_batch_button", disabled=batch is None,
                     icon=":material/restore_from_trash:"):
-        if batch not in set(visible_trash()["batch_id"].astype(int)):
+        if not state.viewer_scope().can_delete or batch not in set(visible_trash()["batch_id"].astype(int)):
             session.audit("scope_violation", what="restore", batch=int(batch))
             return
         try:
