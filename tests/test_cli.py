@@ -147,4 +147,4 @@ def test_csv_output_never_starts_a_formula(tmp_path, capsys):
     export.write_bytes(canonical_csv(rows))
     assert run("ingest", str(export), "--db", str(db), "--create-offices", capsys=capsys)[0] == 0
     _, out, _ = run("indices", "--db", str(db), "--format", "csv", capsys=capsys)
-    assert out.splitlines()[1].startswith("'=HYPERLINK(1),")
+    assert out.splitlines()[1].startswith('"\'=HYPERLINK(1)",')          # guarded, and every field quoted

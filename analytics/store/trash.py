@@ -108,12 +108,11 @@ def trashed_offices(con) -> dict[int, set[int]]:
     return found
 
 
-def purge(con, deleted_before: datetime | None = None, batch_ids=None) -> list[int]:
-    """Empty the trash for good: every batch (no argument), those deleted before a time, or the given
-    ids. Returns the batch ids removed."""
-    rows = con.execute("SELECT batch_id, deleted_at FROM trash_batches").fetchall()
-    gone = [int(b) for b, at in rows
-            if (deleted_before is None or at < deleted_before) and (batch_ids is None or int(b) in set(batch_ids))]
+def purge(con, deleted_before: datetime | None = None) -> list[int]:
+    """Empty the trash for good: every batch (no argument) or those deleted before a time. Returns the
+    batch ids removed."""
+    rows = con.execute("SELECT batch_id, deleted_at FROM trash_batches ORDER BY batch_id").fetchall()
+    gone = [int(b) for b, at in rows if deleted_before is None or at < deleted_before]
     if gone:
         with transaction(con):
             for batch_id in gone:
