@@ -337,7 +337,7 @@ def cmd_delete_batch(con, args, registry) -> int:
     row = batch.iloc[0]
     if not args.yes and not _confirmed(i18n.t("cli_delete_prompt", args.lang, batch=args.batch_id,
                                               file=row["file_name"], n=int(row["rows_imported"]))):
-        raise UsageError("delete_not_confirmed", batch=args.batch_id)
+        raise UsageError("delete_not_confirmed", hint="confirm", batch=args.batch_id)
     store.delete_batch(con, args.batch_id, deleted_by="cli")
     access_store.audit(con, "cli", "batch_deleted", {"batch": args.batch_id, "file": row["file_name"]})
     print(i18n.t("cli_batch_deleted", args.lang, batch=args.batch_id, days=settings.get("trash_days")))
@@ -370,7 +370,7 @@ def cmd_backup(con, args, registry) -> int:
 def cmd_restore(args) -> int:
     path = settings.db_path(args.db)
     if not args.yes and not _confirmed(i18n.t("cli_restore_prompt", args.lang, path=path, source=args.source)):
-        raise UsageError("restore_not_confirmed", path=path)
+        raise UsageError("restore_not_confirmed", hint="confirm", path=path)
     store.restore_backup(args.source, path)
     print(i18n.t("cli_backup_restored", args.lang, path=path, source=args.source))
     return 0

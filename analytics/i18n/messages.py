@@ -249,20 +249,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "impor lain (akan terhitung dua kali)",
                                "en": "batch {batch} not restored: {n} of its respondents are stored again from "
                                      "another import (they would count twice)"},
-    "err_delete_not_confirmed": {"id": "batch {batch} tidak dihapus: konfirmasi tidak diberikan (ketik 'ya', atau "
-                                       "beri --yes)",
-                                 "en": "batch {batch} not deleted: not confirmed (type 'yes', or give --yes)"},
-    "err_restore_not_confirmed": {"id": "database {path} tidak diganti: konfirmasi tidak diberikan (ketik 'ya', "
-                                        "atau beri --yes)",
-                                  "en": "database {path} not replaced: not confirmed (type 'yes', or give --yes)"},
-    "err_backup_same": {"id": "file cadangan {path} adalah database itu sendiri; pilih file lain untuk --out",
-                        "en": "the backup file {path} is the database itself; choose another file for --out"},
+    "err_delete_not_confirmed": {"id": "batch {batch} tidak dihapus: konfirmasi tidak diberikan",
+                                 "en": "batch {batch} not deleted: not confirmed"},
+    "err_restore_not_confirmed": {"id": "database {path} tidak diganti: konfirmasi tidak diberikan",
+                                  "en": "database {path} not replaced: not confirmed"},
+    "err_backup_same": {"id": "file cadangan {path} adalah database itu sendiri",
+                        "en": "the backup file {path} is the database itself"},
     "err_backup_unwritable": {"id": "file {path} tidak dapat ditulis ({error})",
                               "en": "file {path} cannot be written ({error})"},
-    "err_backup_not_store": {"id": "{path} bukan cadangan database dasbor (tidak ada tabel schema_version); "
-                                   "periksa file untuk --from",
-                             "en": "{path} is not a backup of a dashboard database (no schema_version table); "
-                                   "check the file given to --from"},
+    "err_backup_not_store": {"id": "{path} bukan cadangan database dasbor (tidak ada tabel schema_version)",
+                             "en": "{path} is not a backup of a dashboard database (no schema_version table)"},
     # --- hints: what to supply, per surface -----------------------------------------------------
     "hint_instrument_cli": {"id": "sebutkan instrumennya (--instrument {instrument})",
                             "en": "name the instrument (--instrument {instrument})"},
@@ -316,6 +312,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint_db_missing_ui": {"id": "periksa pengaturan DASBOR_DB server", "en": "check the server's DASBOR_DB setting"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",
                            "en": "stop that process or use another --db"},
+    "hint_confirm_cli": {"id": "ketik 'ya', atau beri --yes", "en": "type 'yes', or give --yes"},
+    "hint_confirm_ui": {"id": "ketik nama file atau nomor batch di kotaknya", "en": "type the file name or batch number in its box"},
+    "hint_backup_out_cli": {"id": "pilih file lain untuk --out", "en": "choose another file for --out"},
+    "hint_backup_out_ui": {"id": "pilih file lain", "en": "choose another file"},
+    "hint_backup_from_cli": {"id": "periksa file untuk --from", "en": "check the file given to --from"},
+    "hint_backup_from_ui": {"id": "periksa file cadangannya", "en": "check the backup file"},
     "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "
                                 "ulang halaman",
                           "en": "stop that process (e.g. a command-line import that is writing), then reload the page"},

@@ -208,7 +208,7 @@ def backup(con, path: str | Path, out: str | Path) -> Path:
     temporary name beside `out` and renamed, so `out` is never half written."""
     out = Path(out)
     if out.resolve() == Path(path).resolve():
-        raise StoreError("backup_same", path=str(out))
+        raise StoreError("backup_same", hint="backup_out", path=str(out))
     con.execute("CHECKPOINT")
     tmp = out.with_name(out.name + ".part")
     try:
@@ -229,7 +229,7 @@ def restore_backup(source: str | Path, path: str | Path) -> None:
     check = connect(source, read_only=True, create=False)       # refuses a damaged or newer file
     try:
         if schema_version(check) == 0:
-            raise StoreError("backup_not_store", path=str(source))
+            raise StoreError("backup_not_store", hint="backup_from", path=str(source))
     finally:
         check.close()
     if path.exists():
