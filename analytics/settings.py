@@ -155,6 +155,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("export_tz", "WIB", str,
             "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
             "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),
+    Setting("trash_days", 30, int, "a deleted batch stays in the trash, restorable, this many days; then it is "
+            "deleted for good (an admin may empty the trash earlier)", check=_between(1, 3650)),
+    Setting("rejects_days", 90, int, "rejected rows (for the download to fix and re-upload) are kept this many "
+            "days after their import, then dropped (docs/privacy.md)", check=_between(1, 3650)),
     Setting("office_tz", "WIB", str,
             "time zone of the offices' opening hours, one for all offices (per-office zones: not yet)",
             check=_zone),

@@ -299,10 +299,21 @@ def test_upload_a_good_file_creating_its_office_then_save_and_delete(app, tmp_pa
     table = at.dataframe[0].value.set_index("Kantor")
     assert table.loc["Kantor Uji Coba", "IKM"] == 75.0 and table.loc["Kantor Uji Coba", "n IKM"] == 35
     at.switch_page("ui/pages/unggah.py").run()
-    at.checkbox(key="delete_batch_sure").check().run()
+    assert at.button(key="delete_batch_button").disabled                 # nothing chosen, nothing typed
+    at.selectbox(key="delete_batch_id").set_value(1).run()
+    at.text_input(key="delete_batch_typed").input("ekspor_lain.csv").run()
+    assert at.button(key="delete_batch_button").disabled                 # the wrong name does not arm it
+    at.text_input(key="delete_batch_typed").input("ekspor_oktober.csv").run()
     at.button(key="delete_batch_button").click().run()
-    assert "Batch 1 dihapus." in texts(at.success)
+    assert any("Batch 1 dipindah ke tempat sampah" in s for s in texts(at.success))
     assert "Belum ada data survei" in texts(at.subheader)
+    # nothing stays armed after the action; the batch is in the trash and comes back whole
+    assert at.selectbox(key="restore_batch_id").value is None
+    at.selectbox(key="restore_batch_id").set_value(1).run()
+    at.button(key="restore_batch_button").click().run()
+    assert any("Batch 1 dipulihkan." in s for s in texts(at.success))
+    assert at.selectbox(key="delete_batch_id").value is None and at.text_input(key="delete_batch_typed").value == ""
+    assert at.button(key="delete_batch_button").disabled
 
 
 def test_upload_a_bad_file_shows_every_rejected_row_with_its_reason_and_cancel_saves_nothing(app, make_store,

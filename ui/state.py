@@ -6,10 +6,11 @@ The app process is the single writer of the store: one cached root connection, a
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,9 @@ from analytics import settings, store
 from analytics.domain import access
 from analytics.domain.access import Scope
 from analytics.present import scoped
-from analytics.store import integrity, offices, queries
+from analytics.store import integrity, offices, queries, trash
+
+log = logging.getLogger("dasbor")
 
 
 # --- connection, version, writes ----------------------------------------------------------------
@@ -29,8 +32,11 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _root_connection(path: str):
-    """Opened once per process and database file; creates and migrates a missing file."""
-    return store.connect(path)
+    """Opened once per process and database file; creates and migrates a missing file (a backup of an
+    existing one first) and applies the retention periods of the trash and the rejected rows."""
+    con = store.connect(path, on_backup=lambda made: log.warning("backup before schema migration: %s", made))
+    trash.expire(con, datetime.now(), settings.get("trash_days"), settings.get("rejects_days"))
+    return con
 
 
 @st.cache_resource(show_spinner=False)

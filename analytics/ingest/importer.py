@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
+from analytics.domain import privacy
 from analytics.domain.instruments import Registry, load_registry
 from analytics.domain.offices import name_key
 from analytics.errors import InputError, Join, Message, Notice
@@ -226,6 +227,9 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
             out[f"{name}_raw"] = raw
         else:
             out[name] = raw
+    masked = [privacy.mask_contacts(v if isinstance(v, str) else None) for v in out["saran"]]
+    out["saran"] = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
+    out["saran_masked"] = [flag for _, flag in masked]
 
 
 _OFFICE_BLANK = Message("office_blank")
@@ -331,10 +335,17 @@ def _period_month(period: str | None, sheet: RawSheet) -> date:
 
 
 def _row_data(sheet: RawSheet, index) -> str:
-    """The original cells of a row as JSON text (header → value), for the rejects download."""
+    """The row's cells in mapped columns only, as JSON text (header → value), for the rejects download:
+    an ignored column (a name, a phone number) is not kept, and contacts in the saran are masked."""
     row = sheet.data.loc[index]
-    cells = {sheet.header[pos] or f"kolom {pos + 1}": (None if pd.isna(v) else str(v))
-             for pos, v in row.items()}
+    cells = {}
+    for pos, value in row.items():
+        if pos not in sheet.mapped:
+            continue
+        text = None if pd.isna(value) else str(value)
+        if pos == sheet.saran_column:
+            text = privacy.mask_contacts(text)[0]
+        cells[sheet.header[pos] or f"kolom {pos + 1}"] = text
     return json.dumps(cells, ensure_ascii=False, default=str)
 
 
@@ -359,6 +370,8 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         except MappingError as exc:
             raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
         _choose_office_column(con, sheet, cmap, options)
+        sheet.mapped = frozenset(cmap.items) | frozenset(cmap.fields.values())
+        sheet.saran_column = cmap.fields.get("saran")
         notes.extend(n for n in cmap.notes if n not in notes)
         unmapped.extend((sheet.sheet, sheet.header[pos], reason) for pos, _, reason in cmap.ignored
                         if pos in cmap.suspect and parsing.looks_like_answers(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics import settings
+from analytics import export, settings
 from analytics.domain.instruments import Registry, load_registry
 from analytics.errors import InputError, Join, Message
 from analytics.ingest.mapping import header_score, match_header
@@ -66,30 +66,14 @@ class RawSheet:
     notes: list[str] = field(default_factory=list)
     header_row: int = 1               # Excel row of the header
     title: list[str] = field(default_factory=list)   # the lines above the header (report title, period)
+    # set by the importer once the columns are mapped: the rejects keep only these positions
+    mapped: frozenset[int] = frozenset()
+    saran_column: int | None = None
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
         sheet = f", sheet {self.sheet}" if self.sheet else ""
         return f"{self.file_name}{sheet}, baris {int(self.excel_rows[index])}"
-
-
-def safe_cell(value):
-    """Text written to a CSV/XLSX download must not start a formula (CSV injection): a leading
-    = + - @ (or tab/CR) gets a single quote in front. Numbers and plain signed numbers stay."""
-    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
-        return value
-    if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?|-", value):
-        return value
-    return "'" + value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text cell (and column name) passed through safe_cell."""
-    out = frame.rename(columns=lambda c: safe_cell(c) if isinstance(c, str) else c)
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(safe_cell, na_action="ignore")
-    return out
 
 
 def read_file(content: bytes, file_name: str, registry: Registry | None = None) -> list[RawSheet]:
@@ -261,7 +245,7 @@ def _choose_sheets(candidates, file_name: str) -> list[RawSheet]:
 
 
 def _has_guarded_cells(content: bytes) -> bool:
-    return re.search(rb"'[=+\-@\t\r]", content) is not None
+    return re.search(rb"'[=+\-@\t\r]", content) is not None      # a cheap test before a per-cell unguard
 
 
 def _survey_problem(raw: RawSheet, registry: Registry | None) -> Message | None:
@@ -398,20 +382,16 @@ def _finish(file_name, sheet, header, data, excel_rows, header_row, notes, regis
                     [where + n for n in notes], header_row)
 
 
-_GUARDED = re.compile(r"^'[=+\-@\t\r]")
-
-
 def _undo_formula_guard(data: pd.DataFrame) -> pd.DataFrame:
-    """A downloaded rejects file has "'=perbanyak loket", "'-" (see safe_cell): when it comes back
-    fixed, the cells are read as the user first wrote them."""
+    """A downloaded rejects file has "'=perbanyak loket", "'-" (see analytics/export.py): when it comes
+    back fixed, the cells are read as the user first wrote them."""
     for pos in data.columns:
         column = data[pos]
         if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
             continue
-        text = column.astype("string") if column.dtype == object else column
-        guarded = text.str.match(_GUARDED.pattern).fillna(False).to_numpy(dtype=bool)
+        guarded = column.map(lambda v: isinstance(v, str) and export.looks_guarded(v)).to_numpy(dtype=bool)
         if guarded.any():
-            data[pos] = column.where(~guarded, text.str.slice(1))
+            data[pos] = column.where(~guarded, column.map(lambda v: export.unguard(v) if isinstance(v, str) else v))
     return data
 
 

@@ -65,6 +65,17 @@ class StoreSource:
 _NOTHING = Window(scope=())
 
 
+def batches_within(scope: Scope, frame: pd.DataFrame, held: dict[int, set[int]]) -> pd.DataFrame:
+    """The batches (live or in the trash) a scope may see, delete and restore: every one with the
+    office master (admin), else those whose rows all belong to offices in scope; a batch without
+    rows (held says nothing) only for an admin. Fail closed: an empty scope gets none."""
+    if scope.office_master or frame.empty:
+        return frame
+    allowed = set(scope.offices)
+    mine = [bool(held.get(int(b))) and held[int(b)] <= allowed for b in frame["batch_id"]]
+    return frame[mine].reset_index(drop=True)
+
+
 class Scoped:
     """The one door from pages to data, for one viewer's scope."""
 

@@ -5,7 +5,6 @@ small-sample marks, distances to the ZI thresholds, persistent weak items — is
 """
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +12,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analytics import settings
+from analytics import export, settings
 from analytics.domain import formulas, grades, periods
 from analytics.domain.instruments import Instrument, Registry
 from analytics.domain.readiness import LEVELS, Shortfall
 from analytics.i18n import integer, num, t
-from analytics.ingest.readers import safe_frame
 
 # Small-sample mark (domain.md §6) and heatmap office limit: settings small_sample, heatmap_offices.
 
@@ -223,6 +221,14 @@ def batches_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     return shown[list(headers)].rename(columns=headers)
 
 
+def trash_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """The trash (store.trash.listing) with the user's headers."""
+    headers = {"batch_id": "batch", "file_name": t("h_file", lang), "imported_at": t("h_imported_at", lang),
+               "rows_imported": t("h_rows_imported", lang), "instruments": t("h_instruments", lang),
+               "deleted_at": t("col_deleted_at", lang), "deleted_by": t("col_deleted_by", lang)}
+    return frame[list(headers)].rename(columns=headers)
+
+
 def offices_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     headers = {"office_id": "id", "name": t("col_office", lang), "kanwil": "Kanwil",
                "office_type": t("h_office_type", lang), "aliases": t("h_aliases", lang)}
@@ -361,7 +367,7 @@ def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     """Rejected rows for download: row number, reasons, then the original cells, every text cell
-    guarded against formula injection (readers.safe_frame). UTF-8 with BOM so Excel reads the accents."""
+    guarded against formula injection by the one exporter (analytics/export.py)."""
     cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
     frame = pd.DataFrame({t("col_sheet", lang): rejected["sheet"].to_numpy(),
                           t("col_row", lang): rejected["source_row"].to_numpy(),
@@ -370,10 +376,7 @@ def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     frame = pd.concat([frame, original], axis=1)
     if frame[t("col_sheet", lang)].isna().all():
         frame = frame.drop(columns=[t("col_sheet", lang)])
-    frame = safe_frame(frame)
-    out = io.StringIO()
-    frame.to_csv(out, index=False)
-    return out.getvalue().encode("utf-8-sig")
+    return export.csv_bytes(frame)
 
 
 def mapping_table(mapping: list[dict], lang: str | None) -> pd.DataFrame:

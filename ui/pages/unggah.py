@@ -15,8 +15,9 @@ from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
 from analytics.ingest import mapping, office_master, preview
-from analytics import accounts, store
-from analytics.present import views
+from analytics import accounts, settings, store
+from analytics.present import scoped, views
+from analytics.store import trash as store_trash
 from ui.text import current_lang, integer, t
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -214,44 +215,98 @@ def confirm(ready, create: bool) -> None:
 # --- history and office master ------------------------------------------------------------------
 
 def visible_batches():
-    """Batches the viewer may see: every one for an admin, else those whose rows all belong to offices
-    in scope (a batch without rows, e.g. all rejected, only for an admin)."""
-    frame = state.batches()
-    scope = state.viewer_scope()
-    if scope.office_master or frame.empty:
-        return frame
+    """Batches the viewer may see and delete (the rule: present/scoped.batches_within)."""
     with state.cursor() as cur:
         held = access_store.batch_offices(cur)
-    mine = [bool(held.get(int(b))) and held[int(b)] <= set(scope.offices) for b in frame["batch_id"]]
-    return frame[mine].reset_index(drop=True)
+    return scoped.batches_within(state.viewer_scope(), state.batches(), held)
+
+
+def visible_trash():
+    with state.cursor() as cur:
+        return scoped.batches_within(state.viewer_scope(), store_trash.listing(cur), store_trash.trashed_offices(cur))
+
+
+# Every control of a delete/restore; all are cleared after each action, so nothing stays armed.
+DELETE_KEYS = ("delete_batch_id", "delete_batch_typed", "restore_batch_id", "trash_empty_sure")
+
+
+def reset_after_action(message: str) -> None:
+    st.session_state["_delete_reset"] = True
+    st.session_state["_flash"] = message
+    state.invalidate()
+    st.rerun()
 
 
 def history() -> None:
+    if st.session_state.pop("_delete_reset", False):      # before the widgets exist: they start empty
+        for key in DELETE_KEYS:
+            st.session_state.pop(key, None)
     st.subheader(t("history"))
     frame = visible_batches()
     if frame.empty:
         st.caption(t("history_empty"))
-        return
-    widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
-    scope = state.viewer_scope()
-    if not scope.can_delete:                    # office users upload (when allowed) but never delete
-        return
-    labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
-    left, right = st.columns([2, 1])
-    batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
-    sure = right.checkbox(t("delete_confirm"), key="delete_batch_sure")
-    if right.button(t("delete_button"), key="delete_batch_button", disabled=not sure, icon=":material/delete:"):
-        with state.cursor() as cur:
-            held = access_store.batch_offices(cur).get(int(batch))
-        if not access.may_delete(scope, held):
+    else:
+        widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
+        if state.viewer_scope().can_delete:
+            delete_control(frame)
+    if state.viewer_scope().can_delete:
+        trash_section()
+
+
+def delete_control(frame: pd.DataFrame) -> None:
+    """Pick a batch, type its file name or id, then delete it (into the trash)."""
+    names = {int(r.batch_id): r.file_name for r in frame.itertuples()}
+    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    batch = left.selectbox(t("delete_batch"), list(names), index=None, placeholder=t("delete_pick"),
+                           format_func=lambda b: f"{b} · {names[b]}", key="delete_batch_id")
+    typed = middle.text_input(t("delete_type"), key="delete_batch_typed", help=t("delete_type_help"),
+                              disabled=batch is None)
+    armed = batch is not None and typed.strip() in (str(batch), names[batch])
+    if right.button(t("delete_button"), key="delete_batch_button", disabled=not armed, icon=":material/delete:"):
+        if not state.viewer_scope().can_delete or batch not in set(visible_batches()["batch_id"].astype(int)):
             session.audit("scope_violation", what="delete", batch=int(batch))
             return
+        principal = session.principal()
         with state.writer() as cur:
-            store.delete_batch(cur, batch)
-            accounts.audit(cur, session.principal(), "batch_deleted", {"batch": int(batch)})
-        state.invalidate()
-        st.session_state["_flash"] = t("deleted", batch=batch)
-        st.rerun()
+            store.delete_batch(cur, batch, deleted_by=principal.actor if principal else "-")
+            accounts.audit(cur, principal, "batch_deleted", {"batch": int(batch), "file": names[batch]})
+        reset_after_action(t("deleted", batch=batch, days=settings.get("trash_days")))
+
+
+def trash_section() -> None:
+    """Deleted batches, restorable until the trash is emptied (after trash_days, or by an admin)."""
+    frame = visible_trash()
+    st.markdown(f"#### {t('trash_title')}")
+    st.caption(t("trash_caption", days=settings.get("trash_days")))
+    if frame.empty:
+        st.caption(t("trash_empty_list"))
+        return
+    widgets.table(views.trash_table(frame, current_lang()), height=min(38 + 35 * len(frame), 240))
+    names = {int(r.batch_id): r.file_name for r in frame.itertuples()}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    batch = left.selectbox(t("restore_batch"), list(names), index=None, placeholder=t("delete_pick"),
+                           format_func=lambda b: f"{b} · {names[b]}", key="restore_batch_id")
+    if right.button(t("restore_button"), key="restore_batch_button", disabled=batch is None,
+                    icon=":material/restore_from_trash:"):
+        if not state.viewer_scope().can_delete or batch not in set(visible_trash()["batch_id"].astype(int)):
+            session.audit("scope_violation", what="restore", batch=int(batch))
+            return
+        try:
+            with state.writer() as cur:
+                store_trash.restore(cur, batch)
+                accounts.audit(cur, session.principal(), "batch_restored", {"batch": int(batch)})
+        except InputError as exc:
+            st.error(render(exc, current_lang(), "ui"))
+            return
+        reset_after_action(t("restored", batch=batch))
+    if state.viewer_scope().office_master:          # emptying for good: the admin only
+        sure = st.checkbox(t("trash_empty_confirm", n=len(frame)), key="trash_empty_sure")
+        if st.button(t("trash_empty_button"), key="trash_empty_button", disabled=not sure,
+                     icon=":material/delete_forever:"):
+            with state.writer() as cur:
+                gone = store_trash.purge(cur)
+                accounts.audit(cur, session.principal(), "trash_emptied", {"batches": gone})
+            reset_after_action(t("trash_emptied", n=len(gone)))
 
 
 def office_master_section() -> None:

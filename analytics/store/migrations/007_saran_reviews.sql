@@ -7,3 +7,5 @@ CREATE TABLE saran_reviews (
     reviewed_by   INTEGER,                    -- users.user_id
     reviewed_at   TIMESTAMP NOT NULL
 );
+-- Its twin in the trash (migration 006): a deleted batch's marks move there and come back on restore.
+CREATE TABLE trash_saran_reviews AS SELECT * FROM saran_reviews WHERE false;
