@@ -296,6 +296,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_office_help": {"id": "Dipakai bila file tidak punya kolom kantor (Unit Kerja/Satker/Kantor).",
                            "en": "Used when the file has no office column (Kantor/Unit Kerja/Satker)."},
     "upload_period": {"id": "Periode", "en": "Period"},
+    "upload_office_auto": {"id": "(dari kolom kantor)", "en": "(from the office column)"},
+    "upload_period_auto": {"id": "(dari kolom tanggal)", "en": "(from the date column)"},
     "upload_period_help": {"id": "YYYY-MM, mis. 2024-03; dipakai bila file tidak punya kolom tanggal (YYYY saja: "
                                  "tahun untuk sheet per bulan).",
                            "en": "YYYY-MM, e.g. 2024-03; used when the file has no date column (YYYY alone: the year "

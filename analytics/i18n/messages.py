@@ -248,12 +248,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "distinct codes, e.g. {example}1)"},
     "hint_office_cli": {"id": "sebutkan kantornya (--office \"Nama Kantor\")",
                         "en": "name the office (--office \"Office name\")"},
-    "hint_office_ui": {"id": "isi kotak 'Kantor' di atas, atau tambahkan kolom Kantor (Unit Kerja/Satker) ke file",
-                       "en": "fill in the 'Office' box above, or add an office column (Kantor/Unit Kerja/Satker) "
+    "hint_office_ui": {"id": "pilih kantor di kotak 'Kantor' di atas, atau tambahkan kolom Kantor (Unit Kerja/Satker) ke file",
+                       "en": "choose the office in the 'Office' box above, or add an office column (Kantor/Unit Kerja/Satker) "
                              "to the file"},
     "hint_period_cli": {"id": "sebutkan periodenya (--period YYYY-MM)", "en": "name the period (--period YYYY-MM)"},
-    "hint_period_ui": {"id": "isi kotak 'Periode' di atas (YYYY-MM), atau tambahkan kolom Tanggal ke file",
-                       "en": "fill in the 'Period' box above (YYYY-MM), or add a date column (Tanggal) to the file"},
+    "hint_period_ui": {"id": "pilih bulannya di kotak 'Periode' di atas, atau tambahkan kolom Tanggal ke file",
+                       "en": "choose the month in the 'Period' box above, or add a date column (Tanggal) to the file"},
     "hint_create_offices_cli": {"id": "tambahkan ke daftar kantor atau izinkan pembuatan kantor baru (--create-offices)",
                                 "en": "add it to the office master or allow creating new offices (--create-offices)"},
     "hint_create_offices_ui": {"id": "tambahkan ke daftar kantor (di bawah) atau centang 'Buat kantor yang belum ada'",

@@ -2,6 +2,7 @@
 preview the indices the import would add, then save or cancel. Below: import history and the office
 master. importer.prepare/commit do the work; the preview store is built in analytics/views.py."""
 import hashlib
+from datetime import date
 import tempfile
 from pathlib import Path
 
@@ -33,16 +34,27 @@ def import_options(create: bool) -> importer.ImportOptions:
                                   create_offices=create, source="upload")
 
 
+def period_choices(today: date) -> list[str]:
+    """The month picker's entries: the last 36 months (YYYY-MM, newest first), then the last 5 years
+    (YYYY: the year of a workbook with one sheet per month). Another value may be typed."""
+    months = [(today.year * 12 + today.month - 1) - back for back in range(36)]
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in months] + [str(today.year - back) for back in range(5)]
+
+
 def option_controls() -> None:
     """What a file may not say itself; the refusal hints (hint_*_ui) name these boxes."""
     st.caption(t("upload_options"))
     instrument, office, period, order = st.columns(4)
     ids = ["", *sorted(load_registry().instruments)]
     auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
+    auto_office, auto_period = t("upload_office_auto"), t("upload_period_auto")
     instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
                          format_func=lambda i: auto if not i else i.upper())
-    office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
-    period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    names = ["", *sorted(state.scoped_offices()["name"].astype(str))]
+    office.selectbox(t("upload_office"), names, key="upload_office", help=t("upload_office_help"),
+                     format_func=lambda n: n or auto_office, accept_new_options=True)
+    period.selectbox(t("upload_period"), ["", *period_choices(date.today())], key="upload_period",
+                     help=t("upload_period_help"), format_func=lambda p: p or auto_period, accept_new_options=True)
     orders = {"": t("upload_date_order_auto"), "dmy": t("upload_date_order_dmy"), "mdy": t("upload_date_order_mdy")}
     order.selectbox(t("upload_date_order"), list(orders), key="upload_date_order", format_func=orders.get,
                     help=t("upload_date_order_help"))
