@@ -500,3 +500,37 @@ def test_a_second_sheet_of_other_answers_without_office_or_date_is_still_refused
     report = ingest_bytes(con, path.read_bytes(), path.name)
     assert report.status == "refused" and "sheet Lain: tidak ada kolom tanggal" in report.render()
     assert table_counts(con)["respondents"] == 0
+
+
+# --- 5b. the user's answer-label mapping ---------------------------------------------------------
+
+def test_a_label_mapping_for_the_unknown_labels_imports_the_column_exactly(con):
+    grid, scores = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    mapping = tuple((f"SPKP{i}", label, score) for i in range(1, 9)
+                    for label, score in (("Kurang Setuju", 3), ("cukup  setuju", 4)))
+    report = ingest_bytes(con, csv_bytes(grid), "spkp.csv", labels=mapping)
+    assert (report.status, report.rows_imported, report.rows_rejected) == ("imported", 24, 0), report.render()
+    assert_indices(con, {(BANDUNG, "2024-05", "spkp"): exact(scores)})
+
+
+def test_a_mapping_for_some_columns_only_still_refuses_the_others(con):
+    grid, _ = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    mapping = (("SPKP1", "Kurang Setuju", 3), ("SPKP1", "Cukup Setuju", 4))
+    report = ingest_bytes(con, csv_bytes(grid), "spkp.csv", labels=mapping)
+    assert report.status == "refused" and report.code == "labels_unresolved"
+    assert "SPKP1" not in report.render() and "'SPKP2'" in report.render()
+    assert '--label "SPKP2=Cukup Setuju:SKOR"' in report.render()
+
+
+def test_the_label_flag(con, tmp_path, capsys):
+    grid, scores = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    path = tmp_path / "spkp.csv"
+    path.write_bytes(csv_bytes(grid))
+    flags = [f"--label=SPKP{i}={label}:{score}" for i in range(1, 9)
+             for label, score in (("Kurang Setuju", 3), ("Cukup Setuju", 4))]
+    code, out, err = run_cli(tmp_path, capsys, path, "--json", "--create-offices", *flags)
+    assert code == 0, err
+    assert json.loads(out)["rows_imported"] == 24
+    with pytest.raises(SystemExit):
+        cli.main(["ingest", "--db", str(tmp_path / "x.duckdb"), str(path), "--label", "SPKP1=Kurang Setuju"])
+    assert "bukan KOLOM=LABEL:SKOR" in capsys.readouterr().err

@@ -40,6 +40,7 @@ class ImportOptions:
     create_offices: bool = False      # create offices missing from the master
     ignore_columns: tuple[str, ...] = ()   # headers the user chose to leave out (answer-looking ones too)
     date_order: str | None = None     # "dmy" | "mdy", for a date column whose values cannot decide
+    labels: tuple[tuple[str, str, int], ...] = ()   # (column, label, score) for labels no set resolves
     source: str = "cli"
     is_demo: bool = False
     today: date = field(default_factory=date.today)
@@ -147,14 +148,24 @@ def _running_numbers(ids: pd.Series) -> tuple[int, int] | None:
     return None
 
 
-def _parse_items(sheet: RawSheet, cmap: ColumnMap, registry: Registry, add) -> pd.DataFrame:
-    """The item columns' scores (one column per item); cell problems go to add(errors, column)."""
+def _label_key(column: str | None) -> str:
+    """How a label mapping names its column: case and spacing do not matter."""
+    return " ".join(str(column or "").split()).casefold()
+
+
+def _parse_items(sheet: RawSheet, cmap: ColumnMap, registry: Registry, add,
+                 labels: tuple = ()) -> pd.DataFrame:
+    """The item columns' scores (one column per item); cell problems go to add(errors, column).
+    `labels` is the user's (column, label, score) mapping for labels no known set resolves."""
     out = pd.DataFrame(index=sheet.data.index)
     for pos, (inst_id, no) in cmap.items.items():
         inst = registry.get(inst_id)
         column = _column_name(sheet, pos)
+        names = {_label_key(column), _label_key(sheet.header[pos])}
+        given = {label: score for col, label, score in labels if _label_key(col) in names}
         try:
-            parsed = parsing.parse_scores(sheet.data[pos], column, inst.scale_min, inst.scale_max,
+            parsed = parsing.parse_scores(parsing.relabel(sheet.data[pos], given), column, inst.scale_min,
+                                          inst.scale_max,
                                           inst.label_sets_for(inst.item(no), registry.label_sets),
                                           list(registry.not_answered))
         except parsing.ColumnError as exc:
@@ -175,7 +186,7 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
             errors.setdefault(e.index, []).append(
                 RowError(sheet.sheet, int(sheet.excel_rows[e.index]), column, e.value, e.message))
 
-    out = _parse_items(sheet, cmap, registry, add)
+    out = _parse_items(sheet, cmap, registry, add, options.labels)
     if "date" in cmap.fields:
         column = _column_name(sheet, cmap.fields["date"])
         values = data[cmap.fields["date"]]
@@ -401,7 +412,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         raise ImportRefused("unmapped_answer_columns", hint="ignore_column", at_file=file_name, n=len(names),
                             columns=shown, first=names[0], names=tuple(names))
     for sheet, cmap, refusal in deferred:
-        _repeat_or_refuse(sheet, cmap, registry, frames, refusal, notes)
+        _repeat_or_refuse(sheet, cmap, registry, options, frames, refusal, notes)
     if not frames:
         raise ImportRefused("no_survey_rows", at_file=file_name)
 
@@ -494,12 +505,13 @@ def _answer_prints(scores: pd.DataFrame) -> list:
     return sorted(pd.util.hash_pandas_object(scores, index=False).tolist())
 
 
-def _repeat_or_refuse(sheet: RawSheet, cmap: ColumnMap, registry: Registry, frames, refusal, notes) -> None:
+def _repeat_or_refuse(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions, frames,
+                      refusal, notes) -> None:
     """A sheet without an office or date column beside sheets that have them: when its answers are,
     row for row, another sheet's (an operator's score sheet repeating the form responses), it is the
     same respondents and is left out with a note; otherwise the refusal stands (it needs --office/--period)."""
     errors: list = []
-    scores = _parse_items(sheet, cmap, registry, lambda found, column: errors.extend(found))
+    scores = _parse_items(sheet, cmap, registry, lambda found, column: errors.extend(found), options.labels)
     mine = _answer_prints(scores) if not errors else None
     for other, out, other_errors in frames:
         columns = [c for c in out.columns if "__" in c]
