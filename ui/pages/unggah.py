@@ -31,6 +31,7 @@ def import_options(create: bool) -> importer.ImportOptions:
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
                                   ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
                                   date_order=st.session_state.get("upload_date_order") or None,
+                                  labels=tuple(st.session_state.get("_label_scores") or ()),
                                   create_offices=create, source="upload")
 
 
@@ -61,6 +62,23 @@ def option_controls() -> None:
     choices = st.session_state.get("_ignore_options") or []
     if choices:     # columns a refusal named: leaving them out is the user's explicit choice
         st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
+    label_table()
+
+
+def label_table() -> None:
+    """Labels a refusal named (no known set resolves them): the user gives each its score; the
+    (column, label, score) rows with a score become ImportOptions.labels (CLI --label)."""
+    unknown = st.session_state.get("_label_options") or []
+    if not unknown:
+        return
+    column, label, score = t("labels_col_column"), t("labels_col_label"), t("labels_col_score")
+    st.markdown(f"**{label}**")
+    frame = pd.DataFrame(unknown, columns=[column, label]).assign(**{score: None})
+    edited = st.data_editor(frame, key="upload_labels", hide_index=True, disabled=[column, label],
+                            column_config={score: st.column_config.NumberColumn(min_value=0, step=1)})
+    st.caption(t("upload_labels_help"))
+    st.session_state["_label_scores"] = [(c, lab, int(v)) for c, lab, v in edited.itertuples(index=False)
+                                         if pd.notna(v)]
 
 
 def offer_columns_to_ignore(refused) -> None:
@@ -68,6 +86,16 @@ def offer_columns_to_ignore(refused) -> None:
     known = st.session_state.setdefault("_ignore_options", [])
     new = [name for _, error in refused if error.code in ("unmapped_answer_columns", "ambiguous_office_column")
            for name in error.params.get("names", ()) if name not in known]
+    if new:
+        known.extend(new)
+        st.rerun()
+
+
+def offer_labels(refused) -> None:
+    """Unknown answer labels of a refusal become rows of the 'Label jawaban' table (shown above)."""
+    known = st.session_state.setdefault("_label_options", [])
+    new = [(error.params["column"], label) for _, error in refused if error.code == "labels_unresolved"
+           for label in error.params.get("labels", ()) if (error.params["column"], label) not in known]
     if new:
         known.extend(new)
         st.rerun()
@@ -102,7 +130,7 @@ def prepared_files(files, create: bool):
         if sha in handled:
             continue
         key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
-               options.date_order, version)
+               options.date_order, options.labels, version)
         keep.add(key)
         if key not in cache:
             try:
@@ -184,6 +212,7 @@ def upload_flow(files) -> None:
     option_controls()
     ready, refused = prepared_files(files, create)
     offer_columns_to_ignore(refused)
+    offer_labels(refused)
     for name, error in refused:
         st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:
