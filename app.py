@@ -12,7 +12,7 @@ import logging
 import streamlit as st
 
 from analytics import settings
-from ui import session, sidebar, widgets
+from ui import session, sidebar, state, widgets
 from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -33,6 +33,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
 
 try:
     settings.check()          # a bad DASBOR_… variable is named here rather than deep in a page
+    state.begin_run()
     principal, reason = session.resolve()
 except Exception as exc:      # e.g. the database is held by another process: say so, show nothing
     widgets.show_error(exc, "session check failed")
