@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="urutan hari/bulan bila nilai tanggal tidak memutuskannya (semua bagian ≤ 12)")
     p.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
                    help="abaikan kolom ini dengan sengaja (boleh berulang), mis. kolom jawaban di luar instrumen")
+    p.add_argument("--label", action="append", default=[], type=label_mapping, metavar="KOLOM=LABEL:SKOR",
+                   help="skor untuk label jawaban yang tidak dikenal di kolom itu (boleh berulang), "
+                        "mis. \"SPKP1=Kurang Setuju:3\"")
     p.add_argument("--strict", action="store_true", help="tolak seluruh file bila ada baris tidak valid")
     p.add_argument("--create-offices", action="store_true", help="buat kantor yang belum ada di daftar")
     p.add_argument("--json", action="store_true", help="satu objek JSON per file")
@@ -206,10 +209,21 @@ def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
             print(frame.to_string(index=False) if not frame.empty else i18n.t("cli_no_data", lang))
 
 
+def label_mapping(text: str) -> tuple[str, str, int]:
+    """--label "KOLOM=LABEL:SKOR" → (column, label, score); argparse shows the message on a bad form."""
+    column, _, rest = text.partition("=")
+    label, _, score = rest.rpartition(":")
+    if not (column.strip() and label.strip() and score.strip().isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' bukan KOLOM=LABEL:SKOR (mis. \"SPKP1=Kurang Setuju:3\"; skor bilangan bulat)")
+    return column.strip(), label.strip(), int(score)
+
+
 def cmd_ingest(con, args, registry) -> int:
     options = importer.ImportOptions(instrument=args.instrument, office=args.office, period=args.period,
                                      strict=args.strict, create_offices=args.create_offices,
-                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order)
+                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order,
+                                     labels=tuple(args.label))
     worst = 0
     for name in args.files:
         path = Path(name)

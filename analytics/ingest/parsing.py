@@ -176,9 +176,9 @@ def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int,
         shown = [(unknown_raw or {}).get(lab, lab) for lab in unknown]
         known = Join([" / ".join(display.get(lab, lab) for lab in sorted(sets[n], key=sets[n].get))
                       for n in candidates], "or")
-        raise ColumnError(Message("labels_unresolved", column=column,
+        raise ColumnError(Message("labels_unresolved", "labels", column=column,
                                   unknown=Join([f"'{x}'" for x in shown], "list"), n=len(shown),
-                                  known=known), column=column)
+                                  known=known, first=shown[0], labels=tuple(shown)), column=column)
     conflict = _first_conflict(candidates, required, sets)
     if conflict:
         # "1 - Tidak Setuju" settles which reading the respondent saw.
@@ -234,6 +234,16 @@ def _score_token(raw, tok, chosen: dict[str, int] | None, chosen_name, lo, hi, e
 
 def _int_dtype(lo: int, hi: int) -> str:
     return "Int8" if -128 <= lo and hi <= 127 else "Int16"
+
+
+def relabel(values: pd.Series, scores: dict[str, int]) -> pd.Series:
+    """The user's answer-label mapping (label → score, for labels no known set resolves) applied to
+    one column before it is read: matching cells become their score; others stay as written."""
+    if not scores or _is_numeric_dtype(values):
+        return values
+    wanted = {_norm(label): str(score) for label, score in scores.items()}
+    keys = values.map(lambda v: _norm(v) if isinstance(v, str) else None)
+    return values.where(~keys.isin(list(wanted)), keys.map(wanted))
 
 
 def parse_scores(values: pd.Series, column: str, scale_min: int, scale_max: int,

@@ -582,13 +582,14 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
         raise _refuse(file_name, "empty_text")
     limit = _scan_limit(records, registry)
     at = _header_index(records[:limit], registry)
-    header = [_text(c) for c in records[at]]
-    width = max(len(r) for r in records[at:max(at + 1, limit + 20)])
+    at, last, combined = _csv_two_row_header(records, at, registry)
+    header = combined or [_text(c) for c in records[at]]
+    width = max(len(r) for r in records[at:max(last + 1, limit + 20)])
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
-    frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
-    # Excel shows one row per record, blank lines included: the header is record at + 1.
-    excel_rows = np.arange(len(frame), dtype=np.int64) + at + 2
+    frame = _parse_csv_body(content, encoding, sep, line_after[last], width, text_cols, file_name)
+    # Excel shows one row per record, blank lines included: the header's last row is record last + 1.
+    excel_rows = np.arange(len(frame), dtype=np.int64) + last + 2
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
     if encoding == "cp1252":
         notes.append("file dibaca sebagai Windows-1252 (bukan UTF-8)")
@@ -596,6 +597,17 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
                   unguard=_has_guarded_cells(content))
     raw.title = _title_lines(records[:at])
     return raw
+
+
+def _csv_two_row_header(records: list[list[str]], at: int, registry: Registry):
+    """(first header record, last header record, joined header or None): a group row (IKM / IPK)
+    above item numbers spans two records; the detected header may be either of them."""
+    for upper in (at, at - 1):
+        if 0 <= upper and upper + 1 < len(records):
+            combined = _two_row_header(records[upper], records[upper + 1], registry)
+            if combined:
+                return upper, upper + 1, combined
+    return at, at, None
 
 
 def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:

@@ -2,6 +2,7 @@
 preview the indices the import would add, then save or cancel. Below: import history and the office
 master. importer.prepare/commit do the work; the preview store is built in analytics/views.py."""
 import hashlib
+from datetime import date
 import tempfile
 from pathlib import Path
 
@@ -32,7 +33,15 @@ def import_options(create: bool) -> importer.ImportOptions:
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
                                   ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
                                   date_order=st.session_state.get("upload_date_order") or None,
+                                  labels=tuple(st.session_state.get("_label_scores") or ()),
                                   create_offices=create, source="upload")
+
+
+def period_choices(today: date) -> list[str]:
+    """The month picker's entries: the last 36 months (YYYY-MM, newest first), then the last 5 years
+    (YYYY: the year of a workbook with one sheet per month). Another value may be typed."""
+    months = [(today.year * 12 + today.month - 1) - back for back in range(36)]
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in months] + [str(today.year - back) for back in range(5)]
 
 
 def option_controls() -> None:
@@ -41,16 +50,37 @@ def option_controls() -> None:
     instrument, office, period, order = st.columns(4)
     ids = ["", *sorted(load_registry().instruments)]
     auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
+    auto_office, auto_period = t("upload_office_auto"), t("upload_period_auto")
     instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
                          format_func=lambda i: auto if not i else i.upper())
-    office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
-    period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    names = ["", *sorted(state.scoped_offices()["name"].astype(str))]
+    office.selectbox(t("upload_office"), names, key="upload_office", help=t("upload_office_help"),
+                     format_func=lambda n: n or auto_office, accept_new_options=True)
+    period.selectbox(t("upload_period"), ["", *period_choices(date.today())], key="upload_period",
+                     help=t("upload_period_help"), format_func=lambda p: p or auto_period, accept_new_options=True)
     orders = {"": t("upload_date_order_auto"), "dmy": t("upload_date_order_dmy"), "mdy": t("upload_date_order_mdy")}
     order.selectbox(t("upload_date_order"), list(orders), key="upload_date_order", format_func=orders.get,
                     help=t("upload_date_order_help"))
     choices = st.session_state.get("_ignore_options") or []
     if choices:     # columns a refusal named: leaving them out is the user's explicit choice
         st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
+    label_table()
+
+
+def label_table() -> None:
+    """Labels a refusal named (no known set resolves them): the user gives each its score; the
+    (column, label, score) rows with a score become ImportOptions.labels (CLI --label)."""
+    unknown = st.session_state.get("_label_options") or []
+    if not unknown:
+        return
+    column, label, score = t("labels_col_column"), t("labels_col_label"), t("labels_col_score")
+    st.markdown(f"**{label}**")
+    frame = pd.DataFrame(unknown, columns=[column, label]).assign(**{score: None})
+    edited = st.data_editor(frame, key="upload_labels", hide_index=True, disabled=[column, label],
+                            column_config={score: st.column_config.NumberColumn(min_value=0, step=1)})
+    st.caption(t("upload_labels_help"))
+    st.session_state["_label_scores"] = [(c, lab, int(v)) for c, lab, v in edited.itertuples(index=False)
+                                         if pd.notna(v)]
 
 
 def offer_columns_to_ignore(refused) -> None:
@@ -58,6 +88,16 @@ def offer_columns_to_ignore(refused) -> None:
     known = st.session_state.setdefault("_ignore_options", [])
     new = [name for _, error in refused if error.code in ("unmapped_answer_columns", "ambiguous_office_column")
            for name in error.params.get("names", ()) if name not in known]
+    if new:
+        known.extend(new)
+        st.rerun()
+
+
+def offer_labels(refused) -> None:
+    """Unknown answer labels of a refusal become rows of the 'Label jawaban' table (shown above)."""
+    known = st.session_state.setdefault("_label_options", [])
+    new = [(error.params["column"], label) for _, error in refused if error.code == "labels_unresolved"
+           for label in error.params.get("labels", ()) if (error.params["column"], label) not in known]
     if new:
         known.extend(new)
         st.rerun()
@@ -87,7 +127,7 @@ def prepared_files(files, create: bool):
         if sha in handled:
             continue
         key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
-               options.date_order, version)
+               options.date_order, options.labels, version)
         keep.add(key)
         if key not in cache:
             try:
@@ -170,6 +210,7 @@ def upload_flow(files) -> None:
     option_controls()
     ready, refused = prepared_files(files, create)
     offer_columns_to_ignore(refused)
+    offer_labels(refused)
     for name, error in refused:
         st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:
