@@ -22,7 +22,8 @@ from analytics.errors import InputError, Join, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
-from analytics.ingest.readers import RawSheet, ReadError, read_file
+from analytics.ingest.readers import RawSheet, ReadError
+from analytics.ingest.worker import read_file
 
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
 

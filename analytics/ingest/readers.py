@@ -24,6 +24,7 @@ import pandas as pd
 from analytics import settings
 from analytics.domain.instruments import Registry, load_registry
 from analytics.errors import InputError, Join, Message
+from analytics.ingest import limits
 from analytics.ingest.mapping import header_score, match_header
 
 # Size limit, header/footer search depth, minimum item columns: analytics/settings.py.
@@ -178,6 +179,8 @@ def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> Message:
 
 
 def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry) -> list[RawSheet]:
+    if kind == "zip" and (problem := limits.check_workbook(content)):
+        raise _refuse(file_name, problem)
     book = _open_workbook(content, file_name, kind)
     candidates = []   # (is_secondary, RawSheet | None, reason)
     for meta in book.sheets_metadata:
