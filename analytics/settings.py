@@ -113,7 +113,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("max_zip_ratio", 200, int, "a part of an xlsx/ods over 1 MB unpacked that unpacks to more than "
             "this many times its packed size is refused (a zip bomb)", check=_between(10, 100_000)),
     Setting("max_sheet_cells", 10_000_000, int, "a sheet whose declared or actual extent (last row × last "
-            "column) exceeds this many cells is refused before it is read", check=_between(1000, 10**9)),
+            "column) exceeds this many cells is refused before it is read", check=_between(1000, 10**11)),
     Setting("header_scan_rows", 30, int, "the header row is looked for among this many first rows of a sheet",
             check=_between(1, 1000)),
     Setting("footer_scan_rows", 200, int,

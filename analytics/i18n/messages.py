@@ -107,6 +107,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- cells (analytics/ingest/parsing.py) ----------------------------------------------------
     "err_not_integer": {"id": "nilai {value} bukan bilangan bulat (skala {lo}–{hi})",
                         "en": "value {value} is not a whole number (scale {lo}–{hi})"},
+    "err_truncated_row": {"id": "baris terakhir terpotong (kolomnya lebih sedikit dari judul kolom dan file "
+                                "berakhir tanpa ganti baris); ekspor ulang file lengkapnya",
+                          "en": "the last row is cut off (fewer fields than the header and no line break at the "
+                                "end of the file); export the complete file again"},
+    "err_huge_number": {"id": "jawaban berupa angka sangat besar (≥ 2^53), di luar skala {lo}–{hi}",
+                        "en": "the answer is a huge number (≥ 2^53), outside the scale {lo}–{hi}"},
     "err_out_of_scale": {"id": "jawaban {value} di luar skala {lo}–{hi}", "en": "answer {value} is outside the scale {lo}–{hi}"},
     "err_prefix_mismatch": {"id": "nomor {number} tidak cocok dengan label '{label}' (= {score} pada set {set})",
                             "en": "number {number} does not match the label '{label}' (= {score} in set {set})"},

@@ -209,6 +209,9 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     out["kanwil_name"] = (parsing.normalize_text(data[cmap.fields["kanwil"]].astype("string"))
                           if "kanwil" in cmap.fields else pd.NA)
     _add_profile(out, data, cmap)
+    if sheet.truncated_row is not None:       # a cut-off last line is not a respondent with few answers
+        last = data.index[sheet.excel_rows == sheet.truncated_row]
+        add([parsing.CellError(i, "", Message("truncated_row")) for i in last], None)
     return out, errors
 
 

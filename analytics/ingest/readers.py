@@ -67,6 +67,7 @@ class RawSheet:
     notes: list[str] = field(default_factory=list)
     header_row: int = 1               # Excel row of the header
     title: list[str] = field(default_factory=list)   # the lines above the header (report title, period)
+    truncated_row: int | None = None  # Excel row of a CSV's last record when it was cut off
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
@@ -610,6 +611,8 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
     frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
+    if _beyond_exact(frame):     # 2^64 read as a double would be shown (and judged) as another number
+        frame = _parse_csv_body(content, encoding, sep, line_after[at], width, list(range(width)), file_name)
     # Excel shows one row per record, blank lines included: the header is record at + 1.
     excel_rows = np.arange(len(frame), dtype=np.int64) + at + 2
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
@@ -618,7 +621,32 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     raw = _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
                   unguard=_has_guarded_cells(content))
     raw.title = _title_lines(records[:at])
+    if len(frame) and _cut_off(content, encoding, sep, len(records[at])):
+        raw.truncated_row = int(excel_rows[-1])
     return raw
+
+
+def _cut_off(content: bytes, encoding: str, sep: str, header_fields: int) -> bool:
+    """The file ends without a line break in a record with fewer fields than the header: an upload or
+    copy that stopped early (a complete export ends its last line, or at least fills every field)."""
+    if content.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00")):
+        return False
+    tail = content[-64 * 1024:].decode(encoding, errors="ignore")
+    last = tail.replace("\r\n", "\n").replace("\r", "\n").rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=sep), [])
+    return 0 < len(fields) < header_fields
+
+
+def _beyond_exact(frame: pd.DataFrame) -> bool:
+    """A number column holding a value a double does not keep exactly (|x| ≥ 2^53, or infinite)."""
+    for pos in frame.columns:
+        if frame[pos].dtype.kind in "fiu":
+            values = frame[pos].to_numpy(dtype="float64", na_value=np.nan)
+            if np.any(np.abs(values[~np.isnan(values)]) >= 2**53):
+                return True
+        elif frame[pos].dtype == object and frame[pos].map(lambda v: isinstance(v, int)).any():
+            return True
+    return False
 
 
 def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:

@@ -50,7 +50,9 @@ def read_isolated(content: bytes, file_name: str, registry: Registry | None = No
     from analytics.ingest import readers
 
     memory, cpu = settings.get("worker_memory_mb"), settings.get("worker_cpu_seconds")
-    request = pickle.dumps((content, file_name, registry, memory, cpu), protocol=pickle.HIGHEST_PROTOCOL)
+    environment = {k: v for k, v in os.environ.items() if k.startswith("DASBOR_")}   # settings in force now
+    request = pickle.dumps((content, file_name, registry, memory, cpu, environment),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     with _lock:
         exitcode, timed_out, payload = _ask(request)
     if payload is None:
@@ -127,11 +129,14 @@ def _child(content, file_name, registry, memory_mb, cpu_seconds) -> bytes:
 
 
 def _serve_one(request: bytes) -> tuple[int, bool, bytes | None]:
-    content, file_name, registry, memory_mb, cpu_seconds = pickle.loads(request)
+    content, file_name, registry, memory_mb, cpu_seconds, environment = pickle.loads(request)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:                                  # the child: read, answer, exit without cleanup
         os.close(read_end)
+        for name in [k for k in os.environ if k.startswith("DASBOR_")]:
+            del os.environ[name]
+        os.environ.update(environment)
         code = 0
         try:
             payload = _child(content, file_name, registry, memory_mb, cpu_seconds)
