@@ -55,6 +55,7 @@ bench: .venv/.dev report-deps
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_import_formats.py
 	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_reports.py
 
 clean:

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import settings
-from ui import session, sidebar, widgets
+from ui import session, sidebar, state, widgets
 from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -34,6 +34,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
 
 try:
     settings.check()          # a bad DASBOR_… variable is named here rather than deep in a page
+    state.begin_run()
     principal, reason = session.resolve()
 except Exception as exc:      # e.g. the database is held by another process: say so, show nothing
     widgets.show_error(exc, "session check failed")

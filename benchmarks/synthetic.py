@@ -54,6 +54,11 @@ SARAN = ["Antrian perlu dipercepat", "Ruang tunggu kurang nyaman", "Petugas kura
 SARAN_RATE = 0.12
 BLANK_RATE = 0.01
 FIRST_MONTH = "2024-01"        # fixed, so the data never depends on the day it is generated
+LONG_FIRST_MONTH = "2021-01"   # for more than 24 months (the 5-year national store: 2021-01 … 2025-12)
+
+
+def first_month(months: int) -> np.datetime64:
+    return np.datetime64(FIRST_MONTH if months <= 24 else LONG_FIRST_MONTH, "M")
 RESPONDENT_SD, ITEM_SD = 0.35, 0.55
 
 _S = StringDType()
@@ -101,11 +106,11 @@ class _Plan:
 
 def _plan(n_respondents: int, n_offices: int, months: int, seed: int) -> _Plan:
     rng = np.random.default_rng([seed, 0])
-    first = np.datetime64(FIRST_MONTH, "M")
+    first = first_month(months)
     last = first + (months - 1)
     today_month = np.datetime64(date.today(), "M")
     if last >= today_month:
-        raise ValueError(f"{months} months from {FIRST_MONTH} reach {last}; the importer refuses future dates")
+        raise ValueError(f"{months} months from {first} reach {last}; the importer refuses future dates")
     size = rng.lognormal(0.0, 0.5, n_offices)            # offices differ in traffic
     office = rng.choice(n_offices, n_respondents, p=size / size.sum())
     month = np.sort(rng.integers(0, months, n_respondents))
@@ -216,7 +221,7 @@ def write_canonical_parts(out_dir: str | Path, n_respondents: int, n_offices: in
     else:
         raise ValueError(f"a single month holds more than {limit} bytes; use more months or fewer respondents")
     paths = []
-    first = np.datetime64(FIRST_MONTH, "M")
+    first = first_month(months)
     for g in groups:
         label = str(first + g[0]) if len(g) == 1 else f"{first + g[0]}_{first + g[-1]}"
         path = out_dir / (f"{stem}.csv" if len(groups) == 1 else f"{stem}_{label}.csv")
@@ -323,3 +328,47 @@ def build_store(db_path: str | Path, n_respondents: int, n_offices: int = 900, m
         close_seconds = time.perf_counter() - started
     return BuiltStore(db_path, master, paths, n_respondents, n_offices, months, write_seconds,
                       master_seconds, close_seconds, files)
+
+
+# --- a store cached on disk -----------------------------------------------------------------------
+
+CACHE = ROOT / "benchmarks" / "out" / "stores"
+
+
+def cached_store(n_respondents: int, n_offices: int = 900, months: int = 24, seed: int = 1,
+                 progress=None) -> tuple[Path, dict]:
+    """The store of build_store for these arguments under benchmarks/out/stores/ (git-ignored), built
+    once and reused by later runs, with its build figures (JSON beside it). A build goes to a
+    temporary name and is renamed only when complete, so an interrupted build is never reused."""
+    import json
+    import shutil
+    from dataclasses import asdict
+
+    folder = CACHE / f"{n_respondents}-{n_offices}x{months}-s{seed}"
+    db, info_path = folder / "store.duckdb", folder / "build.json"
+    if db.exists() and info_path.exists():
+        return db, json.loads(info_path.read_text(encoding="utf-8"))
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    built = build_store(partial / "store.duckdb", n_respondents, n_offices, months, seed,
+                        work_dir=partial / "exports", progress=progress)
+    info = {"n_respondents": n_respondents, "n_offices": n_offices, "months": months, "seed": seed,
+            "write_seconds": built.write_seconds, "master_seconds": built.master_seconds,
+            "close_seconds": built.close_seconds, "files": [asdict(f) for f in built.files]}
+    (partial / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return db, info
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="build (or find) a cached synthetic store")
+    parser.add_argument("--respondents", type=int, default=1_000_000)
+    parser.add_argument("--offices", type=int, default=900)
+    parser.add_argument("--months", type=int, default=24)
+    args = parser.parse_args()
+    path, _ = cached_store(args.respondents, args.offices, args.months,
+                           progress=lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", flush=True))
+    print(path)

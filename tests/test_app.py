@@ -41,7 +41,7 @@ def demo_store(demo_db):
 
 
 def _clear_caches():
-    st.cache_data.clear()
+    state.invalidate()                    # st.cache_data and the shared page data
     st.cache_resource.clear()
     gc.collect()                          # closes the previous test's store connection
 

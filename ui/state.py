@@ -7,6 +7,7 @@ The app process is the single writer of the store: one cached root connection, a
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
 
@@ -54,16 +55,70 @@ def writer():
         yield cur
 
 
-def data_version() -> str:
-    """Changes whenever an import, a delete or an office-master import changes the data; part of
-    every cache key, so a stale cached result is never served (cheap: two tiny tables)."""
+def _read_version() -> str:
     with cursor() as cur:
         return store.data_version(cur)
 
 
+def begin_run() -> None:
+    """Once at the top of every run (app.py): the data version is read once per run, not once per
+    cached call (a dozen reads were a third of a warm page run)."""
+    st.session_state["_data_version"] = _read_version()
+
+
+def data_version() -> str:
+    """Changes whenever an import, a delete or an office-master import changes the data; part of
+    every cache key, so a stale cached result is never served. This run's reading (begin_run), else
+    read now."""
+    found = st.session_state.get("_data_version")
+    return found if isinstance(found, str) else _read_version()
+
+
 def invalidate() -> None:
-    """After a write: drop every cached result (the version changes too; this frees the memory)."""
+    """After a write: drop every cached result (the version changes too; this frees the memory), and
+    this run reads the new version."""
     st.cache_data.clear()
+    _PAGE_DATA.clear()
+    st.session_state.pop("_data_version", None)
+
+
+# --- page data, shared by every session with the same scope and filters ---------------------------
+
+class _PageData:
+    """A bounded, thread-safe LRU of finished page data. The key holds the viewer's whole Scope (a
+    frozen dataclass, compared field by field), so two sessions share an entry only when they may see
+    exactly the same thing; the data version is in the key too, so a write is never served stale.
+    Values are shared, not copied: page code only reads them (views.* build new frames)."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries, self._lock, self._entries = max_entries, threading.Lock(), OrderedDict()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()           # outside the lock: sessions of other scopes are not held up
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_PAGE_DATA = _PageData(max_entries=256)
+
+
+def page_data(name: str, compute, *args):
+    """compute(*args) for this viewer, once per (page part, store, data version, viewer scope, args)
+    across all sessions: a monev meeting of 40 offices of one Kanwil computes each view once.
+    `compute` must depend only on its arguments and the viewer's data (it runs through data())."""
+    key = (name, db_path(), data_version(), viewer_scope(), args)
+    return _PAGE_DATA.get(key, lambda: compute(*args))
 
 
 # --- cached queries (keyed by database path and data version) -----------------------------------
@@ -191,11 +246,14 @@ def integrity_results(window: queries.Window, instruments=None) -> list:
     zones = (settings.get("export_tz"), settings.get("office_tz"))
     window = data().window(window)
     wanted = viewer_scope().instruments_within(instruments)
-    return _integrity(db_path(), data_version(), window, tuple(wanted) if wanted else None, zones)
+    wanted = tuple(wanted) if wanted else None
+    # Through the shared page data too: a hit hands out the records without unpickling ~18 000 of them.
+    return page_data("integrity", lambda w, i, z: _integrity(db_path(), data_version(), w, i, z),
+                     window, wanted, zones)
 
 
 def months_with_data(scope=None) -> list[date]:
-    return data().months_with_data()
+    return page_data("months_with_data", lambda: data().months_with_data())
 
 
 def latest_full_quarter(scope=None) -> tuple[date, date] | None:

@@ -72,7 +72,9 @@ class Scoped:
         """The request's months and offices within the scope (pooled: the comparison pool, which may
         hold offices the viewer may not see by name). Nothing left → a window that selects nothing."""
         allowed = self.scope.pool if pooled else self.scope.offices
-        offices = allowed if window.scope is None else tuple(o for o in window.scope if o in set(allowed))
+        if window.scope is not None:
+            allowed = set(allowed)
+        offices = allowed if window.scope is None else tuple(o for o in window.scope if o in allowed)
         months = self.scope.months_within(window.start, window.end)
         if not offices or months is None:
             return _NOTHING

@@ -58,10 +58,43 @@ def add_office(con, name: str, kanwil: str | None = None, office_type: str | Non
 
 def save_master(con, frame: pd.DataFrame) -> int:
     """Add or update every office of a master frame (name, kanwil, office_type, aliases as a list), all
-    or nothing. Returns the number of offices."""
-    with store.transaction(con):
-        for row in frame.itertuples(index=False):
-            add_office(con, row.name, row.kanwil, row.office_type, row.aliases)
+    or nothing, in a few set statements per file (not several per office). As row by row in file order:
+    a repeated name updates its office (a later non-empty Kanwil/type wins), new offices get ids in
+    file order, and a name or alias whose key another office holds already (in the store or earlier in
+    the file) is refused, naming the first such alias. Returns the number of rows."""
+    names = [str(n) for n in frame["name"]]
+    master = (pd.DataFrame({"name": names, "kanwil": list(frame["kanwil"]), "office_type": list(frame["office_type"])},
+                           dtype=object)
+              .groupby("name", sort=False).last().reset_index())          # last() skips missing values
+    rows = [(name, str(a).strip()) for name, aliases in zip(names, frame["aliases"])
+            for a in [name, *aliases] if str(a).strip()]
+    aliases = pd.DataFrame(rows, columns=["name", "alias"], dtype=object)
+    aliases["ord"] = range(len(aliases))          # file order, alias by alias: the order of the checks
+    aliases["alias_key"] = [name_key(a) for a in aliases["alias"]]
+    first_owner = aliases.groupby("alias_key")["name"].transform("first")
+    in_file = aliases[aliases["name"] != first_owner]
+    with store.transaction(con), store.registered(con, master) as m, store.registered(con, aliases) as a:
+        con.execute(f"""
+            UPDATE offices SET kanwil = coalesce(m.kanwil, offices.kanwil),
+                               office_type = coalesce(m.office_type, offices.office_type)
+            FROM {m} m WHERE offices.name = m.name""")
+        con.execute(f"""
+            INSERT INTO offices (name, kanwil, office_type)
+            SELECT m.name, m.kanwil, m.office_type FROM {m} m
+            WHERE NOT EXISTS (SELECT 1 FROM offices o WHERE o.name = m.name)
+            ORDER BY (SELECT min(ord) FROM {a} x WHERE x.name = m.name)""")
+        taken = store.fetch_one(con, f"""
+            SELECT a.ord, a.alias FROM {a} a JOIN offices o ON o.name = a.name
+            JOIN office_aliases k ON k.alias_key = a.alias_key
+            WHERE k.office_id <> o.office_id ORDER BY a.ord LIMIT 1""")
+        clash = [(int(r.ord), r.alias) for r in in_file.itertuples()][:1] + ([tuple(taken)] if taken else [])
+        if clash:
+            raise MasterError("alias_taken", alias=min(clash)[1])
+        con.execute(f"""
+            INSERT INTO office_aliases (alias_key, alias, office_id)
+            SELECT a.alias_key, arg_min(a.alias, a.ord), min(o.office_id) FROM {a} a JOIN offices o ON o.name = a.name
+            WHERE NOT EXISTS (SELECT 1 FROM office_aliases k WHERE k.alias_key = a.alias_key)
+            GROUP BY a.alias_key""")
     return len(frame)
 
 

@@ -67,8 +67,19 @@ def _join(by: str) -> str:
     return "JOIN offices o ON o.office_id = s.office_id" if by == "kanwil" else ""
 
 
+def _identity(by: str, period: str) -> bool:
+    """Office × month is the grain of pooled_sums/pooled_counts (their primary keys): grouping them by
+    it again would only rebuild the same 1,5 M groups at 5M respondents, so the rows are read as they are."""
+    return by == "office" and period == "month"
+
+
 def _item_sums_sql(by: str, period: str, where: str, inst_sql: str) -> str:
     """Σ n_i and Σ score per unit × period × instrument × item."""
+    if _identity(by, period):
+        return f"""
+        SELECT s.office_id AS ukey, s.month AS pkey, s.instrument, s.item_no, s.n_answers AS n_i,
+               s.score_sum AS total
+        FROM pooled_sums s WHERE {where} {inst_sql}"""
     return f"""
         SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument, s.item_no,
                CAST(sum(s.n_answers) AS BIGINT) AS n_i, CAST(sum(s.score_sum) AS BIGINT) AS total
@@ -79,6 +90,10 @@ def _item_sums_sql(by: str, period: str, where: str, inst_sql: str) -> str:
 
 def _counts_sql(by: str, period: str, where: str, inst_sql: str) -> str:
     """n (respondents with ≥ 1 valid answer) per unit × period × instrument."""
+    if _identity(by, period):
+        return f"""
+        SELECT s.office_id AS ukey, s.month AS pkey, s.instrument, s.n FROM pooled_counts s
+        WHERE {where} {inst_sql}"""
     return f"""
         SELECT {_UNIT_KEY[by]} AS ukey, {_PERIOD_KEY[period]} AS pkey, s.instrument,
                CAST(sum(s.n) AS BIGINT) AS n

@@ -24,6 +24,11 @@ def assessment_window(f: sidebar.Filters) -> queries.Window | None:
     return f.window()
 
 
+def display(f: sidebar.Filters, window: queries.Window):
+    table = views.readiness_table(state.readiness(f.rules, window), load_registry(), f.lang)
+    return views.readiness_display(table, f.lang)
+
+
 def counts(frame) -> None:
     found = views.readiness_counts(frame)
     for column, level, key in zip(st.columns(4), ("wbbm", "wbk", "no", "insufficient"),
@@ -45,8 +50,7 @@ def body() -> None:
         st.info(t("no_data_window"))
         return
     counts(frame)
-    table = views.readiness_table(frame, registry, f.lang)
-    shown, decimals = views.readiness_display(table, f.lang)
+    shown, decimals = state.page_data("kesiapan.table", display, f, window)
     widgets.table(views.formatted(shown, decimals, f.lang),
                     height=min(38 + 35 * len(shown), 760))
 

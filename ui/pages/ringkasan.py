@@ -11,11 +11,27 @@ from ui.text import num, t
 from analytics.domain.instruments import load_registry
 
 
-def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
+def headline(f: sidebar.Filters, period: periods.Period) -> list:
     window = queries.Window(period.previous_start, period.end, f.pool_scope or f.kanwil_scope)
     pooled = state.indices("kanwil" if f.kanwil else "all", f.granularity, window, f.pair)
+    return views.headline(pooled, f.pair, period, load_registry())
+
+
+def overview(f: sidebar.Filters, period: periods.Period):
+    """The office table's rows: indices, readiness, integrity counts of the Kanwil's offices."""
+    registry = load_registry()
+    frame = state.indices("office", f.granularity,
+                          queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
+    ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
+    offices = state.scoped_offices()
+    offices = offices[offices["office_id"].isin(f.kanwil_scope)]
+    signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair)
+    return views.overview(frame, offices, f.pair, period, ready, registry, integrity.clarify_counts(signals))
+
+
+def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
-    for column, tile in zip(st.columns(len(f.pair)), views.headline(pooled, f.pair, period, registry)):
+    for column, tile in zip(st.columns(len(f.pair)), state.page_data("ringkasan.tiles", headline, f, period)):
         grade = views.grade_label(tile.grade, registry, f.lang)
         value = num(tile.value, 2) + (" *" if tile.small and tile.value is not None else "")
         delta = num(tile.delta, 2, signed=True).replace("−", "-") if tile.delta is not None else None
@@ -37,13 +53,7 @@ def body() -> None:
     months = views.months_text(period.start, period.end) + (f", {t('partial')}" if period.partial else "")
     st.caption(t("period_caption", label=period.label, months=months, prev=period.previous_label))
     tiles(f, period, registry)
-    frame = state.indices("office", f.granularity,
-                              queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
-    ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
-    offices = state.scoped_offices()
-    offices = offices[offices["office_id"].isin(f.kanwil_scope)]
-    signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair)
-    table = views.overview(frame, offices, f.pair, period, ready, registry, integrity.clarify_counts(signals))
+    table = state.page_data("ringkasan.overview", overview, f, period)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
     widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),

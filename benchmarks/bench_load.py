@@ -1,0 +1,229 @@
+"""Load benchmark: N simultaneous browser sessions (Streamlit websocket clients) against one app process
+on 127.0.0.1, each signed in as its own user and opening the dashboard pages one after another.
+
+    python benchmarks/bench_load.py [--sessions 10 20 50] [--seconds 30] [--respondents 1000000]
+                                    [--months 24] [--role office|kanwil] [--port 8640]
+
+The store is benchmarks/synthetic.cached_store (built once through the real import path), copied so
+the accounts made here never reach the cache. One `streamlit run server.py` serves every level. Per
+level, N clients connect at once (cookie `dasbor_session` of a real session, as a browser sends it)
+and loop over PAGES for `--seconds` (levels × seconds stays within 2 minutes by default); a page run
+is timed from the rerun request to Streamlit's `script_finished`. First a single session measures the
+baseline in the same run; each level is reported as median / p90 per page run and ÷ that baseline,
+with the load average before and after. role=office: every session is a different office's user
+(no two share a scope: the cache's worst case); role=kanwil: sessions spread over the Kanwil users
+(a monev meeting of one region). Writes benchmarks/out/load.md. All data is synthetic.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import synthetic  # noqa: E402
+from benchmarks.bench_core import hardware, machine_load  # noqa: E402
+
+OUT = HERE / "out" / "load.md"
+WORK = HERE / "out" / "load"
+PAGES = ["ringkasan", "tren", "unsur", "kesiapan"]
+PASSWORD = "beban-uji-12345"
+RUN_TIMEOUT_S = 120
+
+
+# --- accounts and the server ----------------------------------------------------------------------
+
+def make_sessions(db: Path, n: int, role: str) -> list[str]:
+    """n signed-in sessions (their ids, as the cookie holds them), made with the real account code."""
+    from analytics import accounts, store
+    from analytics.store import offices
+
+    con = store.connect(db)
+    try:
+        frame = offices.list_offices(con).sort_values("office_id")
+        kanwils = sorted(frame["kanwil"].dropna().unique())
+        tokens = []
+        for i in range(n):
+            name = f"beban{role}{i:03d}"
+            if role == "office":
+                accounts.add_user(con, name, "office", PASSWORD, None, (), (frame["name"].iloc[i],), False,
+                                  actor="bench")
+            else:
+                accounts.add_user(con, name, "kanwil", PASSWORD, None, (kanwils[i % len(kanwils)],), (), False,
+                                  actor="bench")
+            result = accounts.login(con, name, PASSWORD, accounts.now())
+            if not result.ok:
+                raise RuntimeError(f"{name}: {result}")
+            tokens.append(result.token)
+        return tokens
+    finally:
+        con.close()
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode}); see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc
+        except OSError:
+            pass
+        time.sleep(0.25)          # polling interval of the health check
+    stop_server(proc)
+    raise RuntimeError(f"server not healthy after 60 s; see {log}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+def rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of the server process, MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- one websocket session ------------------------------------------------------------------------
+
+async def run_page(ws, page: str) -> tuple[float, bool]:
+    """(seconds, ok) of one page run: rerun request → script_finished."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    started = time.perf_counter()
+    name = "" if page == PAGES[0] else page        # the default page's address is the bare path
+    await ws.send(BackMsg(rerun_script=ClientState(query_string="", page_name=name)).SerializeToString())
+    ok = True
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S))
+        kind = msg.WhichOneof("type")
+        if kind == "page_not_found":
+            ok = False
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                and msg.delta.new_element.WhichOneof("type") == "exception":
+            ok = False
+        elif kind == "script_finished":
+            return time.perf_counter() - started, ok and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+
+
+async def session(port: int, token: str, until: float, runs: list, first: int, min_runs: int) -> None:
+    import websockets
+
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    headers = {"Cookie": f"dasbor_session={token}", "Origin": f"http://127.0.0.1:{port}"}
+    async with websockets.connect(url, additional_headers=headers, subprotocols=["streamlit"],
+                                  max_size=None, open_timeout=RUN_TIMEOUT_S) as ws:
+        i = first                 # sessions start on different pages, as people do
+        while i - first < min_runs or time.perf_counter() < until:
+            page = PAGES[i % len(PAGES)]
+            seconds, ok = await run_page(ws, page)
+            runs.append((page, seconds, ok))
+            i += 1
+
+
+async def level(port: int, tokens: list[str], seconds: float, min_runs: int = 1) -> list:
+    runs: list = []
+    until = time.perf_counter() + seconds
+    await asyncio.gather(*(session(port, t, until, runs, i, min_runs) for i, t in enumerate(tokens)))
+    return runs
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
+
+
+def row(label: str, runs: list, base: float, load: tuple[str, str]) -> str:
+    """One level: page runs, failed runs, median, p90, ÷ baseline, median per page, load before → after."""
+    times = [s for _, s, _ in runs]
+    failed = sum(not ok for *_, ok in runs)
+    median = statistics.median(times)
+    pages = " · ".join(f"{p} {statistics.median([s for q, s, _ in runs if q == p]):.2f}"
+                       for p in PAGES if any(q == p for q, _, _ in runs))
+    return (f"| {label} | {len(runs)} | {failed} | {median:.2f} s | {p90(times):.2f} s | {median / base:.1f}× | "
+            f"{pages} | {load[0]} → {load[1]} |")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 20, 50])
+    parser.add_argument("--seconds", type=float, default=30, help="per level (default: 3 levels + baseline "
+                        "within 2 minutes)")
+    parser.add_argument("--respondents", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--role", choices=["office", "kanwil"], default="office")
+    parser.add_argument("--port", type=int, default=8640)
+    args = parser.parse_args(argv)
+    if sum(args.sessions) and (len(args.sessions) + 1) * args.seconds > 120:
+        print("note: levels × seconds exceed 2 minutes", file=sys.stderr)
+
+    cached, _ = synthetic.cached_store(args.respondents, months=args.months,
+                                       progress=lambda m: print(f"  {m}", flush=True))
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    db = WORK / "store.duckdb"
+    shutil.copyfile(cached, db)
+    tokens = make_sessions(db, max(args.sessions), args.role)
+    proc = start_server(db, args.port, WORK / "server.log")
+    lines = []
+    try:
+        asyncio.run(level(args.port, tokens[:1], 0, len(PAGES)))     # one pass: imports, first queries
+        load = machine_load()[0]
+        base_runs = asyncio.run(level(args.port, tokens[:1], args.seconds / 2))
+        base = statistics.median(s for _, s, _ in base_runs)
+        lines.append(row("1 (baseline)", base_runs, base, (load, machine_load()[0])))
+        print(lines[-1], flush=True)
+        for n in args.sessions:
+            load = machine_load()[0]
+            runs = asyncio.run(level(args.port, tokens[:n], args.seconds))
+            lines.append(row(str(n), runs, base, (load, machine_load()[0])))
+            print(lines[-1], flush=True)
+        peak = rss_mb(proc.pid)
+    finally:
+        stop_server(proc)
+    text = "\n".join([
+        f"# Load: simultaneous sessions on one app process ({args.respondents:_} respondents, role {args.role})"
+        .replace("_", "."), "", hardware(), "",
+        "| sessions | page runs | failed | median | p90 | median ÷ baseline | median per page (s) | load avg |",
+        "|---|---|---|---|---|---|---|---|", *lines, "",
+        f"{args.seconds:g} s per level; pages {', '.join(PAGES)} in turn; peak RSS of the app {peak:.0f} MB.", ""])
+    OUT.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
