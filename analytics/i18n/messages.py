@@ -61,6 +61,33 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "Info › Protect Workbook), save, and upload it again"},
     "err_damaged": {"id": "workbook rusak atau terpotong ({error}); {resave}",
                     "en": "the workbook is damaged or cut off ({error}); {resave}"},
+    # --- hostile files (analytics/ingest/limits.py, analytics/ingest/worker.py) -------------------
+    "err_unzipped_too_big": {"id": "isi workbook {size} MB setelah diekstrak, melebihi batas {limit} MB "
+                                   "(DASBOR_MAX_UNZIPPED_MB); pecah per periode lalu unggah satu per satu",
+                             "en": "the workbook unpacks to {size} MB, over the {limit} MB limit "
+                                   "(DASBOR_MAX_UNZIPPED_MB); split it by period and upload the parts one by one"},
+    "err_zip_bomb": {"id": "bagian {part} mengembang {ratio}× dari ukuran terkompresinya (batas {limit}×, "
+                           "DASBOR_MAX_ZIP_RATIO): bukan ekspor survei yang wajar; {resave}",
+                     "en": "part {part} unpacks to {ratio}× its packed size (limit {limit}×, DASBOR_MAX_ZIP_RATIO): "
+                           "not a plausible survey export; {resave}"},
+    "err_sheet_too_large": {"id": "sheet {name} {how} sampai sel {cell} ({rows} baris × {cols} kolom), melebihi "
+                                  "batas {limit} sel (DASBOR_MAX_SHEET_CELLS); hapus baris/kolom kosong di luar "
+                                  "tabel (Ctrl+End menunjukkan sel terakhir), simpan, lalu unggah lagi",
+                            "en": "sheet {name} {how} to cell {cell} ({rows} rows × {cols} columns), over the "
+                                  "limit of {limit} cells (DASBOR_MAX_SHEET_CELLS); delete the empty rows/columns "
+                                  "outside the table (Ctrl+End shows the last cell), save and upload again"},
+    "err_extent_declared": {"id": "menyatakan luasnya", "en": "declares its extent"},
+    "err_extent_actual": {"id": "berisi sel", "en": "holds cells"},
+    "err_worker_memory": {"id": "membaca file ini butuh lebih dari {limit} MB memori (DASBOR_WORKER_MEMORY_MB), "
+                                "jadi dihentikan; {resave}",
+                          "en": "reading this file needs more than {limit} MB of memory (DASBOR_WORKER_MEMORY_MB), "
+                                "so it was stopped; {resave}"},
+    "err_worker_time": {"id": "membaca file ini butuh lebih dari {limit} detik (DASBOR_WORKER_CPU_SECONDS), "
+                              "jadi dihentikan; pecah per periode lalu unggah satu per satu",
+                        "en": "reading this file takes more than {limit} seconds (DASBOR_WORKER_CPU_SECONDS), "
+                              "so it was stopped; split it by period and upload the parts one by one"},
+    "err_worker_crashed": {"id": "pembaca file berhenti tak terduga (kode {code}); {resave}",
+                           "en": "the file reader stopped unexpectedly (code {code}); {resave}"},
     "err_word_docx": {"id": "file ini dokumen Word, bukan workbook", "en": "this file is a Word document, not a workbook"},
     "err_word_doc": {"id": "file ini dokumen Word (.doc), bukan workbook",
                      "en": "this file is a Word document (.doc), not a workbook"},
@@ -97,6 +124,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- cells (analytics/ingest/parsing.py) ----------------------------------------------------
     "err_not_integer": {"id": "nilai {value} bukan bilangan bulat (skala {lo}–{hi})",
                         "en": "value {value} is not a whole number (scale {lo}–{hi})"},
+    "err_truncated_row": {"id": "baris terakhir terpotong (kolomnya lebih sedikit dari judul kolom dan file "
+                                "berakhir tanpa ganti baris); ekspor ulang file lengkapnya",
+                          "en": "the last row is cut off (fewer fields than the header and no line break at the "
+                                "end of the file); export the complete file again"},
+    "err_huge_number": {"id": "jawaban berupa angka sangat besar (≥ 2^53), di luar skala {lo}–{hi}",
+                        "en": "the answer is a huge number (≥ 2^53), outside the scale {lo}–{hi}"},
     "err_out_of_scale": {"id": "jawaban {value} di luar skala {lo}–{hi}", "en": "answer {value} is outside the scale {lo}–{hi}"},
     "err_prefix_mismatch": {"id": "nomor {number} tidak cocok dengan label '{label}' (= {score} pada set {set})",
                             "en": "number {number} does not match the label '{label}' (= {score} in set {set})"},

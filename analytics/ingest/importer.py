@@ -23,7 +23,8 @@ from analytics.errors import InputError, Join, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
-from analytics.ingest.readers import RawSheet, ReadError, read_file
+from analytics.ingest.readers import RawSheet, ReadError
+from analytics.ingest.worker import read_file
 
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
 
@@ -225,6 +226,9 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     out["kanwil_name"] = (parsing.normalize_text(data[cmap.fields["kanwil"]].astype("string"))
                           if "kanwil" in cmap.fields else pd.NA)
     _add_profile(out, data, cmap)
+    if sheet.truncated_row is not None:       # a cut-off last line is not a respondent with few answers
+        last = data.index[sheet.excel_rows == sheet.truncated_row]
+        add([parsing.CellError(i, "", Message("truncated_row")) for i in last], None)
     return out, errors
 
 

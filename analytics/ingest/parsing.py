@@ -81,7 +81,7 @@ def _num_text(x: float) -> str:
 def _raw_text(v: object) -> str:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return ""
-    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+    if isinstance(v, (float, np.floating)) and abs(v) < 2**53 and float(v).is_integer():
         return str(int(v))  # an Excel 5 arrives as 5.0; show what the user typed
     return str(v)
 
@@ -119,7 +119,9 @@ def _classify(v: object, not_answered: set[str]):
     """Token for one distinct cell value: ('na',) ('num', x) ('label', key) ('prefixed', n, key)."""
     if isinstance(v, (bool, np.bool_)):
         return ("label", _norm(v))  # TRUE/FALSE are not answers
-    if isinstance(v, (int, float, np.integer, np.floating)):
+    if isinstance(v, (int, np.integer)):        # a CSV number past int64 arrives as a Python int
+        return ("num", float(v) if abs(v) < 2**1000 else float("inf"))
+    if isinstance(v, (float, np.floating)):
         return ("na",) if np.isnan(v) else ("num", float(v))
     key = _norm(v)
     if key in not_answered:
@@ -138,10 +140,12 @@ def _classify(v: object, not_answered: set[str]):
 
 
 def _check_number(x: float, lo: int, hi: int) -> tuple[int | None, Message | None]:
-    if not np.isfinite(x) or not float(x).is_integer():
+    if not abs(x) < 2**53:      # a double no longer holds it exactly: never show a rounded stand-in
+        return None, Message("huge_number", lo=lo, hi=hi)
+    if not float(x).is_integer():
         if np.isfinite(x) and lo <= x <= hi:
             return None, Message("not_integer", value=_num_text(x), lo=lo, hi=hi)
-        return None, Message("out_of_scale", value=_num_text(x) if np.isfinite(x) else str(x), lo=lo, hi=hi)
+        return None, Message("out_of_scale", value=_num_text(x), lo=lo, hi=hi)
     if not lo <= x <= hi:
         return None, Message("out_of_scale", value=_num_text(x), lo=lo, hi=hi)
     return int(x), None

@@ -24,6 +24,7 @@ import pandas as pd
 from analytics import export, settings
 from analytics.domain.instruments import Registry, load_registry
 from analytics.errors import InputError, Join, Message
+from analytics.ingest import limits
 from analytics.ingest.mapping import header_score, match_header
 
 # Size limit, header/footer search depth, minimum item columns: analytics/settings.py.
@@ -69,6 +70,7 @@ class RawSheet:
     # set by the importer once the columns are mapped: the rejects keep only these positions
     mapped: frozenset[int] = frozenset()
     saran_column: int | None = None
+    truncated_row: int | None = None  # Excel row of a CSV's last record when it was cut off
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
@@ -162,6 +164,8 @@ def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> Message:
 
 
 def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry) -> list[RawSheet]:
+    if kind == "zip" and (problem := limits.check_workbook(content)):
+        raise _refuse(file_name, problem)
     book = _open_workbook(content, file_name, kind)
     candidates = []   # (is_secondary, RawSheet | None, reason)
     for meta in book.sheets_metadata:
@@ -588,6 +592,8 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
     frame = _parse_csv_body(content, encoding, sep, line_after[last], width, text_cols, file_name)
+    if _beyond_exact(frame):     # 2^64 read as a double would be shown (and judged) as another number
+        frame = _parse_csv_body(content, encoding, sep, line_after[last], width, list(range(width)), file_name)
     # Excel shows one row per record, blank lines included: the header's last row is record last + 1.
     excel_rows = np.arange(len(frame), dtype=np.int64) + last + 2
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
@@ -596,6 +602,8 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     raw = _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
                   unguard=_has_guarded_cells(content))
     raw.title = _title_lines(records[:at])
+    if len(frame) and _cut_off(content, encoding, sep, len(records[last])):
+        raw.truncated_row = int(excel_rows[-1])
     return raw
 
 
@@ -608,6 +616,29 @@ def _csv_two_row_header(records: list[list[str]], at: int, registry: Registry):
             if combined:
                 return upper, upper + 1, combined
     return at, at, None
+
+
+def _cut_off(content: bytes, encoding: str, sep: str, header_fields: int) -> bool:
+    """The file ends without a line break in a record with fewer fields than the header: an upload or
+    copy that stopped early (a complete export ends its last line, or at least fills every field)."""
+    if content.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00")):
+        return False
+    tail = content[-64 * 1024:].decode(encoding, errors="ignore")
+    last = tail.replace("\r\n", "\n").replace("\r", "\n").rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=sep), [])
+    return 0 < len(fields) < header_fields
+
+
+def _beyond_exact(frame: pd.DataFrame) -> bool:
+    """A number column holding a value a double does not keep exactly (|x| ≥ 2^53, or infinite)."""
+    for pos in frame.columns:
+        if frame[pos].dtype.kind in "fiu":
+            values = frame[pos].to_numpy(dtype="float64", na_value=np.nan)
+            if np.any(np.abs(values[~np.isnan(values)]) >= 2**53):
+                return True
+        elif frame[pos].dtype == object and frame[pos].map(lambda v: isinstance(v, int)).any():
+            return True
+    return False
 
 
 def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:
