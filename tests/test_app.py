@@ -10,6 +10,7 @@ import gc
 import json
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -151,6 +152,35 @@ def test_every_page_with_demo_data(app, demo_store, page):
         assert "Sinyal integritas respons" in texts(at.title)
         assert [m.label for m in at.metric] == ["Unit diperiksa", "Perlu klarifikasi", "Dengan sinyal tunggal"]
         assert len(plotly_specs(at)) == 2                # the funnel and the office's history
+
+
+def test_ringkasan_does_not_wait_for_the_integrity_signals_and_fills_them_in(app, demo_store, monkeypatch):
+    from analytics.domain import periods
+    from analytics.present import integrity as integrity_view
+    from analytics.store import integrity
+
+    # The demo has no unit needing clarification: badge every unit examined, so the column shows
+    # that the background results are the signals of exactly this view.
+    every_unit = lambda results: dict(Counter(r.unit.office_id for r in results))
+    monkeypatch.setattr(integrity_view, "clarify_counts", every_unit)
+    at = open_page(app(demo_store[0]), "ringkasan")
+    at.selectbox(key="kanwil").select(JABAR).run()
+    at.selectbox(key="granularity").select("month").run()
+    state._BACKGROUND.submit(lambda: None).result(timeout=120)   # the one worker is past this view's signals
+    at.run()
+    assert not at.exception and not errors(at)
+    assert not any("sedang dihitung" in c for c in texts(at.caption))
+    label = next(c for c in texts(at.caption) if c.startswith("Periode ")).split()[1]
+    month = periods.parse_month(label)
+    table = at.dataframe[0].value.set_index("Kantor")
+    with state.cursor() as cur:
+        names = dict(cur.execute("SELECT office_id, name FROM offices").fetchall())
+        scope = frozenset(o for o, _ in cur.execute("SELECT office_id, kanwil FROM offices WHERE kanwil = ?",
+                                                    [JABAR]).fetchall())
+        results = integrity.examine(cur, queries.Window(month, month, scope), instruments=["ikm", "ipk"])
+    expected = {names[o]: f"⚑ perlu klarifikasi ({n})" for o, n in every_unit(results).items()}
+    assert len(expected) > 1
+    assert {o: v for o, v in table["Integritas"].items() if v} == expected
 
 
 def test_overview_numbers_equal_the_cli(app, demo_store):

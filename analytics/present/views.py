@@ -78,9 +78,17 @@ def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tup
         previous = ids.map(before["value"]).astype("float64")
         base[f"{side}_delta"] = [change(a, b) for a, b in zip(base[f"{side}_value"], previous)]
     base["zi"] = base["office_id"].map(zi_levels(readiness_frame)) if readiness_frame is not None else None
-    base["integrity"] = base["office_id"].map(clarify or {}).fillna(0).astype("int64")
+    base = with_integrity(base, clarify or {})
     return base.sort_values(["svc_value", "office"], ascending=[False, True], na_position="last") \
         .reset_index(drop=True)
+
+
+def with_integrity(frame: pd.DataFrame, clarify: dict[int, int] | None) -> pd.DataFrame:
+    """The overview with its integrity column: units needing clarification per office, or NA for
+    every office while the signals are still being computed (shown as such, never as 'none')."""
+    if clarify is None:
+        return frame.assign(integrity=pd.array([pd.NA] * len(frame), dtype="Int64"))
+    return frame.assign(integrity=frame["office_id"].map(clarify).fillna(0).astype("int64"))
 
 
 def zi_levels(readiness_frame: pd.DataFrame) -> dict[int, str]:
@@ -126,7 +134,8 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
         shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
     shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
                    for level in shown["zi"]]
-    shown["integrity"] = [t("ig_badge", lang, n=n) if n else "" for n in shown.get("integrity", [0] * len(shown))]
+    shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
+                          for n in shown.get("integrity", [0] * len(shown))]
     shown = shown[list(columns)].rename(columns=columns)
     styler = shown.style
     for side in ("svc", "anti"):
