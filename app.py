@@ -8,6 +8,7 @@ multipage mode — a fresh server's first request for /tren runs app_pages' scri
 file's sidebar, and AppTest loses the sidebar after the first rerun.
 """
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from ui import session, sidebar, state, widgets
 from ui.text import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-st.set_page_config(page_title="Dasbor IKM–IPK", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Dasbor IKM–IPK", page_icon=str(Path(__file__).parent / "ui" / "icon.png"), layout="wide")
 
 PAGES = [  # url paths are a contract with the browser tests: keep them
     ("ui/pages/ringkasan.py", "page_ringkasan", ":material/table_chart:", "ringkasan"),
@@ -28,6 +29,7 @@ PAGES = [  # url paths are a contract with the browser tests: keep them
     ("ui/pages/unggah.py", "page_unggah", ":material/upload_file:", "unggah"),
     ("ui/pages/bagikan.py", "page_bagikan", ":material/share:", "bagikan"),
     ("ui/pages/audit.py", "page_audit", ":material/history:", "audit"),
+    ("ui/pages/pengguna.py", "page_pengguna", ":material/group:", "pengguna"),
     ("ui/pages/metode.py", "page_metode", ":material/menu_book:", "metode"),
 ]
 

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from analytics import settings
+from analytics import settings, store
 from analytics.domain import access as rules
+from analytics.errors import BadValue
 from analytics.domain.access import Principal, Scope
 from analytics.store import access as db
 from analytics.store import offices as office_store
@@ -29,31 +30,62 @@ def now() -> datetime:
 
 def add_user(con, username: str, role: str, password: str, display_name: str | None = None, kanwils=(),
              office_names=(), can_upload: bool = False, actor: str = "cli", actor_user_id: int | None = None) -> int:
-    """Create an account; ValueError naming what is wrong (role, scope, unknown office, password)."""
-    username = username.strip()
+    """Create an account; a BadValue naming what is wrong (name, role, scope, unknown office, password)."""
+    username = (username or "").strip()
     if not username or any(c.isspace() for c in username):
-        raise ValueError("a username is one word")
-    if role not in rules.ROLES:
-        raise ValueError(f"role must be one of {', '.join(rules.ROLES)}")
+        raise BadValue("user_name", username=username)
     if db.user(con, username) is not None:
-        raise ValueError(f"user {username!r} already exists")
-    office_ids = []
-    if office_names:
-        resolved = office_store.resolve(con, list(office_names))
-        unknown = [name for name, found in resolved.items() if found is None]
-        if unknown:
-            raise ValueError(f"unknown office(s): {', '.join(unknown)}")
-        office_ids = [resolved[name] for name in office_names]
-    if role == "kanwil" and not kanwils:
-        raise ValueError("a kanwil account needs --kanwil (one or more)")
-    if role == "office" and not office_ids:
-        raise ValueError("an office account needs --office (one or more)")
-    user_id = db.add_user(con, username, display_name or username, role, rules.hash_password(password),
-                          kanwils if role == "kanwil" else (), office_ids if role == "office" else (),
+        raise BadValue("user_exists", username=username)
+    kanwils, office_ids = _account_scope(con, role, kanwils, office_names)
+    user_id = db.add_user(con, username, display_name or username, role, _hash(password), kanwils, office_ids,
                           can_upload and role == "office")
     db.audit(con, actor, "user_added", {"username": username, "role": role, "kanwils": list(kanwils),
                                         "offices": list(office_names)}, actor_user_id, user_id)
     return user_id
+
+
+def update_user(con, username: str, role: str, display_name: str, kanwils=(), office_names=(),
+                can_upload: bool = False, actor: str = "cli", actor_user_id: int | None = None) -> None:
+    """Change an account's role, Kanwil/office assignment, upload right and name. Its sessions stay:
+    the scope is computed from the account row on every rerun, so the change applies at once."""
+    found = _user(con, username)
+    kanwils, office_ids = _account_scope(con, role, kanwils, office_names)
+    db.update_user(con, found["user_id"], display_name or username, role, kanwils, office_ids,
+                   can_upload and role == "office")
+    db.audit(con, actor, "user_changed", {"username": username, "role": role, "kanwils": list(kanwils),
+                                          "offices": list(office_names), "can_upload": bool(can_upload)},
+             actor_user_id, found["user_id"])
+
+
+def _account_scope(con, role: str, kanwils, office_names) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(kanwils, office ids) an account of `role` keeps; BadValue when the role or the scope is wrong."""
+    if role not in rules.ROLES:
+        raise BadValue("user_role", role=role)
+    office_ids = ()
+    if office_names:
+        resolved = office_store.resolve(con, list(office_names))
+        unknown = [name for name, found in resolved.items() if found is None]
+        if unknown:
+            raise BadValue("user_offices", names=", ".join(unknown))
+        office_ids = tuple(int(resolved[name]) for name in office_names)
+    if role == "kanwil" and not kanwils:
+        raise BadValue("user_needs_kanwil", hint="user_kanwil")
+    if role == "office" and not office_ids:
+        raise BadValue("user_needs_office", hint="user_office")
+    return (tuple(kanwils) if role == "kanwil" else ()), (office_ids if role == "office" else ())
+
+
+def _hash(password: str) -> str:
+    if not password or len(password) < 8:
+        raise BadValue("user_password")
+    return rules.hash_password(password)
+
+
+def _user(con, username: str) -> dict:
+    found = db.user(con, username)
+    if found is None:
+        raise BadValue("user_unknown", username=username)
+    return found
 
 
 def ensure_admin(con) -> str | None:
@@ -67,20 +99,16 @@ def ensure_admin(con) -> str | None:
 
 
 def set_disabled(con, username: str, disabled: bool = True, actor: str = "cli") -> None:
-    found = db.user(con, username)
-    if found is None:
-        raise ValueError(f"no user {username!r}")
+    found = _user(con, username)
     db.set_disabled(con, found["user_id"], disabled)
     db.audit(con, actor, "user_disabled" if disabled else "user_enabled", {"username": username},
              owner_user_id=found["user_id"])
 
 
 def reset_password(con, username: str, password: str | None = None, actor: str = "cli") -> str:
-    found = db.user(con, username)
-    if found is None:
-        raise ValueError(f"no user {username!r}")
+    found = _user(con, username)
     password = password or rules.new_password()
-    db.set_password(con, found["user_id"], rules.hash_password(password))
+    db.set_password(con, found["user_id"], _hash(password))
     db.audit(con, actor, "password_reset", {"username": username}, owner_user_id=found["user_id"])
     return password
 
@@ -251,6 +279,25 @@ def revoke_link(con, principal: Principal, scope: Scope, link_id: int, at: datet
         db.audit(con, principal.actor, "link_revoked", {"link_id": link_id, "label": found["label"]},
                  principal.user_id, found["created_by"])
     return done
+
+
+def review_saran(con, principal: Principal, scope: Scope, respondent_ids, shared: bool, at: datetime) -> int:
+    """Mark (or unmark) saran as reviewed for sharing: only a viewer who may share (kanwil, admin) and
+    only saran of offices in their scope; anything else is refused as a scope violation. Returns how
+    many were changed."""
+    ids = sorted({int(i) for i in respondent_ids})
+    held = db.respondent_offices(con, ids)
+    outside = [i for i in ids if held.get(i) not in set(scope.offices)]
+    if not scope.can_share or outside:
+        db.audit(con, principal.actor, "scope_violation", {"what": "saran_review", "respondents": outside[:20]},
+                 principal.user_id)
+        raise PermissionError("saran outside the scope")
+    if ids:
+        with store.transaction(con):
+            db.set_saran_shared(con, ids, shared, principal.user_id, at)
+        db.audit(con, principal.actor, "saran_shared" if shared else "saran_unshared",
+                 {"respondents": len(ids), "first": ids[:20]}, principal.user_id)
+    return len(ids)
 
 
 def audit(con, principal: Principal | None, action: str, detail: dict | None = None) -> None:

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import settings, demo, store, i18n
+from analytics import export, settings, demo, store, i18n
 from analytics.errors import BadValue, InputError, Message, UnknownName, render
 from analytics.ingest import importer
 from analytics.ingest import office_master
-from analytics.store import integrity, offices, queries
+from analytics.store import integrity, offices, queries, trash
+from analytics.store import access as access_store
 from analytics.domain import periods
 from analytics.present import integrity as integrity_view, views
 from analytics.domain.instruments import load_registry
-from analytics.ingest.readers import safe_frame
 
 
 class UsageError(InputError):
@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="urutan hari/bulan bila nilai tanggal tidak memutuskannya (semua bagian ≤ 12)")
     p.add_argument("--ignore-column", action="append", default=[], metavar="NAME",
                    help="abaikan kolom ini dengan sengaja (boleh berulang), mis. kolom jawaban di luar instrumen")
+    p.add_argument("--label", action="append", default=[], type=label_mapping, metavar="KOLOM=LABEL:SKOR",
+                   help="skor untuk label jawaban yang tidak dikenal di kolom itu (boleh berulang), "
+                        "mis. \"SPKP1=Kurang Setuju:3\"")
     p.add_argument("--strict", action="store_true", help="tolak seluruh file bila ada baris tidak valid")
     p.add_argument("--create-offices", action="store_true", help="buat kantor yang belum ada di daftar")
     p.add_argument("--json", action="store_true", help="satu objek JSON per file")
@@ -116,8 +119,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", **fmt)
 
     command("batches", "daftar batch impor")
-    p = command("delete-batch", "hapus satu batch impor beserta semua barisnya")
+    p = command("delete-batch", "pindahkan satu batch impor beserta semua barisnya ke tempat sampah")
     p.add_argument("batch_id", type=int)
+    p.add_argument("--yes", action="store_true", help="hapus tanpa bertanya")
+    p = command("trash", "daftar batch di tempat sampah (dapat dipulihkan selama trash_days hari)")
+    p.add_argument("--empty", action="store_true", help="kosongkan tempat sampah sekarang (permanen)")
+    p = command("restore-batch", "pulihkan batch dari tempat sampah")
+    p.add_argument("batch_id", type=int)
+    p = command("backup", "salin database secara konsisten ke satu file")
+    p.add_argument("--out", required=True, metavar="FILE", help="file cadangan yang ditulis")
+    p = command("restore", "ganti database dengan file cadangan")
+    p.add_argument("--from", dest="source", required=True, metavar="FILE", help="file cadangan (dari backup)")
+    p.add_argument("--yes", action="store_true", help="ganti tanpa bertanya")
     p = command("offices", "daftar kantor (atau impor daftar kantor)")
     p.add_argument("--import", dest="import_file", metavar="FILE")
     command("demo", "isi database dengan data demo sintetis")
@@ -142,6 +155,8 @@ def main(argv=None) -> int:
     try:
         settings.check()
         registry = load_registry()
+        if args.command == "restore":        # replaces the file: nothing may hold it open
+            return cmd_restore(args)
         with _open(args) as con:
             return COMMANDS[args.command](con, args, registry)
     except InputError as exc:          # bad input: the user can fix it
@@ -168,7 +183,10 @@ def _open(args):
             return con
         con.close()            # an older store: migrate it first (read-write), then read
     say = lambda name: print(i18n.t("cli_migrating", args.lang, name=name), file=sys.stderr)
-    return store.connect(path, create=bool(creates), on_migration=say)
+    saved = lambda made: print(i18n.t("cli_backup_before_migration", args.lang, path=made), file=sys.stderr)
+    con = store.connect(path, create=bool(creates), on_migration=say, on_backup=saved)
+    trash.expire(con, datetime.now(), settings.get("trash_days"), settings.get("rejects_days"))
+    return con
 
 
 def _window(con, args, office: str | None = None) -> queries.Window:
@@ -186,16 +204,27 @@ def _emit(frame: pd.DataFrame, fmt: str, lang: str | None = None) -> None:
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
         print(json.dumps(records, ensure_ascii=False, indent=1))
     elif fmt == "csv":     # opened in Excel: text must not start a formula
-        sys.stdout.write(safe_frame(frame).to_csv(index=False))
+        sys.stdout.write(export.csv_text(frame))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             print(frame.to_string(index=False) if not frame.empty else i18n.t("cli_no_data", lang))
 
 
+def label_mapping(text: str) -> tuple[str, str, int]:
+    """--label "KOLOM=LABEL:SKOR" → (column, label, score); argparse shows the message on a bad form."""
+    column, _, rest = text.partition("=")
+    label, _, score = rest.rpartition(":")
+    if not (column.strip() and label.strip() and score.strip().isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' bukan KOLOM=LABEL:SKOR (mis. \"SPKP1=Kurang Setuju:3\"; skor bilangan bulat)")
+    return column.strip(), label.strip(), int(score)
+
+
 def cmd_ingest(con, args, registry) -> int:
     options = importer.ImportOptions(instrument=args.instrument, office=args.office, period=args.period,
                                      strict=args.strict, create_offices=args.create_offices,
-                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order)
+                                     ignore_columns=tuple(args.ignore_column), date_order=args.date_order,
+                                     labels=tuple(args.label))
     worst = 0
     for name in args.files:
         path = Path(name)
@@ -305,10 +334,60 @@ def cmd_batches(con, args, registry) -> int:
     return 0
 
 
+def _confirmed(prompt: str) -> bool:
+    """The user typed ya/yes at the prompt (stdin not a terminal: the line read, or nothing)."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):       # no usable stdin (closed, or captured): not confirmed
+        answer = ""
+    print(file=sys.stderr)
+    return answer.strip().lower() in ("ya", "y", "yes")
+
+
 def cmd_delete_batch(con, args, registry) -> int:
-    if not store.delete_batch(con, args.batch_id):
+    batch = store.list_batches(con).query("batch_id == @args.batch_id")
+    if batch.empty:
         raise UnknownName("no_such_batch", batch=args.batch_id)
-    print(i18n.t("cli_batch_deleted", args.lang, batch=args.batch_id))
+    row = batch.iloc[0]
+    if not args.yes and not _confirmed(i18n.t("cli_delete_prompt", args.lang, batch=args.batch_id,
+                                              file=row["file_name"], n=int(row["rows_imported"]))):
+        raise UsageError("delete_not_confirmed", hint="confirm", batch=args.batch_id)
+    store.delete_batch(con, args.batch_id, deleted_by="cli")
+    access_store.audit(con, "cli", "batch_deleted", {"batch": args.batch_id, "file": row["file_name"]})
+    print(i18n.t("cli_batch_deleted", args.lang, batch=args.batch_id, days=settings.get("trash_days")))
+    return 0
+
+
+def cmd_trash(con, args, registry) -> int:
+    if args.empty:
+        gone = trash.purge(con)
+        access_store.audit(con, "cli", "trash_emptied", {"batches": gone})
+        print(i18n.t("cli_trash_emptied", args.lang, n=len(gone)))
+        return 0
+    _emit(trash.listing(con), "table", args.lang)
+    return 0
+
+
+def cmd_restore_batch(con, args, registry) -> int:
+    trash.restore(con, args.batch_id)
+    access_store.audit(con, "cli", "batch_restored", {"batch": args.batch_id})
+    print(i18n.t("cli_batch_restored", args.lang, batch=args.batch_id))
+    return 0
+
+
+def cmd_backup(con, args, registry) -> int:
+    made = store.backup(con, settings.db_path(args.db), args.out)
+    print(i18n.t("cli_backup_written", args.lang, path=made, mb=f"{made.stat().st_size / 1e6:.1f}".replace(".", ",")))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    path = settings.db_path(args.db)
+    if not args.yes and not _confirmed(i18n.t("cli_restore_prompt", args.lang, path=path, source=args.source)):
+        raise UsageError("restore_not_confirmed", hint="confirm", path=path)
+    store.restore_backup(args.source, path)
+    print(i18n.t("cli_backup_restored", args.lang, path=path, source=args.source))
     return 0
 
 
@@ -360,5 +439,6 @@ def cmd_users(con, args, registry) -> int:
 COMMANDS = {"ingest": cmd_ingest, "indices": cmd_indices, "items": cmd_items, "readiness": cmd_readiness,
             "report": cmd_report,
             "integrity": cmd_integrity,
-            "batches": cmd_batches, "delete-batch": cmd_delete_batch, "offices": cmd_offices, "demo": cmd_demo,
+            "batches": cmd_batches, "delete-batch": cmd_delete_batch, "trash": cmd_trash,
+            "restore-batch": cmd_restore_batch, "backup": cmd_backup, "offices": cmd_offices, "demo": cmd_demo,
             "users": cmd_users}

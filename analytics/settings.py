@@ -109,6 +109,17 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "folder where the CLI writes the traceback of an unexpected error (cli.log)"),
     Setting("max_upload_mb", 200, int, "largest file the importer reads, in MB (each file of an upload)",
             streamlit="server.maxUploadSize", check=_between(1, 10_000)),
+    Setting("worker_memory_mb", 2048, int, "address-space cap (RLIMIT_AS) of the child process that parses "
+            "each uploaded workbook, in MB; a file needing more is refused, the app carries on",
+            check=_between(512, 65_536)),
+    Setting("worker_cpu_seconds", 120, int, "CPU-time cap (RLIMIT_CPU) of that child process, in seconds",
+            check=_between(5, 3600)),
+    Setting("max_unzipped_mb", 1024, int, "an xlsx/ods whose parts unpack to more than this many MB in all "
+            "is refused before it is read", check=_between(1, 100_000)),
+    Setting("max_zip_ratio", 200, int, "a part of an xlsx/ods over 1 MB unpacked that unpacks to more than "
+            "this many times its packed size is refused (a zip bomb)", check=_between(10, 100_000)),
+    Setting("max_sheet_cells", 10_000_000, int, "a sheet whose declared or actual extent (last row × last "
+            "column) exceeds this many cells is refused before it is read", check=_between(1000, 10**11)),
     Setting("header_scan_rows", 30, int, "the header row is looked for among this many first rows of a sheet",
             check=_between(1, 1000)),
     Setting("footer_scan_rows", 200, int,
@@ -161,6 +172,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("export_tz", "WIB", str,
             "time zone of the times in survey exports (UTC, WIB = UTC+7, WITA = UTC+8, WIT = UTC+9); times are "
             "stored as exported and shifted to office_tz only for the out-of-hours signal", check=_zone),
+    Setting("trash_days", 30, int, "a deleted batch stays in the trash, restorable, this many days; then it is "
+            "deleted for good (an admin may empty the trash earlier)", check=_between(1, 3650)),
+    Setting("rejects_days", 90, int, "rejected rows (for the download to fix and re-upload) are kept this many "
+            "days after their import, then dropped (docs/privacy.md)", check=_between(1, 3650)),
     Setting("office_tz", "WIB", str,
             "time zone of the offices' opening hours, one for all offices (per-office zones: not yet)",
             check=_zone),

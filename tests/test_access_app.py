@@ -15,9 +15,10 @@ JABAR = "Kanwil Kemenkumham Jawa Barat"
 DEPOK = "Kantor Imigrasi Kelas II Non TPI Depok"
 BANDUNG = "Kantor Imigrasi Kelas I TPI Bandung"
 ROLE_PAGES = {
-    "admin": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "bagikan", "audit", "metode"],
+    "admin": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "bagikan", "audit",
+              "pengguna", "metode"],
     "kanwil": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "integritas", "unggah", "bagikan", "audit", "metode"],
-    "office": ["ringkasan", "tren", "unsur", "kesiapan", "metode"],
+    "office": ["ringkasan", "tren", "unsur", "kesiapan", "laporan", "metode"],
     "guest": ["ringkasan", "tren", "kesiapan"],
 }
 ACCOUNTS = {"admin": {}, "kanwil": {"kanwils": (JABAR,)}, "office": {"offices": (DEPOK,)},
@@ -141,3 +142,44 @@ def test_revoking_a_link_stops_the_guest_on_the_next_rerun(app, demo_store):
         cur.execute("UPDATE share_links SET revoked_at = current_timestamp")
     at.selectbox(key="granularity").select("quarter").run()
     assert "dicabut" in texts(at.warning)[0] and not at.table and not at.dataframe
+
+
+def test_upload_page_deletes_only_within_scope(app, demo_store):
+    at = app(demo_store[0], role="kanwil", kanwils=(JABAR,))
+    with state.cursor() as cur:
+        held = db.batch_offices(cur)
+        jabar = set(cur.execute("SELECT office_id FROM offices WHERE kanwil = ?", [JABAR]).fetchdf()["office_id"])
+    at.run()
+    at.switch_page("ui/pages/unggah.py").run()
+    assert not at.exception and not errors(at)
+    offered = set(at.selectbox(key="delete_batch_id").options)
+    inside = {str(b) for b, offices in held.items() if offices and offices <= jabar}
+    assert inside and len(inside) < len(held)                              # the demo has other Kanwil
+    assert {o.split(" · ")[0] for o in offered} == inside                  # nothing of another Kanwil
+    uploader = app(demo_store[0], role="office", offices=(DEPOK,), can_upload=True)
+    uploader.run()
+    uploader.switch_page("ui/pages/unggah.py").run()
+    assert not uploader.exception and not errors(uploader)
+    assert not [b for b in uploader.button if b.key == "delete_batch_button"]   # uploads, never deletes
+    assert not [s for s in uploader.selectbox if s.key == "delete_batch_id"]
+
+
+def test_admin_manages_users_on_the_users_page(app, demo_store):
+    at = app(demo_store[0], role="admin")
+    at.run()
+    at.switch_page("ui/pages/pengguna.py").run()
+    assert not at.exception and not errors(at)
+    at.text_input(key="user_add_name").input("kepala.depok")
+    at.selectbox(key="user_add_role").select("office")
+    at.button(key="FormSubmitter:user_add-Buat akun").click().run()
+    assert errors(at) == ["akun kantor memerlukan minimal satu kantor; pilih di kotak 'Kantor'"]   # names the control
+    with state.cursor() as cur:
+        depok = int(cur.execute("SELECT office_id FROM offices WHERE name = ?", [DEPOK]).fetchone()[0])
+    at.multiselect(key="user_add_offices").select(depok)
+    at.button(key="FormSubmitter:user_add-Buat akun").click().run()
+    assert not at.exception and not errors(at)
+    assert any("kepala.depok" in s for s in texts(at.success)) and at.code      # the password, once
+    with state.cursor() as cur:
+        made = db.user(cur, "kepala.depok")
+        assert made["role"] == "office" and list(made["offices"]) == [depok] and not made["can_upload"]
+        assert db.audit_entries(cur).iloc[0]["action"] == "user_added"

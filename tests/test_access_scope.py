@@ -27,7 +27,7 @@ def guest(**changes) -> Principal:
 def test_admin_sees_everything_and_may_do_everything():
     scope = access.scope_for(Principal("admin", "admin"), OFFICES)
     assert scope.offices == (1, 2, 3, 4) and scope.instruments is None and scope.start is None
-    assert set(scope.pages) == set(access.ALL_PAGES)
+    assert set(scope.pages) == set(access.ALL_PAGES) | {"pengguna"}
     assert scope.can_upload and scope.can_delete and scope.can_share and scope.audit_all and scope.office_master
 
 
@@ -43,7 +43,7 @@ def test_kanwil_sees_the_offices_of_its_kanwils():
 def test_office_sees_its_office_and_pools_its_kanwil_without_names():
     scope = access.scope_for(Principal("office", "depok", offices=(2,)), OFFICES)
     assert scope.offices == (2,) and scope.pool == (1, 2)
-    assert set(scope.pages) == {"ringkasan", "tren", "unsur", "kesiapan", "metode"}
+    assert set(scope.pages) == {"ringkasan", "tren", "unsur", "kesiapan", "laporan", "metode"}
     assert not scope.can_upload and not scope.can_share
     uploader = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
     assert "unggah" in uploader.pages and uploader.can_upload and not uploader.can_delete
@@ -140,3 +140,34 @@ def test_an_empty_scope_returns_nothing_from_a_real_store(make_store):
         assert queries.Window(scope=()).where()[0] == "FALSE"
     finally:
         con.close()
+
+
+def _rows(*pairs) -> pd.DataFrame:
+    return pd.DataFrame({"office_id": [p[0] for p in pairs], "office_name": [p[1] for p in pairs]})
+
+
+def test_uploads_write_only_offices_in_scope():
+    rows = _rows((1, "A"), (2, "B"), (3, "C"))
+    admin = access.scope_for(Principal("admin", "admin"), OFFICES)
+    kanwil = access.scope_for(Principal("kanwil", "siti", kanwils=(JABAR,)), OFFICES)
+    office = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
+    barred = access.scope_for(Principal("office", "depok", offices=(2,)), OFFICES)
+    assert access.upload_outside(admin, rows, ["Baru"]) == []                 # admin may create offices
+    assert access.upload_outside(kanwil, rows) == ["C"]                       # another Kanwil's office
+    assert access.upload_outside(kanwil, _rows((1, "A"), (2, "B"))) == []
+    assert access.upload_outside(kanwil, _rows((1, "A")), ["Baru"]) == ["Baru"]   # no office creation
+    assert access.upload_outside(office, rows) == ["A", "C"]                  # a neighbour in its Kanwil too
+    assert access.upload_outside(office, _rows((2, "B"))) == []
+    assert access.upload_outside(barred, _rows((2, "B"))) == ["B"]            # admin did not allow uploads
+    assert access.upload_outside(access.EMPTY, _rows((2, "B"))) == ["B"]
+
+
+def test_batch_deletes_only_within_scope_and_never_by_office_users():
+    admin = access.scope_for(Principal("admin", "admin"), OFFICES)
+    kanwil = access.scope_for(Principal("kanwil", "siti", kanwils=(JABAR,)), OFFICES)
+    office = access.scope_for(Principal("office", "depok", offices=(2,), can_upload=True), OFFICES)
+    assert access.may_delete(admin, {3}) and access.may_delete(admin, None)   # even a batch without rows
+    assert access.may_delete(kanwil, {1, 2}) and not access.may_delete(kanwil, {2, 3})
+    assert not access.may_delete(kanwil, None) and not access.may_delete(kanwil, set())
+    assert not access.may_delete(office, {2})
+    assert not access.may_delete(access.EMPTY, {2})

@@ -10,6 +10,7 @@ import gc
 import json
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -151,6 +152,35 @@ def test_every_page_with_demo_data(app, demo_store, page):
         assert "Sinyal integritas respons" in texts(at.title)
         assert [m.label for m in at.metric] == ["Unit diperiksa", "Perlu klarifikasi", "Dengan sinyal tunggal"]
         assert len(plotly_specs(at)) == 2                # the funnel and the office's history
+
+
+def test_ringkasan_does_not_wait_for_the_integrity_signals_and_fills_them_in(app, demo_store, monkeypatch):
+    from analytics.domain import periods
+    from analytics.present import integrity as integrity_view
+    from analytics.store import integrity
+
+    # The demo has no unit needing clarification: badge every unit examined, so the column shows
+    # that the background results are the signals of exactly this view.
+    every_unit = lambda results: dict(Counter(r.unit.office_id for r in results))
+    monkeypatch.setattr(integrity_view, "clarify_counts", every_unit)
+    at = open_page(app(demo_store[0]), "ringkasan")
+    at.selectbox(key="kanwil").select(JABAR).run()
+    at.selectbox(key="granularity").select("month").run()
+    state._BACKGROUND.submit(lambda: None).result(timeout=120)   # the one worker is past this view's signals
+    at.run()
+    assert not at.exception and not errors(at)
+    assert not any("sedang dihitung" in c for c in texts(at.caption))
+    label = next(c for c in texts(at.caption) if c.startswith("Periode ")).split()[1]
+    month = periods.parse_month(label)
+    table = at.dataframe[0].value.set_index("Kantor")
+    with state.cursor() as cur:
+        names = dict(cur.execute("SELECT office_id, name FROM offices").fetchall())
+        scope = frozenset(o for o, _ in cur.execute("SELECT office_id, kanwil FROM offices WHERE kanwil = ?",
+                                                    [JABAR]).fetchall())
+        results = integrity.examine(cur, queries.Window(month, month, scope), instruments=["ikm", "ipk"])
+    expected = {names[o]: f"⚑ perlu klarifikasi ({n})" for o, n in every_unit(results).items()}
+    assert len(expected) > 1
+    assert {o: v for o, v in table["Integritas"].items() if v} == expected
 
 
 def test_overview_numbers_equal_the_cli(app, demo_store):
@@ -299,10 +329,21 @@ def test_upload_a_good_file_creating_its_office_then_save_and_delete(app, tmp_pa
     table = at.dataframe[0].value.set_index("Kantor")
     assert table.loc["Kantor Uji Coba", "IKM"] == 75.0 and table.loc["Kantor Uji Coba", "n IKM"] == 35
     at.switch_page("ui/pages/unggah.py").run()
-    at.checkbox(key="delete_batch_sure").check().run()
+    assert at.button(key="delete_batch_button").disabled                 # nothing chosen, nothing typed
+    at.selectbox(key="delete_batch_id").set_value(1).run()
+    at.text_input(key="delete_batch_typed").input("ekspor_lain.csv").run()
+    assert at.button(key="delete_batch_button").disabled                 # the wrong name does not arm it
+    at.text_input(key="delete_batch_typed").input("ekspor_oktober.csv").run()
     at.button(key="delete_batch_button").click().run()
-    assert "Batch 1 dihapus." in texts(at.success)
+    assert any("Batch 1 dipindah ke tempat sampah" in s for s in texts(at.success))
     assert "Belum ada data survei" in texts(at.subheader)
+    # nothing stays armed after the action; the batch is in the trash and comes back whole
+    assert at.selectbox(key="restore_batch_id").value is None
+    at.selectbox(key="restore_batch_id").set_value(1).run()
+    at.button(key="restore_batch_button").click().run()
+    assert any("Batch 1 dipulihkan." in s for s in texts(at.success))
+    assert at.selectbox(key="delete_batch_id").value is None and at.text_input(key="delete_batch_typed").value == ""
+    assert at.button(key="delete_batch_button").disabled
 
 
 def test_upload_a_bad_file_shows_every_rejected_row_with_its_reason_and_cancel_saves_nothing(app, make_store,

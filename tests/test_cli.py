@@ -95,8 +95,11 @@ def test_readiness_json(db, export, capsys):
 def test_batches_and_delete_batch(db, export, capsys):
     run("ingest", str(export), "--db", str(db), capsys=capsys)
     assert "export.csv" in run("batches", "--db", str(db), capsys=capsys)[1]
-    assert run("delete-batch", "1", "--db", str(db), capsys=capsys)[0] == 0
-    code, _, err = run("delete-batch", "1", "--db", str(db), capsys=capsys)
+    code, _, err = run("delete-batch", "1", "--db", str(db), capsys=capsys)      # no answer: nothing deleted
+    assert code == 2 and "batch 1 tidak dihapus: konfirmasi tidak diberikan" in err
+    assert "export.csv" in run("batches", "--db", str(db), capsys=capsys)[1]
+    assert run("delete-batch", "1", "--yes", "--db", str(db), capsys=capsys)[0] == 0
+    code, _, err = run("delete-batch", "1", "--yes", "--db", str(db), capsys=capsys)
     assert code == 2 and err.strip() == "error: batch 1 tidak ada"
 
 
@@ -144,4 +147,4 @@ def test_csv_output_never_starts_a_formula(tmp_path, capsys):
     export.write_bytes(canonical_csv(rows))
     assert run("ingest", str(export), "--db", str(db), "--create-offices", capsys=capsys)[0] == 0
     _, out, _ = run("indices", "--db", str(db), "--format", "csv", capsys=capsys)
-    assert out.splitlines()[1].startswith("'=HYPERLINK(1),")
+    assert out.splitlines()[1].startswith('"\'=HYPERLINK(1)",')          # guarded, and every field quoted

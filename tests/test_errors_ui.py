@@ -30,10 +30,10 @@ def test_a_refused_upload_in_english_names_the_box_not_a_flag_and_the_box_works(
     assert not at.exception
     (refusal,) = [e for e in errors(at) if "tanpa_kantor.csv" in e]
     assert refusal.startswith("tanpa_kantor.csv: cannot be imported — tanpa_kantor.csv: no office column")
-    assert "fill in the 'Office' box above" in refusal
+    assert "choose the office in the 'Office' box above" in refusal
     assert not FLAG.search(refusal), refusal
-    assert at.text_input(key="upload_office").label == "Office"
-    at.text_input(key="upload_office").input("Lapas Kelas IIB Garut").run()
+    assert at.selectbox(key="upload_office").label == "Office"
+    at.selectbox(key="upload_office").set_value("Lapas Kelas IIB Garut").run()
     assert not [e for e in errors(at) if "tanpa_kantor.csv" in e]
     assert any("tanpa_kantor.csv: 3 rows read, 3 valid, 0 rejected" in s for s in texts(at.success))
 
@@ -124,3 +124,22 @@ def test_an_undecidable_date_order_is_settled_by_the_date_order_box(app, tmp_pat
     assert "'Date order' box" in refusal and not FLAG.search(refusal)
     at.selectbox(key="upload_date_order").select("mdy").run()
     assert not at.exception and not [e for e in errors(at) if "tgl.csv" in e]
+
+
+def test_unknown_answer_labels_are_offered_in_the_label_table(app, tmp_path):
+    """A column whose labels a set covers only partly: the refusal names the 'Answer labels' table
+    (not --label), and that table lists each unknown label of the column for its score."""
+    at = app(tmp_path / "label.duckdb", lang="en")
+    at.run()
+    at.switch_page("ui/pages/unggah.py").run()
+    six = ["Sangat Tidak Setuju", "Tidak Setuju", "Kurang Setuju", "Cukup Setuju", "Setuju", "Sangat Setuju"]
+    header = ["Tanggal", "Kantor"] + [f"SPKP{i}" for i in range(1, 9)]
+    rows = [[f"2026-10-{1 + r:02d}", "Lapas Kelas IIB Garut"] + [six[(r + i) % 6] for i in range(8)] for r in range(6)]
+    content = "\n".join(",".join(row) for row in [header, *rows]).encode() + b"\n"
+    at.get("file_uploader")[0].set_value(("label.csv", content, "text/csv")).run()
+    assert not at.exception
+    (refusal,) = [e for e in errors(at) if "label.csv" in e]
+    assert "'Answer labels' table above" in refusal and not FLAG.search(refusal), refusal
+    offered = at.session_state["_label_options"]
+    assert ("SPKP1", "Cukup Setuju") in offered and ("SPKP1", "Kurang Setuju") in offered
+    assert all(label in ("Cukup Setuju", "Kurang Setuju") for _, label in offered)

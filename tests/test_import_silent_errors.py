@@ -463,3 +463,74 @@ def test_a_kanwil_column_checks_the_office_master(con):
     (error,) = report.errors
     assert error.row == 4 and "terdaftar di Kanwil Jawa Barat, bukan Kanwil Jawa Tengah" in error.render()
     assert_indices(con, {(BANDUNG, "2024-07", "ikm"): exact([a for a, k in zip(ikm, kanwil_of) if k == KANWIL])})
+
+
+def test_two_row_headers_in_a_csv(con):
+    ikm, ipk = pair_rows(6)
+    top = ["No", "Tanggal", "Kantor", "IKM"] + [""] * 20 + ["IPK"] + [""] * 7
+    sub = ["", "", ""] + list(range(1, 22)) + list(range(1, 9))
+    grid = [top, sub] + [[s + 1, f"2024-09-{1 + s:02d}", CIREBON] + cells(a + b)
+                         for s, (a, b) in enumerate(zip(ikm, ipk))]
+    report = ingest_bytes(con, csv_bytes(grid), "dua_baris.csv")
+    assert (report.status, report.rows_imported, report.rows_rejected) == ("imported", 6, 0), report.render()
+    assert_indices(con, {(CIREBON, "2024-09", "ikm"): exact(ikm), (CIREBON, "2024-09", "ipk"): exact(ipk)})
+    # rows keep the numbers a spreadsheet shows: header rows 1-2, the first respondent is row 3
+    bad = [top, sub, [1, "2024-09-02", CIREBON] + ["9"] + cells(ikm[0][1:] + ipk[0])]
+    report = ingest_bytes(con, csv_bytes(bad), "dua_baris_salah.csv")
+    assert [(e.row, e.column, e.value) for e in report.errors] == [(3, "IKM 1", "9")]
+
+
+def test_a_score_sheet_without_office_and_date_columns_is_the_same_respondents(con, tmp_path):
+    ikm = [answers(s, 21) for s in range(6)]
+    head = ["Tanggal", "Kantor"] + IKM_CODES
+    labels = [head] + [[f"2024-11-{1 + s:02d}", CIREBON] + [mf.BAIK[v] for v in a] for s, a in enumerate(ikm)]
+    scores = [["No"] + IKM_CODES] + [[s + 1] + a for s, a in enumerate(ikm)]
+    path = write_xlsx(tmp_path / "form_dan_skor2.xlsx", {"Form Responses 1": labels, "Skor": scores})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert (report.status, report.rows_imported, report.rows_rejected) == ("imported", 6, 0), report.render()
+    assert_indices(con, {(CIREBON, "2024-11", "ikm"): exact(ikm)})
+
+
+def test_a_second_sheet_of_other_answers_without_office_or_date_is_still_refused(con, tmp_path):
+    ikm = [answers(s, 21) for s in range(6)]
+    head = ["Tanggal", "Kantor"] + IKM_CODES
+    labels = [head] + [[f"2024-11-{1 + s:02d}", CIREBON] + [mf.BAIK[v] for v in a] for s, a in enumerate(ikm)]
+    other = [["No"] + IKM_CODES] + [[s + 1] + [5 - v for v in a] for s, a in enumerate(ikm)]
+    path = write_xlsx(tmp_path / "dua_sheet.xlsx", {"Form Responses 1": labels, "Lain": other})
+    report = ingest_bytes(con, path.read_bytes(), path.name)
+    assert report.status == "refused" and "sheet Lain: tidak ada kolom tanggal" in report.render()
+    assert table_counts(con)["respondents"] == 0
+
+
+# --- 5b. the user's answer-label mapping ---------------------------------------------------------
+
+def test_a_label_mapping_for_the_unknown_labels_imports_the_column_exactly(con):
+    grid, scores = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    mapping = tuple((f"SPKP{i}", label, score) for i in range(1, 9)
+                    for label, score in (("Kurang Setuju", 3), ("cukup  setuju", 4)))
+    report = ingest_bytes(con, csv_bytes(grid), "spkp.csv", labels=mapping)
+    assert (report.status, report.rows_imported, report.rows_rejected) == ("imported", 24, 0), report.render()
+    assert_indices(con, {(BANDUNG, "2024-05", "spkp"): exact(scores)})
+
+
+def test_a_mapping_for_some_columns_only_still_refuses_the_others(con):
+    grid, _ = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    mapping = (("SPKP1", "Kurang Setuju", 3), ("SPKP1", "Cukup Setuju", 4))
+    report = ingest_bytes(con, csv_bytes(grid), "spkp.csv", labels=mapping)
+    assert report.status == "refused" and report.code == "labels_unresolved"
+    assert "SPKP1" not in report.render() and "'SPKP2'" in report.render()
+    assert '--label "SPKP2=Cukup Setuju:SKOR"' in report.render()
+
+
+def test_the_label_flag(con, tmp_path, capsys):
+    grid, scores = spkp_rows(ALMOST)     # ALMOST[2], ALMOST[3] are scores 3 and 4
+    path = tmp_path / "spkp.csv"
+    path.write_bytes(csv_bytes(grid))
+    flags = [f"--label=SPKP{i}={label}:{score}" for i in range(1, 9)
+             for label, score in (("Kurang Setuju", 3), ("Cukup Setuju", 4))]
+    code, out, err = run_cli(tmp_path, capsys, path, "--json", "--create-offices", *flags)
+    assert code == 0, err
+    assert json.loads(out)["rows_imported"] == 24
+    with pytest.raises(SystemExit):
+        cli.main(["ingest", "--db", str(tmp_path / "x.duckdb"), str(path), "--label", "SPKP1=Kurang Setuju"])
+    assert "bukan KOLOM=LABEL:SKOR" in capsys.readouterr().err

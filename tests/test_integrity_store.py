@@ -93,7 +93,7 @@ def test_cli_json_flags_the_burst_with_its_evidence(db, capsys):
     assert cli.main(["integrity", "--db", str(db), "--office", "Lapas Uji 1", "--from", "2026-01",
                      "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "office,kanwil,instrument,period,n,clarify,signals,evidence" and len(lines) == 2
+    assert lines[0] == '"office","kanwil","instrument","period","n","clarify","signals","evidence"' and len(lines) == 2
     assert "burst" in lines[1] and "13:05" in lines[1]
     assert cli.main(["integrity", "--db", str(db), "--office", "Tidak Ada"]) == 2
 

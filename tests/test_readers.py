@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from analytics import settings
-from analytics.ingest.readers import ReadError, read_file, safe_cell, safe_frame, sniff
+from analytics.export import guard as safe_cell, guard_frame as safe_frame
+from analytics.ingest.readers import ReadError, read_file, sniff
 from tests.fixtures import make_fixtures as mf
 from tests.fixtures.make_fixtures import csv_bytes
 

@@ -302,10 +302,11 @@ def test_formula_looking_office_and_saran_stay_text(db, tmp_path):
     for name in ("Kantor", "Data", "Saran"):
         for row in book[name].iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value[:1] in "=@":
-                    assert cell.data_type == "s", (name, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s" and cell.value[:1] not in "=+@", (name, cell.coordinate)
                     seen.append(cell.value)
-    assert FORMULA_OFFICE in seen and FORMULA_SARAN in seen and AT_SARAN in seen
+    # the one exporter's guard: a visible quote in front, as in every CSV download
+    assert "'" + FORMULA_OFFICE in seen and "'" + FORMULA_SARAN in seen and "'" + AT_SARAN in seen
     with zipfile.ZipFile(path) as z:
         assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
     text = " ".join(pages(build(db, tmp_path, "pdf", "--from", START, "--to", END)))
@@ -365,3 +366,71 @@ def test_reports_carry_the_integrity_signals_of_the_integritas_page(demo_db, tmp
     (sheet,) = [ws for ws in book.worksheets if ws.title.startswith("Sinyal integritas")]
     offices_listed = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert offices_listed == {r.unit.office for r in results if r.signals}
+
+
+# --- scope: an office user's report, reviewed saran ---------------------------------------------------
+
+def _book_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+def test_office_users_report_names_only_their_office_and_only_reviewed_saran(db, tmp_path):
+    import shutil
+
+    from analytics import accounts
+    from analytics.domain import access
+    from analytics.present import scoped
+    from analytics.report import pdf, xlsx
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(db, path)                  # the module's store stays unreviewed
+    con = store.connect(path)
+    offices = store_offices(con)
+    ids = {name: int(i) for name, i in zip(offices["name"], offices["office_id"])}
+    office = access.scope_for(access.Principal("office", "beta", offices=(ids["Kantor Uji Beta"],)), offices)
+    asked = content.Request(scope=tuple(ids.values()), pooled_scope=tuple(ids.values()), start=MONTHS[0],
+                            end=MONTHS[-1], kanwil=KANWIL)
+    request = scoped.Scoped(scoped.StoreSource(con), office).report_request(asked)
+    assert request.scope == (ids["Kantor Uji Beta"],) and request.saran_shared_only and not request.integrity
+    assert set(request.pooled_scope) == {ids[o] for o in OFFICES}          # the Kanwil's pooled figure
+    others = [o for o in ids if o != "Kantor Uji Beta"]
+
+    def built():
+        report = content.collect(con, request)
+        return report, xlsx.build_xlsx(report), " ".join(pages_of(pdf.build_pdf(report), tmp_path))
+
+    report, book, text = built()
+    assert report.suggestions.empty and not report.integrity                # nothing reviewed yet
+    assert AT_SARAN not in _book_text(book)
+    pooled = queries.indices(con, by="kanwil", period="month", window=queries.Window(MONTHS[0], MONTHS[-1],
+                             request.pooled_scope), instruments=["ikm"])
+    assert int(pooled["n"].sum()) == report.pooled[report.pooled["instrument"] == "ikm"]["n"].sum()
+    kanwil_user = access.Principal("kanwil", "siti", kanwils=(KANWIL,))
+    kanwil = access.scope_for(kanwil_user, offices)
+    everything = queries.suggestions(con, queries.Window(MONTHS[0], MONTHS[-1], kanwil.offices))
+    assert not everything["shared"].any()
+    accounts.review_saran(con, kanwil_user, kanwil, everything["respondent_id"], True, accounts.now())
+    report, book, text = built()
+    assert report.suggestions["saran"].tolist() == [AT_SARAN]               # Beta's own, now reviewed
+    for shown in (_book_text(book), text):
+        assert "Kantor Uji Beta" in shown and KANWIL in shown
+        assert not [o for o in others if o in shown]
+    outsider = access.scope_for(access.Principal("kanwil", "x", kanwils=("Kanwil Lain",)), offices)
+    with pytest.raises(PermissionError):                                    # fail closed, and logged
+        accounts.review_saran(con, kanwil_user, outsider, everything["respondent_id"][:1], False, accounts.now())
+    from analytics.store import access as access_store
+    latest = access_store.audit_entries(con).iloc[0]
+    assert latest["action"] == "scope_violation" and "saran_review" in latest["detail"]
+    con.close()
+
+
+def store_offices(con):
+    from analytics.store import offices as office_store
+    return office_store.list_offices(con)
+
+
+def pages_of(data: bytes, tmp: Path) -> list[str]:
+    out = tmp / "office.pdf"
+    out.write_bytes(data)
+    return pages(out)

@@ -106,6 +106,21 @@ def test_overview_table_marks_small_samples_and_formats_numbers_the_indonesian_w
     assert "75.00 *" in english and "1,234" in english
 
 
+def test_integrity_column_pending_is_shown_as_pending_never_as_none(con):
+    ingest(con, respondents("K", 12, date(2026, 10, 3), "Kantor Kecil", 3, 2)
+           + respondents("B", 40, date(2026, 10, 3), "Kantor Besar", 4, 1))
+    period = periods.report_period("month", date(2026, 10, 1))
+    frame = queries.indices(con, period="month", instruments=["ikm", "ipk"])
+    table = views.overview(frame, offices.list_offices(con), ("ikm", "ipk"), period, None, REG)
+    ids = dict(zip(table["office"], table["office_id"]))
+    column = views.overview_columns(("ikm", "ipk"), REG, "id")["integrity"]
+    pending = views.overview_table(views.with_integrity(table, None), ("ikm", "ipk"), REG, "id").data
+    assert pending[column].tolist() == ["dihitung…"] * len(table)
+    known = views.with_integrity(table, {ids["Kantor Kecil"]: 2})
+    shown = views.overview_table(known, ("ikm", "ipk"), REG, "id").data.set_index("Kantor")[column]
+    assert shown.to_dict() == {"Kantor Besar": "", "Kantor Kecil": "⚑ perlu klarifikasi (2)", "Kantor Sepi": ""}
+
+
 def test_headline_is_pooled_not_an_average_of_offices(con):
     # 100 respondents at 4 in one office, 10 at 1 in another: pooled 3.7273, office mean 2.5.
     ingest(con, respondents("B", 100, date(2026, 10, 3), "Kantor Besar", 4)

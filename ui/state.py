@@ -6,10 +6,12 @@ The app process is the single writer of the store: one cached root connection, a
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +20,9 @@ from analytics import settings, store
 from analytics.domain import access
 from analytics.domain.access import Scope
 from analytics.present import scoped
-from analytics.store import integrity, offices, queries
+from analytics.store import integrity, offices, queries, trash
+
+log = logging.getLogger("dasbor")
 
 
 # --- connection, version, writes ----------------------------------------------------------------
@@ -29,8 +33,11 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _root_connection(path: str):
-    """Opened once per process and database file; creates and migrates a missing file."""
-    return store.connect(path)
+    """Opened once per process and database file; creates and migrates a missing file (a backup of an
+    existing one first) and applies the retention periods of the trash and the rejected rows."""
+    con = store.connect(path, on_backup=lambda made: log.warning("backup before schema migration: %s", made))
+    trash.expire(con, datetime.now(), settings.get("trash_days"), settings.get("rejects_days"))
+    return con
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,6 +86,8 @@ def invalidate() -> None:
     this run reads the new version."""
     st.cache_data.clear()
     _PAGE_DATA.clear()
+    with _STARTED_LOCK:
+        _STARTED.clear()
     st.session_state.pop("_data_version", None)
 
 
@@ -216,6 +225,10 @@ class _CachedSource:
     def latest_full_quarter(self, today, scope):
         return _latest_full_quarter(db_path(), data_version(), today, scope)
 
+    def suggestions(self, window, limit, shared_only):
+        with cursor() as cur:             # not cached: the review list must show the marks just saved
+            return queries.suggestions(cur, window, limit, shared_only=shared_only)
+
 
 def data() -> scoped.Scoped:
     """Page data for the current viewer: every call below goes through the viewer's scope."""
@@ -239,17 +252,43 @@ def readiness(rules: str, window: queries.Window) -> pd.DataFrame:
     return data().readiness(rules, window)
 
 
-def integrity_results(window: queries.Window, instruments=None) -> list:
+def suggestions(window: queries.Window, limit: int = 1000) -> pd.DataFrame:
+    return data().suggestions(window, limit)
+
+
+def integrity_results(window: queries.Window, instruments=None, wait: bool = True) -> list | None:
     """The integrity signals of every office × instrument × period unit in the window (peers: the
     window's offices; pass a whole Kanwil's scope), the window narrowed to the viewer's scope first.
-    Keyed by the time-zone settings too."""
+    Keyed by the time-zone settings too. wait=False: None while they are still being computed in the
+    background (started here if need be), so a page can show the rest first (Ringkasan's badge)."""
     zones = (settings.get("export_tz"), settings.get("office_tz"))
     window = data().window(window)
     wanted = viewer_scope().instruments_within(instruments)
     wanted = tuple(wanted) if wanted else None
+    path, version = db_path(), data_version()
+    if not wait and not _in_background(("integrity", path, version, window, wanted, zones),
+                                       lambda: _integrity(path, version, window, wanted, zones)):
+        return None
     # Through the shared page data too: a hit hands out the records without unpickling ~18 000 of them.
-    return page_data("integrity", lambda w, i, z: _integrity(db_path(), data_version(), w, i, z),
-                     window, wanted, zones)
+    return page_data("integrity", lambda w, i, z: _integrity(path, version, w, i, z), window, wanted, zones)
+
+
+# One worker: the signals of several views queue rather than share two cores with the page runs.
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dasbor-integrity")
+_STARTED: "OrderedDict[tuple, Future]" = OrderedDict()
+_STARTED_LOCK = threading.Lock()
+
+
+def _in_background(key: tuple, compute) -> bool:
+    """Whether compute() (which fills the shared st.cache_data) has finished; starts it once per key
+    if not. A failure counts as finished: the caller then computes in the foreground and shows the error."""
+    with _STARTED_LOCK:
+        future = _STARTED.get(key)
+        if future is None:
+            future = _STARTED[key] = _BACKGROUND.submit(compute)
+            while len(_STARTED) > 64:
+                _STARTED.popitem(last=False)
+    return future.done()
 
 
 def months_with_data(scope=None) -> list[date]:

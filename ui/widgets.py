@@ -8,7 +8,7 @@ from typing import Callable
 import streamlit as st
 
 from analytics import demo, settings
-from ui import state
+from ui import session, state
 from analytics.errors import DasborError, render
 from ui.text import current_lang, integer, t
 
@@ -24,6 +24,30 @@ def table(data, **options) -> None:
                  .style.hide(axis="index"))
         return
     st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
+
+
+def download(container, label: str, data: bytes, *, file_name: str, mime: str, key: str, what: str,
+             filters: dict | None = None, **options) -> None:
+    """Every file the app hands out goes through here: nothing without download rights (a share link
+    that does not allow them), and an audit entry with the filters on each click. The table toolbar's
+    CSV export is built in the browser (no server event), so it cannot be audited; docs/security.md."""
+    if not state.viewer_scope().downloads:
+        return
+    container.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_download,
+                              args=(what, file_name, filters or {}), **options)
+
+
+def _audit_download(what: str, file_name: str, filters: dict) -> None:
+    session.audit("download", what=what, file=file_name, filters=filters)
+
+
+def chart(container, figure, **options) -> None:
+    """st.plotly_chart as every page shows charts: Plotly's "download as PNG" button only for viewers
+    with download rights (a share link may forbid them)."""
+    config = {"displaylogo": False, **options.pop("config", {})}
+    if not state.viewer_scope().downloads:
+        config["modeBarButtonsToRemove"] = ["toImage"]
+    container.plotly_chart(figure, config=config, **{"width": "stretch", **options})
 
 
 def signed_out(reason: str) -> None:

@@ -19,10 +19,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 ROLES = ("admin", "kanwil", "office")          # account roles; a guest is a share link, not an account
 DATA_PAGES = ("ringkasan", "tren", "unsur", "kesiapan")
 GUEST_PAGES = DATA_PAGES + ("metode",)         # what a link may open (read-only pages)
-# Integritas (response-integrity signals, "perlu klarifikasi") and Laporan (the meeting report, with a
-# Saran sheet of free text) are for Kanwil monev: admin and kanwil only (fail closed until each is
-# checked for office users and guests).
-ALL_PAGES = DATA_PAGES + ("laporan", "integritas", "unggah", "bagikan", "audit", "metode")
+# Integritas (response-integrity signals, "perlu klarifikasi") is for Kanwil monev: admin and kanwil
+# only (docs/security.md says why). Laporan also for office users (their office + the Kanwil's pooled
+# figure, reviewed saran only, no integrity section); not for guests, whose small-n figures the report
+# does not blank.
+ALL_PAGES = DATA_PAGES + ("laporan", "integritas", "unggah", "bagikan", "audit", "metode")   # kanwil
+ADMIN_PAGES = ALL_PAGES + ("pengguna",)        # the users page: admin only
 MAX_LINK_DAYS = 90
 DEFAULT_LINK_DAYS = 14
 # Columns that describe a respondent: never in anything a guest receives (respondents table fields,
@@ -121,7 +123,7 @@ def scope_for(principal: Principal | None, offices_frame: pd.DataFrame) -> Scope
     role = principal.role
     if role == "admin":
         every = _ids(offices_frame, ids.notna())
-        return Scope(offices=every, pool=every, instruments=None, pages=ALL_PAGES, can_upload=True,
+        return Scope(offices=every, pool=every, instruments=None, pages=ADMIN_PAGES, can_upload=True,
                      can_delete=True, can_share=True, audit_all=True, office_master=True, downloads=True,
                      personal=True)
     if role == "kanwil":
@@ -136,7 +138,7 @@ def scope_for(principal: Principal | None, offices_frame: pd.DataFrame) -> Scope
             return EMPTY
         kanwils = set(kanwil[ids.isin(mine)].dropna())
         pool = tuple(sorted(set(mine) | set(_ids(offices_frame, kanwil.isin(list(kanwils))))))
-        pages = DATA_PAGES + (("unggah",) if principal.can_upload else ()) + ("metode",)
+        pages = DATA_PAGES + ("laporan",) + (("unggah",) if principal.can_upload else ()) + ("metode",)
         return Scope(offices=mine, pool=pool, instruments=None, pages=pages, can_upload=principal.can_upload,
                      downloads=True, personal=principal.can_upload)
     if role == "guest":
@@ -272,3 +274,26 @@ class LinkSpec:
         if not 1 <= int(self.days) <= MAX_LINK_DAYS:
             found.append("days")
         return found
+
+
+# --- writes: uploads and batch deletes -------------------------------------------------------------
+
+def upload_outside(scope: Scope, rows: pd.DataFrame, unknown_offices=()) -> list[str]:
+    """The office names of an upload's rows (office_id, office_name) that lie outside the uploader's
+    scope, and offices the file names but the master lacks (only an admin may create offices).
+    Empty list = the upload may be saved. No upload right → every office is outside."""
+    if scope.office_master:
+        return []
+    ids = rows["office_id"] if "office_id" in rows else pd.Series([], dtype="float64")
+    names = rows["office_name"] if "office_name" in rows else pd.Series([""] * len(ids))
+    outside = {str(n) for n, i in zip(names, ids) if not scope.can_upload or pd.isna(i) or int(i) not in scope.offices}
+    return sorted(outside | {str(n) for n in unknown_offices})
+
+
+def may_delete(scope: Scope, batch_offices: set[int] | None) -> bool:
+    """A batch may be deleted by an admin, or by a viewer with delete rights (kanwil) when every row
+    of it belongs to an office in scope; a batch without rows only by an admin. Office users upload
+    (when allowed) but never delete."""
+    if scope.office_master:
+        return True
+    return scope.can_delete and bool(batch_offices) and set(batch_offices) <= set(scope.offices)

@@ -394,8 +394,8 @@ def _end_rush(u: UnitInputs, rule: SignalRule) -> Signal | None:
 def history_months(u: UnitInputs, rules: Rules, own_history: dict) -> list[UnitInputs]:
     """The office's previous months the jumps compare with: the last `months` months with n ≥ min_n
     among the `within` months before the unit; fewer than `months` → []."""
-    before = [own_history[m] for m in sorted(own_history)
-              if periods.add_months(u.start, -rules.history_within) <= m < u.start]
+    since = periods.add_months(u.start, -rules.history_within)
+    before = [own_history[m] for m in sorted(own_history) if since <= m < u.start]
     return before[-rules.history_months:] if len(before) >= rules.history_months else []
 
 
@@ -407,7 +407,7 @@ def _jumps(u: UnitInputs, rules: Rules, own_history: dict) -> tuple[list[Signal]
     if not before:
         return [], ids
     n_before = sum(h.n for h in before)
-    months = [periods.month_text(h.start) for h in before]
+    months = lambda: [periods.month_text(h.start) for h in before]     # evidence only: built when a jump fires
     fired = []
     for signal_id, now, then in (("jump_all_max", u.all_max, sum(h.all_max for h in before)),
                                  ("jump_uniform", u.modal_count, sum(h.modal_count for h in before))):
@@ -417,7 +417,7 @@ def _jumps(u: UnitInputs, rules: Rules, own_history: dict) -> tuple[list[Signal]
         if rise >= rule["min_rise"] and z >= rule["z"]:
             fired.append(Signal(signal_id, rule.family, rise, rule["min_rise"], {
                 "now": now / u.n, "before": then / n_before, "n": u.n, "n_before": n_before, "z": z,
-                "months": months}))
+                "months": months()}))
     rule = rules.signal("jump_index")
     known = [h for h in before if h.percent is not None]
     if u.percent is not None and len(known) == len(before):
@@ -425,5 +425,5 @@ def _jumps(u: UnitInputs, rules: Rules, own_history: dict) -> tuple[list[Signal]
         rise = u.percent - then
         if rise >= rule["min_rise"]:
             fired.append(Signal("jump_index", rule.family, rise, rule["min_rise"], {
-                "now": u.percent, "before": then, "n": u.n, "n_before": n_before, "months": months}))
+                "now": u.percent, "before": then, "n": u.n, "n_before": n_before, "months": months()}))
     return fired, []

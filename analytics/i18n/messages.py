@@ -15,6 +15,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_bad_setting": {"id": "{detail}", "en": "{detail}"},
     # --- accounts (python -m analytics users …; the detail is the rule's English text) -----------
     "err_users": {"id": "users: {detail}", "en": "users: {detail}"},
+    "err_user_name": {"id": "nama pengguna {username!r} tidak dapat dipakai: satu kata tanpa spasi",
+                      "en": "the username {username!r} cannot be used: one word without spaces"},
+    "err_user_role": {"id": "peran {role!r} tidak dikenal; pilih admin, kanwil atau office",
+                      "en": "unknown role {role!r}; choose admin, kanwil or office"},
+    "err_user_exists": {"id": "pengguna {username!r} sudah ada", "en": "user {username!r} already exists"},
+    "err_user_unknown": {"id": "pengguna {username!r} tidak ada", "en": "there is no user {username!r}"},
+    "err_user_offices": {"id": "kantor tidak ada di daftar kantor: {names}",
+                         "en": "offices not in the office master: {names}"},
+    "err_user_needs_kanwil": {"id": "akun kanwil memerlukan minimal satu Kanwil", "en": "a kanwil account needs at "
+                              "least one Kanwil"},
+    "err_user_needs_office": {"id": "akun kantor memerlukan minimal satu kantor", "en": "an office account needs "
+                              "at least one office"},
+    "err_user_password": {"id": "kata sandi minimal 8 karakter", "en": "a password has at least 8 characters"},
+    "hint_user_kanwil_cli": {"id": "sebutkan dengan --kanwil \"Nama Kanwil\"", "en": "name it with --kanwil \"Kanwil name\""},
+    "hint_user_kanwil_ui": {"id": "pilih di kotak 'Kanwil'", "en": "choose it in the 'Kanwil' box"},
+    "hint_user_office_cli": {"id": "sebutkan dengan --office \"Nama Kantor\"", "en": "name it with --office \"Office name\""},
+    "hint_user_office_ui": {"id": "pilih di kotak 'Kantor'", "en": "choose it in the 'Office' box"},
     # --- reading a file (analytics/ingest/readers.py) -------------------------------------------
     "err_resave": {"id": "buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx atau .csv",
                    "en": "open it in Excel/LibreOffice and save it again as .xlsx or .csv"},
@@ -44,6 +61,33 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "Info › Protect Workbook), save, and upload it again"},
     "err_damaged": {"id": "workbook rusak atau terpotong ({error}); {resave}",
                     "en": "the workbook is damaged or cut off ({error}); {resave}"},
+    # --- hostile files (analytics/ingest/limits.py, analytics/ingest/worker.py) -------------------
+    "err_unzipped_too_big": {"id": "isi workbook {size} MB setelah diekstrak, melebihi batas {limit} MB "
+                                   "(DASBOR_MAX_UNZIPPED_MB); pecah per periode lalu unggah satu per satu",
+                             "en": "the workbook unpacks to {size} MB, over the {limit} MB limit "
+                                   "(DASBOR_MAX_UNZIPPED_MB); split it by period and upload the parts one by one"},
+    "err_zip_bomb": {"id": "bagian {part} mengembang {ratio}× dari ukuran terkompresinya (batas {limit}×, "
+                           "DASBOR_MAX_ZIP_RATIO): bukan ekspor survei yang wajar; {resave}",
+                     "en": "part {part} unpacks to {ratio}× its packed size (limit {limit}×, DASBOR_MAX_ZIP_RATIO): "
+                           "not a plausible survey export; {resave}"},
+    "err_sheet_too_large": {"id": "sheet {name} {how} sampai sel {cell} ({rows} baris × {cols} kolom), melebihi "
+                                  "batas {limit} sel (DASBOR_MAX_SHEET_CELLS); hapus baris/kolom kosong di luar "
+                                  "tabel (Ctrl+End menunjukkan sel terakhir), simpan, lalu unggah lagi",
+                            "en": "sheet {name} {how} to cell {cell} ({rows} rows × {cols} columns), over the "
+                                  "limit of {limit} cells (DASBOR_MAX_SHEET_CELLS); delete the empty rows/columns "
+                                  "outside the table (Ctrl+End shows the last cell), save and upload again"},
+    "err_extent_declared": {"id": "menyatakan luasnya", "en": "declares its extent"},
+    "err_extent_actual": {"id": "berisi sel", "en": "holds cells"},
+    "err_worker_memory": {"id": "membaca file ini butuh lebih dari {limit} MB memori (DASBOR_WORKER_MEMORY_MB), "
+                                "jadi dihentikan; {resave}",
+                          "en": "reading this file needs more than {limit} MB of memory (DASBOR_WORKER_MEMORY_MB), "
+                                "so it was stopped; {resave}"},
+    "err_worker_time": {"id": "membaca file ini butuh lebih dari {limit} detik (DASBOR_WORKER_CPU_SECONDS), "
+                              "jadi dihentikan; pecah per periode lalu unggah satu per satu",
+                        "en": "reading this file takes more than {limit} seconds (DASBOR_WORKER_CPU_SECONDS), "
+                              "so it was stopped; split it by period and upload the parts one by one"},
+    "err_worker_crashed": {"id": "pembaca file berhenti tak terduga (kode {code}); {resave}",
+                           "en": "the file reader stopped unexpectedly (code {code}); {resave}"},
     "err_word_docx": {"id": "file ini dokumen Word, bukan workbook", "en": "this file is a Word document, not a workbook"},
     "err_word_doc": {"id": "file ini dokumen Word (.doc), bukan workbook",
                      "en": "this file is a Word document (.doc), not a workbook"},
@@ -80,6 +124,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- cells (analytics/ingest/parsing.py) ----------------------------------------------------
     "err_not_integer": {"id": "nilai {value} bukan bilangan bulat (skala {lo}–{hi})",
                         "en": "value {value} is not a whole number (scale {lo}–{hi})"},
+    "err_truncated_row": {"id": "baris terakhir terpotong (kolomnya lebih sedikit dari judul kolom dan file "
+                                "berakhir tanpa ganti baris); ekspor ulang file lengkapnya",
+                          "en": "the last row is cut off (fewer fields than the header and no line break at the "
+                                "end of the file); export the complete file again"},
+    "err_huge_number": {"id": "jawaban berupa angka sangat besar (≥ 2^53), di luar skala {lo}–{hi}",
+                        "en": "the answer is a huge number (≥ 2^53), outside the scale {lo}–{hi}"},
     "err_out_of_scale": {"id": "jawaban {value} di luar skala {lo}–{hi}", "en": "answer {value} is outside the scale {lo}–{hi}"},
     "err_prefix_mismatch": {"id": "nomor {number} tidak cocok dengan label '{label}' (= {score} pada set {set})",
                             "en": "number {number} does not match the label '{label}' (= {score} in set {set})"},
@@ -239,6 +289,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_bad_month": {"id": "bulan '{text}' tidak terbaca; gunakan format YYYY-MM, mis. 2024-03",
                       "en": "month '{text}' cannot be read; use the form YYYY-MM, e.g. 2024-03"},
     "err_no_such_batch": {"id": "batch {batch} tidak ada", "en": "there is no batch {batch}"},
+    "err_not_in_trash": {"id": "batch {batch} tidak ada di tempat sampah (lihat: trash)",
+                         "en": "batch {batch} is not in the trash (see: trash)"},
+    "err_restore_reimported": {"id": "batch {batch} tidak dipulihkan: file yang sama sudah diimpor lagi sebagai "
+                                     "batch {other}; hapus batch {other} dulu bila batch {batch} yang ingin dipakai",
+                               "en": "batch {batch} not restored: the same file was imported again as batch {other}; "
+                                     "delete batch {other} first if batch {batch} is the one to keep"},
+    "err_restore_duplicates": {"id": "batch {batch} tidak dipulihkan: {n} respondennya sudah tersimpan lagi dari "
+                                     "impor lain (akan terhitung dua kali)",
+                               "en": "batch {batch} not restored: {n} of its respondents are stored again from "
+                                     "another import (they would count twice)"},
+    "err_delete_not_confirmed": {"id": "batch {batch} tidak dihapus: konfirmasi tidak diberikan",
+                                 "en": "batch {batch} not deleted: not confirmed"},
+    "err_restore_not_confirmed": {"id": "database {path} tidak diganti: konfirmasi tidak diberikan",
+                                  "en": "database {path} not replaced: not confirmed"},
+    "err_backup_same": {"id": "file cadangan {path} adalah database itu sendiri",
+                        "en": "the backup file {path} is the database itself"},
+    "err_backup_unwritable": {"id": "file {path} tidak dapat ditulis ({error})",
+                              "en": "file {path} cannot be written ({error})"},
+    "err_backup_not_store": {"id": "{path} bukan cadangan database dasbor (tidak ada tabel schema_version)",
+                             "en": "{path} is not a backup of a dashboard database (no schema_version table)"},
     # --- hints: what to supply, per surface -----------------------------------------------------
     "hint_instrument_cli": {"id": "sebutkan instrumennya (--instrument {instrument})",
                             "en": "name the instrument (--instrument {instrument})"},
@@ -248,16 +318,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "distinct codes, e.g. {example}1)"},
     "hint_office_cli": {"id": "sebutkan kantornya (--office \"Nama Kantor\")",
                         "en": "name the office (--office \"Office name\")"},
-    "hint_office_ui": {"id": "isi kotak 'Kantor' di atas, atau tambahkan kolom Kantor (Unit Kerja/Satker) ke file",
-                       "en": "fill in the 'Office' box above, or add an office column (Kantor/Unit Kerja/Satker) "
+    "hint_office_ui": {"id": "pilih kantor di kotak 'Kantor' di atas, atau tambahkan kolom Kantor (Unit Kerja/Satker) ke file",
+                       "en": "choose the office in the 'Office' box above, or add an office column (Kantor/Unit Kerja/Satker) "
                              "to the file"},
     "hint_period_cli": {"id": "sebutkan periodenya (--period YYYY-MM)", "en": "name the period (--period YYYY-MM)"},
-    "hint_period_ui": {"id": "isi kotak 'Periode' di atas (YYYY-MM), atau tambahkan kolom Tanggal ke file",
-                       "en": "fill in the 'Period' box above (YYYY-MM), or add a date column (Tanggal) to the file"},
+    "hint_period_ui": {"id": "pilih bulannya di kotak 'Periode' di atas, atau tambahkan kolom Tanggal ke file",
+                       "en": "choose the month in the 'Period' box above, or add a date column (Tanggal) to the file"},
     "hint_create_offices_cli": {"id": "tambahkan ke daftar kantor atau izinkan pembuatan kantor baru (--create-offices)",
                                 "en": "add it to the office master or allow creating new offices (--create-offices)"},
     "hint_create_offices_ui": {"id": "tambahkan ke daftar kantor (di bawah) atau centang 'Buat kantor yang belum ada'",
                                "en": "add it to the office master (below) or tick 'Create the missing offices'"},
+    "hint_labels_cli": {"id": "beri skor tiap label itu: --label \"{column}={first}:SKOR\" (sekali per label)",
+                        "en": "give each of those labels its score: --label \"{column}={first}:SCORE\" (once per label)"},
+    "hint_labels_ui": {"id": "isi skor tiap label itu di tabel 'Label jawaban' di atas",
+                       "en": "give each of those labels its score in the 'Answer labels' table above"},
     "hint_ignore_column_cli": {"id": "--ignore-column \"{first}\" (sekali per kolom)",
                                "en": "--ignore-column \"{first}\" (once per column)"},
     "hint_ignore_column_ui": {"id": "pilih kolom itu di kotak 'Abaikan kolom' di atas",
@@ -292,6 +366,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint_db_missing_ui": {"id": "periksa pengaturan DASBOR_DB server", "en": "check the server's DASBOR_DB setting"},
     "hint_db_locked_cli": {"id": "hentikan proses itu atau gunakan --db lain",
                            "en": "stop that process or use another --db"},
+    "hint_confirm_cli": {"id": "ketik 'ya', atau beri --yes", "en": "type 'yes', or give --yes"},
+    "hint_confirm_ui": {"id": "ketik nama file atau nomor batch di kotaknya", "en": "type the file name or batch number in its box"},
+    "hint_backup_out_cli": {"id": "pilih file lain untuk --out", "en": "choose another file for --out"},
+    "hint_backup_out_ui": {"id": "pilih file lain", "en": "choose another file"},
+    "hint_backup_from_cli": {"id": "periksa file untuk --from", "en": "check the file given to --from"},
+    "hint_backup_from_ui": {"id": "periksa file cadangannya", "en": "check the backup file"},
     "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "
                                 "ulang halaman",
                           "en": "stop that process (e.g. a command-line import that is writing), then reload the page"},
@@ -307,7 +387,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "en": "  {sheet}row {row}, {column}: {message} (value: {value})"},
     "cli_more_problems": {"id": "  … dan {n} masalah lain (lihat --json)", "en": "  … and {n} more problems (see --json)"},
     "cli_no_data": {"id": "(tidak ada data)", "en": "(no data)"},
-    "cli_batch_deleted": {"id": "batch {batch} dihapus", "en": "batch {batch} deleted"},
+    "cli_batch_deleted": {"id": "batch {batch} dipindah ke tempat sampah (pulihkan: restore-batch {batch}; "
+                                "dikosongkan otomatis setelah {days} hari)",
+                          "en": "batch {batch} moved to the trash (restore: restore-batch {batch}; emptied "
+                                "automatically after {days} days)"},
+    "cli_delete_prompt": {"id": "Hapus batch {batch} ({file}, {n} responden)? Ketik 'ya' untuk menghapus: ",
+                          "en": "Delete batch {batch} ({file}, {n} respondents)? Type 'yes' to delete: "},
+    "cli_batch_restored": {"id": "batch {batch} dipulihkan dari tempat sampah", "en": "batch {batch} restored from the trash"},
+    "cli_trash_emptied": {"id": "tempat sampah dikosongkan: {n} batch dihapus permanen",
+                          "en": "trash emptied: {n} batches deleted for good"},
+    "cli_backup_written": {"id": "cadangan ditulis: {path} ({mb} MB)", "en": "backup written: {path} ({mb} MB)"},
+    "cli_backup_restored": {"id": "database {path} dipulihkan dari {source}", "en": "database {path} restored from {source}"},
+    "cli_backup_before_migration": {"id": "cadangan sebelum migrasi ditulis: {path}",
+                                    "en": "backup before the migration written: {path}"},
+    "cli_restore_prompt": {"id": "Ganti database {path} dengan isi {source}? Ketik 'ya' untuk mengganti: ",
+                           "en": "Replace database {path} with the contents of {source}? Type 'yes' to replace: "},
     "cli_master_imported": {"id": "{n} kantor diimpor dari {file}", "en": "{n} offices imported from {file}"},
     "cli_demo_loaded": {"id": "data demo sintetis: {n} responden dari {files} file",
                         "en": "synthetic demo data: {n} respondents from {files} files"},

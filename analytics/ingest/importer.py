@@ -16,13 +16,15 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
+from analytics.domain import privacy
 from analytics.domain.instruments import Registry, load_registry
 from analytics.domain.offices import name_key
 from analytics.errors import InputError, Join, Message, Notice
 from analytics.ingest import parsing
 from analytics.store import offices, writes
 from analytics.ingest.mapping import ColumnMap, MappingError, map_columns
-from analytics.ingest.readers import RawSheet, ReadError, read_file
+from analytics.ingest.readers import RawSheet, ReadError
+from analytics.ingest.worker import read_file
 
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "service_type", "saran")
 
@@ -40,6 +42,7 @@ class ImportOptions:
     create_offices: bool = False      # create offices missing from the master
     ignore_columns: tuple[str, ...] = ()   # headers the user chose to leave out (answer-looking ones too)
     date_order: str | None = None     # "dmy" | "mdy", for a date column whose values cannot decide
+    labels: tuple[tuple[str, str, int], ...] = ()   # (column, label, score) for labels no set resolves
     source: str = "cli"
     is_demo: bool = False
     today: date = field(default_factory=date.today)
@@ -147,6 +150,33 @@ def _running_numbers(ids: pd.Series) -> tuple[int, int] | None:
     return None
 
 
+def _label_key(column: str | None) -> str:
+    """How a label mapping names its column: case and spacing do not matter."""
+    return " ".join(str(column or "").split()).casefold()
+
+
+def _parse_items(sheet: RawSheet, cmap: ColumnMap, registry: Registry, add,
+                 labels: tuple = ()) -> pd.DataFrame:
+    """The item columns' scores (one column per item); cell problems go to add(errors, column).
+    `labels` is the user's (column, label, score) mapping for labels no known set resolves."""
+    out = pd.DataFrame(index=sheet.data.index)
+    for pos, (inst_id, no) in cmap.items.items():
+        inst = registry.get(inst_id)
+        column = _column_name(sheet, pos)
+        names = {_label_key(column), _label_key(sheet.header[pos])}
+        given = {label: score for col, label, score in labels if _label_key(col) in names}
+        try:
+            parsed = parsing.parse_scores(parsing.relabel(sheet.data[pos], given), column, inst.scale_min,
+                                          inst.scale_max,
+                                          inst.label_sets_for(inst.item(no), registry.label_sets),
+                                          list(registry.not_answered))
+        except parsing.ColumnError as exc:
+            raise ImportRefused.from_error(exc, sheet.file_name, sheet.sheet) from None
+        out[_score_column(inst_id, no)] = parsed.scores
+        add(parsed.errors, column)
+    return out
+
+
 def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions,
                     notes: list):
     """Parse every mapped cell. Returns (frame of parsed values, per-row error lists)."""
@@ -158,19 +188,7 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
             errors.setdefault(e.index, []).append(
                 RowError(sheet.sheet, int(sheet.excel_rows[e.index]), column, e.value, e.message))
 
-    out = pd.DataFrame(index=data.index)
-    for pos, (inst_id, no) in cmap.items.items():
-        inst = registry.get(inst_id)
-        column = _column_name(sheet, pos)
-        try:
-            parsed = parsing.parse_scores(data[pos], column, inst.scale_min, inst.scale_max,
-                                          inst.label_sets_for(inst.item(no), registry.label_sets),
-                                          list(registry.not_answered))
-        except parsing.ColumnError as exc:
-            raise ImportRefused.from_error(exc, sheet.file_name, sheet.sheet) from None
-        out[_score_column(inst_id, no)] = parsed.scores
-        add(parsed.errors, column)
-
+    out = _parse_items(sheet, cmap, registry, add, options.labels)
     if "date" in cmap.fields:
         column = _column_name(sheet, cmap.fields["date"])
         values = data[cmap.fields["date"]]
@@ -208,6 +226,9 @@ def _validate_sheet(sheet: RawSheet, cmap: ColumnMap, registry: Registry, option
     out["kanwil_name"] = (parsing.normalize_text(data[cmap.fields["kanwil"]].astype("string"))
                           if "kanwil" in cmap.fields else pd.NA)
     _add_profile(out, data, cmap)
+    if sheet.truncated_row is not None:       # a cut-off last line is not a respondent with few answers
+        last = data.index[sheet.excel_rows == sheet.truncated_row]
+        add([parsing.CellError(i, "", Message("truncated_row")) for i in last], None)
     return out, errors
 
 
@@ -226,6 +247,9 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
             out[f"{name}_raw"] = raw
         else:
             out[name] = raw
+    masked = [privacy.mask_contacts(v if isinstance(v, str) else None) for v in out["saran"]]
+    out["saran"] = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
+    out["saran_masked"] = [flag for _, flag in masked]
 
 
 _OFFICE_BLANK = Message("office_blank")
@@ -331,10 +355,17 @@ def _period_month(period: str | None, sheet: RawSheet) -> date:
 
 
 def _row_data(sheet: RawSheet, index) -> str:
-    """The original cells of a row as JSON text (header → value), for the rejects download."""
+    """The row's cells in mapped columns only, as JSON text (header → value), for the rejects download:
+    an ignored column (a name, a phone number) is not kept, and contacts in the saran are masked."""
     row = sheet.data.loc[index]
-    cells = {sheet.header[pos] or f"kolom {pos + 1}": (None if pd.isna(v) else str(v))
-             for pos, v in row.items()}
+    cells = {}
+    for pos, value in row.items():
+        if pos not in sheet.mapped:
+            continue
+        text = None if pd.isna(value) else str(value)
+        if pos == sheet.saran_column:
+            text = privacy.mask_contacts(text)[0]
+        cells[sheet.header[pos] or f"kolom {pos + 1}"] = text
     return json.dumps(cells, ensure_ascii=False, default=str)
 
 
@@ -350,7 +381,7 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
     except ReadError as exc:
         raise ImportRefused.from_error(exc) from None
     frames, rejected, all_errors, mapping, notes = [], [], [], [], []
-    unmapped, ignored = [], []
+    unmapped, ignored, deferred = [], [], []
     rows_read = 0
     for sheet in sheets:
         notes.extend(sheet.notes)
@@ -359,6 +390,8 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         except MappingError as exc:
             raise ImportRefused.from_error(exc, file_name, sheet.sheet) from None
         _choose_office_column(con, sheet, cmap, options)
+        sheet.mapped = frozenset(cmap.items) | frozenset(cmap.fields.values())
+        sheet.saran_column = cmap.fields.get("saran")
         notes.extend(n for n in cmap.notes if n not in notes)
         unmapped.extend((sheet.sheet, sheet.header[pos], reason) for pos, _, reason in cmap.ignored
                         if pos in cmap.suspect and parsing.looks_like_answers(
@@ -377,7 +410,13 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)
-        out, errors = _validate_sheet(sheet, cmap, registry, options, notes)
+        try:
+            out, errors = _validate_sheet(sheet, cmap, registry, options, notes)
+        except ImportRefused as exc:
+            if len(sheets) < 2 or exc.code not in ("no_date_column", "no_office_column"):
+                raise
+            deferred.append((sheet, cmap, exc))     # perhaps a score sheet repeating another one
+            continue
         _reject_rows_without_answers(out, errors, sheet)
         out["sheet"] = sheet.sheet
         out["source_row"] = sheet.excel_rows
@@ -389,6 +428,8 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
                       for name, header, reason in unmapped[:8]] + (["…"] if len(unmapped) > 8 else []))
         raise ImportRefused("unmapped_answer_columns", hint="ignore_column", at_file=file_name, n=len(names),
                             columns=shown, first=names[0], names=tuple(names))
+    for sheet, cmap, refusal in deferred:
+        _repeat_or_refuse(sheet, cmap, registry, options, frames, refusal, notes)
     if not frames:
         raise ImportRefused("no_survey_rows", at_file=file_name)
 
@@ -472,6 +513,31 @@ def _choose_office_column(con, sheet: RawSheet, cmap: ColumnMap, options: Import
         units = top
     if units:
         cmap.fields["office"] = units[0]
+
+
+def _answer_prints(scores: pd.DataFrame) -> list:
+    """The answer rows of a frame of item scores as sorted hashes (rows with no answer left out)."""
+    scores = scores[sorted(scores.columns)].astype("Float64")
+    scores = scores[scores.notna().any(axis=1)]
+    return sorted(pd.util.hash_pandas_object(scores, index=False).tolist())
+
+
+def _repeat_or_refuse(sheet: RawSheet, cmap: ColumnMap, registry: Registry, options: ImportOptions, frames,
+                      refusal, notes) -> None:
+    """A sheet without an office or date column beside sheets that have them: when its answers are,
+    row for row, another sheet's (an operator's score sheet repeating the form responses), it is the
+    same respondents and is left out with a note; otherwise the refusal stands (it needs --office/--period)."""
+    errors: list = []
+    scores = _parse_items(sheet, cmap, registry, lambda found, column: errors.extend(found), options.labels)
+    mine = _answer_prints(scores) if not errors else None
+    for other, out, other_errors in frames:
+        columns = [c for c in out.columns if "__" in c]
+        valid = out[~out.index.isin(list(other_errors))]
+        if mine and len(mine) >= 2 and sorted(columns) == sorted(scores.columns) \
+                and _answer_prints(valid[columns]) == mine:
+            notes.append(Message("sheet_repeats", name=sheet.sheet, other=other.sheet, n=len(mine)))
+            return
+    raise refusal
 
 
 def _drop_repeated_sheets(frames, notes: list):

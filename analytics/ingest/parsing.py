@@ -81,7 +81,7 @@ def _num_text(x: float) -> str:
 def _raw_text(v: object) -> str:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return ""
-    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+    if isinstance(v, (float, np.floating)) and abs(v) < 2**53 and float(v).is_integer():
         return str(int(v))  # an Excel 5 arrives as 5.0; show what the user typed
     return str(v)
 
@@ -119,7 +119,9 @@ def _classify(v: object, not_answered: set[str]):
     """Token for one distinct cell value: ('na',) ('num', x) ('label', key) ('prefixed', n, key)."""
     if isinstance(v, (bool, np.bool_)):
         return ("label", _norm(v))  # TRUE/FALSE are not answers
-    if isinstance(v, (int, float, np.integer, np.floating)):
+    if isinstance(v, (int, np.integer)):        # a CSV number past int64 arrives as a Python int
+        return ("num", float(v) if abs(v) < 2**1000 else float("inf"))
+    if isinstance(v, (float, np.floating)):
         return ("na",) if np.isnan(v) else ("num", float(v))
     key = _norm(v)
     if key in not_answered:
@@ -138,10 +140,12 @@ def _classify(v: object, not_answered: set[str]):
 
 
 def _check_number(x: float, lo: int, hi: int) -> tuple[int | None, Message | None]:
-    if not np.isfinite(x) or not float(x).is_integer():
+    if not abs(x) < 2**53:      # a double no longer holds it exactly: never show a rounded stand-in
+        return None, Message("huge_number", lo=lo, hi=hi)
+    if not float(x).is_integer():
         if np.isfinite(x) and lo <= x <= hi:
             return None, Message("not_integer", value=_num_text(x), lo=lo, hi=hi)
-        return None, Message("out_of_scale", value=_num_text(x) if np.isfinite(x) else str(x), lo=lo, hi=hi)
+        return None, Message("out_of_scale", value=_num_text(x), lo=lo, hi=hi)
     if not lo <= x <= hi:
         return None, Message("out_of_scale", value=_num_text(x), lo=lo, hi=hi)
     return int(x), None
@@ -176,9 +180,9 @@ def _resolve_label_set(column: str, required: set[str], prefixed: set[tuple[int,
         shown = [(unknown_raw or {}).get(lab, lab) for lab in unknown]
         known = Join([" / ".join(display.get(lab, lab) for lab in sorted(sets[n], key=sets[n].get))
                       for n in candidates], "or")
-        raise ColumnError(Message("labels_unresolved", column=column,
+        raise ColumnError(Message("labels_unresolved", "labels", column=column,
                                   unknown=Join([f"'{x}'" for x in shown], "list"), n=len(shown),
-                                  known=known), column=column)
+                                  known=known, first=shown[0], labels=tuple(shown)), column=column)
     conflict = _first_conflict(candidates, required, sets)
     if conflict:
         # "1 - Tidak Setuju" settles which reading the respondent saw.
@@ -234,6 +238,16 @@ def _score_token(raw, tok, chosen: dict[str, int] | None, chosen_name, lo, hi, e
 
 def _int_dtype(lo: int, hi: int) -> str:
     return "Int8" if -128 <= lo and hi <= 127 else "Int16"
+
+
+def relabel(values: pd.Series, scores: dict[str, int]) -> pd.Series:
+    """The user's answer-label mapping (label → score, for labels no known set resolves) applied to
+    one column before it is read: matching cells become their score; others stay as written."""
+    if not scores or _is_numeric_dtype(values):
+        return values
+    wanted = {_norm(label): str(score) for label, score in scores.items()}
+    keys = values.map(lambda v: _norm(v) if isinstance(v, str) else None)
+    return values.where(~keys.isin(list(wanted)), keys.map(wanted))
 
 
 def parse_scores(values: pd.Series, column: str, scale_min: int, scale_max: int,

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics import settings
+from analytics import export, settings
 from analytics.domain.instruments import Registry, load_registry
 from analytics.errors import InputError, Join, Message
+from analytics.ingest import limits
 from analytics.ingest.mapping import header_score, match_header
 
 # Size limit, header/footer search depth, minimum item columns: analytics/settings.py.
@@ -66,30 +67,15 @@ class RawSheet:
     notes: list[str] = field(default_factory=list)
     header_row: int = 1               # Excel row of the header
     title: list[str] = field(default_factory=list)   # the lines above the header (report title, period)
+    # set by the importer once the columns are mapped: the rejects keep only these positions
+    mapped: frozenset[int] = frozenset()
+    saran_column: int | None = None
+    truncated_row: int | None = None  # Excel row of a CSV's last record when it was cut off
 
     def where(self, index) -> str:
         """'file, sheet X, row 12' for messages."""
         sheet = f", sheet {self.sheet}" if self.sheet else ""
         return f"{self.file_name}{sheet}, baris {int(self.excel_rows[index])}"
-
-
-def safe_cell(value):
-    """Text written to a CSV/XLSX download must not start a formula (CSV injection): a leading
-    = + - @ (or tab/CR) gets a single quote in front. Numbers and plain signed numbers stay."""
-    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
-        return value
-    if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?|-", value):
-        return value
-    return "'" + value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text cell (and column name) passed through safe_cell."""
-    out = frame.rename(columns=lambda c: safe_cell(c) if isinstance(c, str) else c)
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(safe_cell, na_action="ignore")
-    return out
 
 
 def read_file(content: bytes, file_name: str, registry: Registry | None = None) -> list[RawSheet]:
@@ -178,6 +164,8 @@ def _workbook_problem(content: bytes, kind: str, exc: BaseException) -> Message:
 
 
 def _read_workbook(content: bytes, file_name: str, kind: str, registry: Registry) -> list[RawSheet]:
+    if kind == "zip" and (problem := limits.check_workbook(content)):
+        raise _refuse(file_name, problem)
     book = _open_workbook(content, file_name, kind)
     candidates = []   # (is_secondary, RawSheet | None, reason)
     for meta in book.sheets_metadata:
@@ -261,7 +249,7 @@ def _choose_sheets(candidates, file_name: str) -> list[RawSheet]:
 
 
 def _has_guarded_cells(content: bytes) -> bool:
-    return re.search(rb"'[=+\-@\t\r]", content) is not None
+    return re.search(rb"'[=+\-@\t\r]", content) is not None      # a cheap test before a per-cell unguard
 
 
 def _survey_problem(raw: RawSheet, registry: Registry | None) -> Message | None:
@@ -398,20 +386,16 @@ def _finish(file_name, sheet, header, data, excel_rows, header_row, notes, regis
                     [where + n for n in notes], header_row)
 
 
-_GUARDED = re.compile(r"^'[=+\-@\t\r]")
-
-
 def _undo_formula_guard(data: pd.DataFrame) -> pd.DataFrame:
-    """A downloaded rejects file has "'=perbanyak loket", "'-" (see safe_cell): when it comes back
-    fixed, the cells are read as the user first wrote them."""
+    """A downloaded rejects file has "'=perbanyak loket", "'-" (see analytics/export.py): when it comes
+    back fixed, the cells are read as the user first wrote them."""
     for pos in data.columns:
         column = data[pos]
         if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
             continue
-        text = column.astype("string") if column.dtype == object else column
-        guarded = text.str.match(_GUARDED.pattern).fillna(False).to_numpy(dtype=bool)
+        guarded = column.map(lambda v: isinstance(v, str) and export.looks_guarded(v)).to_numpy(dtype=bool)
         if guarded.any():
-            data[pos] = column.where(~guarded, text.str.slice(1))
+            data[pos] = column.where(~guarded, column.map(lambda v: export.unguard(v) if isinstance(v, str) else v))
     return data
 
 
@@ -602,20 +586,59 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
         raise _refuse(file_name, "empty_text")
     limit = _scan_limit(records, registry)
     at = _header_index(records[:limit], registry)
-    header = [_text(c) for c in records[at]]
-    width = max(len(r) for r in records[at:max(at + 1, limit + 20)])
+    at, last, combined = _csv_two_row_header(records, at, registry)
+    header = combined or [_text(c) for c in records[at]]
+    width = max(len(r) for r in records[at:max(last + 1, limit + 20)])
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
-    frame = _parse_csv_body(content, encoding, sep, line_after[at], width, text_cols, file_name)
-    # Excel shows one row per record, blank lines included: the header is record at + 1.
-    excel_rows = np.arange(len(frame), dtype=np.int64) + at + 2
+    frame = _parse_csv_body(content, encoding, sep, line_after[last], width, text_cols, file_name)
+    if _beyond_exact(frame):     # 2^64 read as a double would be shown (and judged) as another number
+        frame = _parse_csv_body(content, encoding, sep, line_after[last], width, list(range(width)), file_name)
+    # Excel shows one row per record, blank lines included: the header's last row is record last + 1.
+    excel_rows = np.arange(len(frame), dtype=np.int64) + last + 2
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
     if encoding == "cp1252":
         notes.append("file dibaca sebagai Windows-1252 (bukan UTF-8)")
     raw = _finish(file_name, None, header, frame, excel_rows, at + 1, notes, registry, convert=False,
                   unguard=_has_guarded_cells(content))
     raw.title = _title_lines(records[:at])
+    if len(frame) and _cut_off(content, encoding, sep, len(records[last])):
+        raw.truncated_row = int(excel_rows[-1])
     return raw
+
+
+def _csv_two_row_header(records: list[list[str]], at: int, registry: Registry):
+    """(first header record, last header record, joined header or None): a group row (IKM / IPK)
+    above item numbers spans two records; the detected header may be either of them."""
+    for upper in (at, at - 1):
+        if 0 <= upper and upper + 1 < len(records):
+            combined = _two_row_header(records[upper], records[upper + 1], registry)
+            if combined:
+                return upper, upper + 1, combined
+    return at, at, None
+
+
+def _cut_off(content: bytes, encoding: str, sep: str, header_fields: int) -> bool:
+    """The file ends without a line break in a record with fewer fields than the header: an upload or
+    copy that stopped early (a complete export ends its last line, or at least fills every field)."""
+    if content.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00")):
+        return False
+    tail = content[-64 * 1024:].decode(encoding, errors="ignore")
+    last = tail.replace("\r\n", "\n").replace("\r", "\n").rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=sep), [])
+    return 0 < len(fields) < header_fields
+
+
+def _beyond_exact(frame: pd.DataFrame) -> bool:
+    """A number column holding a value a double does not keep exactly (|x| ≥ 2^53, or infinite)."""
+    for pos in frame.columns:
+        if frame[pos].dtype.kind in "fiu":
+            values = frame[pos].to_numpy(dtype="float64", na_value=np.nan)
+            if np.any(np.abs(values[~np.isnan(values)]) >= 2**53):
+                return True
+        elif frame[pos].dtype == object and frame[pos].map(lambda v: isinstance(v, int)).any():
+            return True
+    return False
 
 
 def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], list[int]]:

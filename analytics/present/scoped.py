@@ -9,6 +9,7 @@ UI's cached queries (ui/state.py). A test feeds random principals and tampered r
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
@@ -29,6 +30,7 @@ class Source(Protocol):
     def readiness(self, rules: str, window: Window) -> pd.DataFrame: ...
     def months_with_data(self, scope) -> list[date]: ...
     def latest_full_quarter(self, today: date, scope) -> tuple[date, date] | None: ...
+    def suggestions(self, window: Window, limit: int, shared_only: bool) -> pd.DataFrame: ...
 
 
 class StoreSource:
@@ -56,8 +58,22 @@ class StoreSource:
     def latest_full_quarter(self, today, scope):
         return queries.latest_full_quarter(self.con, today, scope)
 
+    def suggestions(self, window, limit, shared_only):
+        return queries.suggestions(self.con, window, limit, shared_only=shared_only)
+
 
 _NOTHING = Window(scope=())
+
+
+def batches_within(scope: Scope, frame: pd.DataFrame, held: dict[int, set[int]]) -> pd.DataFrame:
+    """The batches (live or in the trash) a scope may see, delete and restore: every one with the
+    office master (admin), else those whose rows all belong to offices in scope; a batch without
+    rows (held says nothing) only for an admin. Fail closed: an empty scope gets none."""
+    if scope.office_master or frame.empty:
+        return frame
+    allowed = set(scope.offices)
+    mine = [bool(held.get(int(b))) and held[int(b)] <= allowed for b in frame["batch_id"]]
+    return frame[mine].reset_index(drop=True)
 
 
 class Scoped:
@@ -151,6 +167,32 @@ class Scoped:
         if found is None or self.scope.months_within(*found) != found:
             return None                  # a quarter reaching outside a link's months is not offered
         return found
+
+    def suggestions(self, window: Window, limit: int = 1000) -> pd.DataFrame:
+        """Saran of offices in scope; without personal-data rights (guests, office users who may not
+        upload) only those a kanwil user marked as reviewed for sharing, and without respondent ids."""
+        shared_only = not self.scope.personal
+        frame = self.source.suggestions(self.window(window), limit, shared_only)
+        frame = frame[frame["office_id"].isin(self.scope.offices)]
+        if shared_only:
+            frame = frame[frame["shared"].astype(bool)].drop(columns=["respondent_id"])
+        return frame.reset_index(drop=True)
+
+    def report_request(self, request):
+        """A meeting report's Request narrowed to the scope: offices listed ⊆ scope, pooled offices ⊆
+        the comparison pool, months within, saran only reviewed ones without personal-data rights,
+        integrity signals only where the Integritas page is open. None: nothing left, or a viewer who
+        must not get small-n figures (guests: the report does not blank them, so it is not offered)."""
+        if self.scope.hide_small or not self.scope.downloads or "laporan" not in self.scope.pages:
+            return None
+        offices = tuple(o for o in request.scope if o in set(self.scope.offices))
+        pooled = tuple(o for o in request.pooled_scope if o in set(self.scope.pool))
+        months = self.scope.months_within(request.start, request.end)
+        if not offices or months is None or None in months:
+            return None
+        return replace(request, scope=offices, pooled_scope=pooled or offices, start=months[0], end=months[1],
+                       saran_shared_only=not self.scope.personal,
+                       integrity="integritas" in self.scope.pages)
 
     # --- guests: no small figures, no personal fields ----------------------------------------------
 

@@ -5,7 +5,6 @@ small-sample marks, distances to the ZI thresholds, persistent weak items — is
 """
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +12,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analytics import settings
+from analytics import export, settings
 from analytics.domain import formulas, grades, periods
 from analytics.domain.instruments import Instrument, Registry
 from analytics.domain.readiness import LEVELS, Shortfall
 from analytics.i18n import integer, num, t
-from analytics.ingest.readers import safe_frame
 
 # Small-sample mark (domain.md §6) and heatmap office limit: settings small_sample, heatmap_offices.
 
@@ -80,9 +78,17 @@ def overview(indices_frame: pd.DataFrame, offices_frame: pd.DataFrame, pair: tup
         previous = ids.map(before["value"]).astype("float64")
         base[f"{side}_delta"] = [change(a, b) for a, b in zip(base[f"{side}_value"], previous)]
     base["zi"] = base["office_id"].map(zi_levels(readiness_frame)) if readiness_frame is not None else None
-    base["integrity"] = base["office_id"].map(clarify or {}).fillna(0).astype("int64")
+    base = with_integrity(base, clarify or {})
     return base.sort_values(["svc_value", "office"], ascending=[False, True], na_position="last") \
         .reset_index(drop=True)
+
+
+def with_integrity(frame: pd.DataFrame, clarify: dict[int, int] | None) -> pd.DataFrame:
+    """The overview with its integrity column: units needing clarification per office, or NA for
+    every office while the signals are still being computed (shown as such, never as 'none')."""
+    if clarify is None:
+        return frame.assign(integrity=pd.array([pd.NA] * len(frame), dtype="Int64"))
+    return frame.assign(integrity=frame["office_id"].map(clarify).fillna(0).astype("int64"))
 
 
 def zi_levels(readiness_frame: pd.DataFrame) -> dict[int, str]:
@@ -128,7 +134,8 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
         shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
     shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
                    for level in shown["zi"]]
-    shown["integrity"] = [t("ig_badge", lang, n=n) if n else "" for n in shown.get("integrity", [0] * len(shown))]
+    shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
+                          for n in shown.get("integrity", [0] * len(shown))]
     shown = shown[list(columns)].rename(columns=columns)
     styler = shown.style
     for side in ("svc", "anti"):
@@ -221,6 +228,14 @@ def batches_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
                "rows_duplicate": t("h_rows_duplicate", lang), "instruments": t("h_instruments", lang)}
     shown = frame.assign(is_demo=frame["is_demo"].map(lambda d: "DATA DEMO SINTETIS" if d else ""))
     return shown[list(headers)].rename(columns=headers)
+
+
+def trash_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """The trash (store.trash.listing) with the user's headers."""
+    headers = {"batch_id": "batch", "file_name": t("h_file", lang), "imported_at": t("h_imported_at", lang),
+               "rows_imported": t("h_rows_imported", lang), "instruments": t("h_instruments", lang),
+               "deleted_at": t("col_deleted_at", lang), "deleted_by": t("col_deleted_by", lang)}
+    return frame[list(headers)].rename(columns=headers)
 
 
 def offices_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
@@ -361,7 +376,7 @@ def readiness_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     """Rejected rows for download: row number, reasons, then the original cells, every text cell
-    guarded against formula injection (readers.safe_frame). UTF-8 with BOM so Excel reads the accents."""
+    guarded against formula injection by the one exporter (analytics/export.py)."""
     cells = [json.loads(data) if isinstance(data, str) else {} for data in rejected.get("row_data", [])]
     frame = pd.DataFrame({t("col_sheet", lang): rejected["sheet"].to_numpy(),
                           t("col_row", lang): rejected["source_row"].to_numpy(),
@@ -370,10 +385,7 @@ def rejects_csv(rejected: pd.DataFrame, lang: str | None) -> bytes:
     frame = pd.concat([frame, original], axis=1)
     if frame[t("col_sheet", lang)].isna().all():
         frame = frame.drop(columns=[t("col_sheet", lang)])
-    frame = safe_frame(frame)
-    out = io.StringIO()
-    frame.to_csv(out, index=False)
-    return out.getvalue().encode("utf-8-sig")
+    return export.csv_bytes(frame)
 
 
 def mapping_table(mapping: list[dict], lang: str | None) -> pd.DataFrame:

@@ -38,10 +38,12 @@ class Request:
     kanwil: str | None = None
     office: str | None = None
     pair: tuple[str, str] | None = None
+    saran_shared_only: bool = False       # only saran reviewed for sharing (viewers without personal data)
+    integrity: bool = True                # the integrity section (only where the Integritas page is open)
 
     def cache_key(self) -> tuple:
         return (self.scope, self.pooled_scope, self.start, self.end, self.granularity, self.rules, self.lang,
-                self.kanwil, self.office, self.pair)
+                self.kanwil, self.office, self.pair, self.saran_shared_only, self.integrity)
 
 
 @dataclass
@@ -248,12 +250,12 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
         items[inst.id] = queries.items(con, inst.id, scope_window, registry=registry)
 
     batches = queries.batches_in(con, scope_window)
-    return Report(integrity=_integrity(con, request, period, registry),
+    return Report(integrity=_integrity(con, request, period, registry) if request.integrity else [],
         request=request, registry=registry, rules=rules, pair=pair, period=period, generated_at=generated_at,
         time_zone=time_zone, data_version=store.data_version(con), version=analytics.__version__,
         batches=[int(b) for b in batches["batch_id"]], is_demo=bool(batches["is_demo"].any()),
         offices=offices, summaries=summaries, overview=overview, readiness=ready, indices=window_indices,
         pooled=pooled_window, trends=trends, pooled_trends=pooled_trends, items=items,
         suggestions=queries.suggestions(con, queries.Window(period.start, period.end, request.scope),
-                                        settings.get("report_saran_rows")),
+                                        settings.get("report_saran_rows"), shared_only=request.saran_shared_only),
     )

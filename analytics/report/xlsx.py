@@ -1,8 +1,9 @@
 """The meeting report as an Excel workbook (xlsxwriter), written once from a content.Report.
 
 Numbers stay numbers with a numeric format ('0.00'): Excel shows them with the reader's decimal mark,
-87,56 in an Indonesian Excel. Text is always written as a string (strings_to_formulas off, and a quote
-prefix on text starting with = + - @, so editing the cell keeps it text); URLs stay plain text. Every
+87,56 in an Indonesian Excel. Text is always written as a string (strings_to_formulas off) and guarded
+by the one exporter (analytics/export.py: a quote before = + - @ at the start and after every line
+break), so editing or copying the cell keeps it text; URLs stay plain text. Every
 table sheet has a frozen header row and an autofilter; grade colours are conditional formats on the
 grade and value columns; trends are native Excel charts.
 """
@@ -15,12 +16,12 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from analytics import export
 from analytics.i18n import t
 from analytics.present import views
 from analytics.report.content import Report
 from analytics.report.pdf import DEMO_MARK
 
-FORMULA_START = ("=", "+", "-", "@")
 CHART_COLUMNS = 3
 
 
@@ -40,7 +41,6 @@ class _Book:
         self.f = {"header": add({"bold": True, "font_color": "white", "bg_color": "#1f3b73", "text_wrap": True,
                                  "valign": "bottom", "border": 1}),
                   "text": add({"valign": "top", "text_wrap": True}),
-                  "quoted": add({"valign": "top", "text_wrap": True, "quote_prefix": True}),
                   "value": add({"num_format": "0.00"}), "int": add({"num_format": "0"}),
                   "delta": add({"num_format": "+0.00;-0.00;0.00"}), "index": add({"num_format": "0.0000"}),
                   "small": add({"num_format": "0.00", "italic": True, "font_color": "#8a6d3b"}),
@@ -57,9 +57,7 @@ class _Book:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             ws.write_blank(row, col, None, fmt or self.f["text"])
             return
-        value = str(value)
-        quoted = value.startswith(FORMULA_START)
-        ws.write_string(row, col, value, self.f["quoted"] if quoted else (fmt or self.f["text"]))
+        ws.write_string(row, col, export.guard(str(value)), fmt or self.f["text"])
 
     def number(self, ws, row, col, value, fmt):
         if value is None or pd.isna(value):

@@ -7,7 +7,9 @@ writes.py, the office master in offices.py.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import uuid
 from contextlib import contextmanager
 from typing import Callable
@@ -27,12 +29,15 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
-                "reject_errors", "batches")
+                "reject_errors", "saran_reviews", "batches")     # saran_reviews: migration 007
 # Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
 POOLED_TABLES = ("pooled_sums", "pooled_counts")
 # Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
 ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
-TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES + ACCESS_TABLES
+# Deleted batches, restorable until emptied (migration 006; trash.py).
+TRASH_TABLES = tuple(f"trash_{t}" for t in BATCH_TABLES)
+TABLES = ("schema_version", "offices", "office_aliases") + BATCH_TABLES + POOLED_TABLES + ACCESS_TABLES \
+    + TRASH_TABLES
 
 
 class StoreError(InputError):
@@ -78,10 +83,12 @@ def registered(con, frame):
 
 
 def connect(path: str | Path, read_only: bool = False, create: bool = True,
-            on_migration: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+            on_migration: Callable[[str], None] | None = None,
+            on_backup: Callable[[Path], None] | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store at `path` (':memory:' for tests). Read-write, it is created when missing (unless
-    `create` is False) and migrated (`on_migration(name)` is told before each step). A store whose
-    schema is newer than this code is refused, read-only too."""
+    `create` is False) and migrated (`on_migration(name)` is told before each step). Before an existing
+    store is migrated, a copy is written beside it (`<file>.pre-NNN.bak`, NNN = the newest migration;
+    `on_backup(path)` is told). A store whose schema is newer than this code is refused, read-only too."""
     path = str(path)
     if postgres.is_url(path):
         return _connect_postgres(path, read_only, on_migration)
@@ -101,9 +108,13 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
     except duckdb.Error as exc:
         raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     try:
-        if not read_only:
-            migrate(con, on_migration)
         _refuse_newer(con, path)
+        if not read_only:
+            if path != ":memory:" and schema_version(con) > 0 and pending_migrations(con):
+                made = backup(con, path, Path(f"{path}.pre-{migrations()[-1][0]:03d}.bak"))
+                if on_backup:
+                    on_backup(made)
+            migrate(con, on_migration)
     except BaseException:
         con.close()
         raise
@@ -206,14 +217,15 @@ def has_data(con) -> bool:
 
 
 def data_version(con) -> str:
-    """Changes whenever an import, a delete or an office-master import changes the data (cheap: two
-    tiny tables); part of every cache key, so a stale cached result is never served."""
+    """Changes whenever an import, a delete, an office-master import or a saran review changes the data
+    (cheap: small tables); part of every cache key, so a stale cached result is never served."""
     row = fetch_one(con, """
         SELECT (SELECT coalesce(max(batch_id), 0) || ':' || count(*) FROM batches),
                (SELECT count(*) || ':' || md5(coalesce(string_agg(concat_ws('|', office_id, name,
                         coalesce(kanwil, '<null>'), coalesce(office_type, '<null>')), ';' ORDER BY office_id), ''))
                 FROM offices),
-               (SELECT count(*) FROM office_aliases)
+               (SELECT count(*) FROM office_aliases),
+               (SELECT count(*) || ':' || coalesce(sum(hash(respondent_id)), 0) FROM saran_reviews)
     """)
     return "|".join(str(part) for part in row)
 
@@ -228,19 +240,55 @@ def list_batches(con) -> pd.DataFrame:
     """).fetchdf()
 
 
-def delete_batch(con, batch_id: int) -> bool:
-    """Remove one import batch and every row it brought, in one transaction. False if unknown."""
-    if not fetch_one(con, "SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id])[0]:
-        return False
-    from analytics.store import writes
-    with transaction(con):
-        for (instrument,) in con.execute("SELECT DISTINCT instrument FROM respondent_counts WHERE batch_id = ?",
-                                         [batch_id]).fetchall():
-            writes.pool_batch(con, batch_id, instrument, sign=-1)
-        for table in BATCH_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-        con.execute("UPDATE offices SET created_by_batch = NULL WHERE created_by_batch = ?", [batch_id])
-    return True
+def delete_batch(con, batch_id: int, deleted_by: str = "-") -> bool:
+    """Move one import batch and every row it brought to the trash, in one transaction (restorable
+    with trash.restore until the trash is emptied). False if unknown."""
+    from analytics.store import trash
+    return trash.move_to_trash(con, batch_id, deleted_by)
+
+
+# --- backups --------------------------------------------------------------------------------------
+
+def backup(con, path: str | Path, out: str | Path) -> Path:
+    """A consistent copy of the store file at `path`, which `con` holds read-write (so nobody else
+    writes): CHECKPOINT folds the write-ahead log into the file, then the file is copied to a
+    temporary name beside `out` and renamed, so `out` is never half written."""
+    out = Path(out)
+    if out.resolve() == Path(path).resolve():
+        raise StoreError("backup_same", hint="backup_out", path=str(out))
+    con.execute("CHECKPOINT")
+    tmp = out.with_name(out.name + ".part")
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError("backup_unwritable", path=str(out), error=exc.strerror or str(exc)) from None
+    return out
+
+
+def restore_backup(source: str | Path, path: str | Path) -> None:
+    """Replace the store at `path` with the backup `source`: it must open as a store this code can
+    read; `path` must not be held by another process (the app). The old file's write-ahead log goes."""
+    source, path = Path(source), Path(path)
+    if not source.is_file():
+        raise StoreError("db_missing", path=str(source))
+    check = connect(source, read_only=True, create=False)       # refuses a damaged or newer file
+    try:
+        if schema_version(check) == 0:
+            raise StoreError("backup_not_store", hint="backup_from", path=str(source))
+    finally:
+        check.close()
+    if path.exists():
+        connect(path, read_only=True, create=False).close()     # refuses while another process writes
+    tmp = path.with_name(path.name + ".restoring")
+    try:
+        shutil.copyfile(source, tmp)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError("backup_unwritable", path=str(path), error=exc.strerror or str(exc)) from None
 
 
 def rejects(con, batch_id: int) -> pd.DataFrame:

@@ -57,6 +57,12 @@ def list_users(con) -> pd.DataFrame:
     """).fetchdf()
 
 
+def update_user(con, user_id: int, display_name: str, role: str, kanwils, offices, can_upload: bool) -> None:
+    con.execute("""
+        UPDATE users SET display_name = ?, role = ?, kanwils = ?, offices = ?, can_upload = ? WHERE user_id = ?
+    """, [display_name, role, list(kanwils), [int(o) for o in offices], bool(can_upload), int(user_id)])
+
+
 def set_disabled(con, user_id: int, disabled: bool) -> None:
     with store.transaction(con):
         con.execute("UPDATE users SET disabled = ? WHERE user_id = ?", [bool(disabled), user_id])
@@ -185,6 +191,29 @@ def audit_entries(con, user_id: int | None = None, limit: int = 2000) -> pd.Data
         if user_id is not None else ("", [])
     return con.execute(f"SELECT audit_id, logged_at, actor, action, detail FROM audit_log {where} "
                        f"ORDER BY audit_id DESC LIMIT ?", [*params, limit]).fetchdf()
+
+
+def respondent_offices(con, respondent_ids) -> dict[int, int]:
+    """respondent_id → office_id of the given respondents (unknown ids are left out)."""
+    ids = [int(i) for i in respondent_ids]
+    if not ids:
+        return {}
+    rows = con.execute("SELECT respondent_id, office_id FROM respondents WHERE list_contains(?, respondent_id)",
+                       [ids]).fetchall()
+    return {int(r): int(o) for r, o in rows}
+
+
+def set_saran_shared(con, respondent_ids, shared: bool, user_id: int | None, now: datetime) -> None:
+    """Mark (shared) or unmark the saran of these respondents as reviewed for sharing (migration 007)."""
+    ids = [int(i) for i in respondent_ids]
+    if not ids:
+        return
+    con.execute("DELETE FROM saran_reviews WHERE list_contains(?, respondent_id)", [ids])
+    if shared:
+        con.execute("""
+            INSERT INTO saran_reviews (respondent_id, batch_id, reviewed_by, reviewed_at)
+            SELECT respondent_id, batch_id, ?, ? FROM respondents WHERE list_contains(?, respondent_id)
+        """, [user_id, now, ids])
 
 
 def batch_offices(con) -> dict[int, set[int]]:

@@ -160,8 +160,9 @@ def _month_percent(con, window, instruments, registry) -> dict[tuple[int, str, d
     """(office_id, instrument, month) → index as percent of the scale maximum (the dashboard's index)."""
     frame = queries.indices(con, by="office", period="month", window=window, instruments=instruments,
                             registry=registry)
-    return {(int(u), i, periods.parse_month(p)): float(v)
-            for u, i, p, v in zip(frame["unit"], frame["instrument"], frame["period"], frame["percent"])}
+    months = {p: periods.parse_month(p) for p in frame["period"].unique().tolist()}
+    columns = (frame[c].tolist() for c in ("unit", "instrument", "period", "percent"))
+    return {(int(u), i, months[p]): float(v) for u, i, p, v in zip(*columns)}
 
 
 def examine(con, window: queries.Window = queries.Window(), rules: rules_mod.Rules | None = None,

@@ -307,14 +307,18 @@ def batches_in(con, window: Window = Window()) -> pd.DataFrame:
     """, params).fetchdf()
 
 
-def suggestions(con, window: Window = Window(), limit: int = 1000) -> pd.DataFrame:
-    """Respondents' free-text saran in the window, newest first (at most `limit`): office_id, office,
-    response_date, saran. The text is returned as stored; every writer must keep it text."""
+def suggestions(con, window: Window = Window(), limit: int = 1000, shared_only: bool = False) -> pd.DataFrame:
+    """Respondents' free-text saran in the window, newest first (at most `limit`): respondent_id,
+    office_id, office, response_date, saran, shared (a kanwil user marked it for sharing; migration
+    007). shared_only: only those. The text is returned as stored; every writer must keep it text."""
     where, params = window.where("r")
     return con.execute(f"""
-        SELECT r.office_id, o.name AS office, r.response_date, r.saran
+        SELECT r.respondent_id, r.office_id, o.name AS office, r.response_date, r.saran,
+               s.respondent_id IS NOT NULL AS shared
         FROM respondents r JOIN offices o ON o.office_id = r.office_id
+        LEFT JOIN saran_reviews s ON s.respondent_id = r.respondent_id
         WHERE {where} AND r.saran IS NOT NULL AND trim(r.saran) <> ''
+          AND (s.respondent_id IS NOT NULL OR NOT ?)
         ORDER BY r.response_date DESC, o.name, r.respondent_id
         LIMIT ?
-    """, params + [int(limit)]).fetchdf()
+    """, params + [bool(shared_only), int(limit)]).fetchdf()

@@ -10,7 +10,8 @@ from analytics.store import fetch_one, registered
 
 RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
                       "response_ts", "external_id", "dedup_key", "gender", "gender_raw", "age_band", "age_raw",
-                      "education", "education_raw", "occupation", "service_type", "saran")
+                      "education", "education_raw", "occupation", "service_type", "saran",
+                      "saran_masked")
 
 
 def already_imported(con, sha256: str):
@@ -24,7 +25,9 @@ def next_batch_id(con) -> int:
 
 
 def next_respondent_id(con) -> int:
-    return fetch_one(con, "SELECT coalesce(max(respondent_id), 0) + 1 FROM respondents")[0]
+    """Past every id in use, the trash's too: a restored batch keeps its respondents' ids."""
+    return fetch_one(con, "SELECT coalesce(max(m), 0) + 1 FROM (SELECT max(respondent_id) AS m FROM respondents "
+                          "UNION ALL SELECT max(respondent_id) FROM trash_respondents) AS ids")[0]
 
 
 def stored_dedup_keys(con, keys: pd.Series) -> set[str]:
@@ -51,7 +54,7 @@ def insert_respondents(con, good: pd.DataFrame, batch_id: int) -> None:
             INSERT INTO respondents ({', '.join(RESPONDENT_COLUMNS)})
             SELECT respondent_id, ?, sheet, source_row, office_id, CAST(response_date AS DATE),
                    CAST(month AS DATE), response_ts, external_id, dedup_key, gender, gender_raw, age, age_raw,
-                   education, education_raw, occupation, service_type, saran
+                   education, education_raw, occupation, service_type, saran, saran_masked
             FROM {name}
         """, [batch_id])
 

@@ -1,6 +1,8 @@
 """Shared constants and helpers of the browser tests (fixtures are in conftest.py)."""
 from __future__ import annotations
 
+import re
+
 import warnings
 from pathlib import Path
 
@@ -42,6 +44,14 @@ def wait_for_app(page: Page, timeout: int = RUN_MS) -> None:
     expect(page.locator("[data-testid='stApp']")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=timeout)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
+
+
+def wait_for_signals(page: Page, timeout: int = RUN_MS) -> None:
+    """Wait until Ringkasan's background integrity signals have filled its column (the page reruns
+    itself then): until no 'being computed' note is left and that run has finished."""
+    pending = page.get_by_text(re.compile("Sinyal integritas sedang dihitung|integrity signals are being computed"))
+    expect(pending).to_have_count(0, timeout=timeout)
+    wait_for_app(page, timeout)
 
 
 def open_page(page: Page, url: str, timeout: int = FIRST_LOAD_MS) -> None:

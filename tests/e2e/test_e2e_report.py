@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 from playwright.sync_api import expect
 
-from e2e_support import RUN_MS, assert_no_errors, open_page, run_and_wait, screenshot, widget
+from e2e_support import RUN_MS, assert_no_errors, dataframe_text, open_page, run_and_wait, screenshot, widget
 
 BUILD_MS = 120_000        # the first PDF starts chromium for the chart SVGs: seconds on a loaded machine
 
@@ -38,3 +38,8 @@ def test_report_downloads_open_as_pdf_and_xlsx(page, server, tmp_path):
     assert book.sheetnames[:3] == ["Info", "Ringkasan", "Kantor"]
     assert book["Kantor"].max_row == 1 + 9                 # the nine offices of the Kanwil
     screenshot(page, "laporan_built")
+    # Each download is an audit entry naming the file and the filters that made it (newest first).
+    open_page(page, server.page_url("audit"))
+    shown = dataframe_text(page)
+    assert "what=report_pdf" in shown and "what=report_xlsx" in shown, shown[:2000]
+    assert "'kanwil': 'Kanwil Kemenkumham Jawa Barat'" in shown, shown[:2000]

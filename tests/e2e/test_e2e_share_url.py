@@ -6,13 +6,15 @@ import re
 from playwright.sync_api import Page, expect
 
 from e2e_support import (assert_no_errors, dataframe_text, open_page, run_and_wait, screenshot,
-                         select_option, widget, widget_state)
+                         select_option, wait_for_signals, widget, widget_state)
 
 SIDEBAR_KEYS = ("lang", "kanwil", "office", "pair", "granularity", "start", "end", "rules")
 
 
 def view(page: Page) -> dict:
-    """Everything a reader of the shared link compares: widget values, headings, text, the table."""
+    """Everything a reader of the shared link compares: widget values, headings, text, the table
+    (once the integrity column is complete: it fills in after the first paint)."""
+    wait_for_signals(page)
     main = page.locator("[data-testid='stMain']")
     return {
         "widgets": {key: widget_state(page, key) for key in SIDEBAR_KEYS},

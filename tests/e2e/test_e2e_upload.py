@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
-from e2e_support import (assert_no_errors, dataframe_text, open_page, run_and_wait, screenshot,
+from e2e_support import (assert_no_errors, dataframe_text, open_page, run_and_wait, screenshot, select_option,
                          wait_for_app, widget)
 from export_builder import write_export
 
@@ -110,3 +110,32 @@ def test_upload_cancel_saves_nothing(page, server, tmp_path):
     expect(summary).to_have_count(0)
     expect(widget(page, "upload_confirm")).to_have_count(0)
     expect(page.get_by_text("responden diimpor")).to_have_count(0)
+
+
+def test_a_file_without_an_office_column_asks_for_the_office_from_the_master(page, server, tmp_path):
+    """The refusal names the 'Kantor' box; choosing a master office there re-runs the preview, and
+    saving imports every row for that office."""
+    office, n = "Lapas Kelas I Malang", 9
+    header = ["Tanggal"] + [f"IKM{i}" for i in range(1, 22)]
+    rows = [[f"2023-01-{13 + r}"] + [str(1 + (r + i) % 4) for i in range(21)] for r in range(n)]
+    path = tmp_path / "ekspor_tanpa_kolom_kantor.csv"
+    path.write_text("\n".join(",".join(row) for row in [header, *rows]) + "\n", encoding="utf-8")
+    open_page(page, server.page_url("unggah"))
+    file_input = widget(page, "upload_files").locator("input[type='file']")
+    run_and_wait(page, lambda: file_input.set_input_files(str(path)))
+    refusal = page.locator("[data-testid='stAlertContentError']").filter(has_text=path.name)
+    expect(refusal).to_contain_text("tidak ada kolom kantor")
+    expect(refusal).to_contain_text("pilih kantor di kotak 'Kantor' di atas")
+    expect(widget(page, "upload_confirm")).to_have_count(0)
+
+    select_option(page, "upload_office", "Kantor", office)
+    expect(refusal).to_have_count(0)
+    expect(page.locator("[data-testid='stAlertContentSuccess']").filter(
+        has_text=f"{path.name}: {n} baris dibaca, {n} valid, 0 ditolak")).to_be_visible()
+    assert_no_errors(page)
+    confirm = widget(page, "upload_confirm").get_by_role("button")
+    run_and_wait(page, confirm.click)
+    expect(page.locator("[data-testid='stAlertContentSuccess']").filter(
+        has_text=f"{n} responden diimpor")).to_be_visible()
+    wait_for_app(page)
+    assert_no_errors(page)

@@ -58,7 +58,7 @@ def body() -> None:
     else:
         points = view.funnel_points(results, kanwil, instrument, period)
         title = f"{kanwil} · {registry.get(instrument).index_name} · {period}"
-        st.plotly_chart(integrity_charts.funnel_figure(points, funnel, lang, title), width="stretch")
+        widgets.chart(st, integrity_charts.funnel_figure(points, funnel, lang, title))
 
     st.subheader(t("ig_history_h"))
     names = sorted({r.unit.office for r in results})
@@ -67,8 +67,8 @@ def body() -> None:
     office = st.selectbox(t("ig_pick_office"), names, index=names.index(default), key="ig_office")
     history = view.history(results, office, instrument)
     if not history.empty:
-        st.plotly_chart(integrity_charts.history_figure(
-            history, lang, f"{office} · {registry.get(instrument).index_name}"), width="stretch")
+        widgets.chart(st, integrity_charts.history_figure(
+            history, lang, f"{office} · {registry.get(instrument).index_name}"))
     st.caption(t("small_sample_note", n=settings.get("small_sample")))
 
 

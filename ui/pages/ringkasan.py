@@ -18,15 +18,32 @@ def headline(f: sidebar.Filters, period: periods.Period) -> list:
 
 
 def overview(f: sidebar.Filters, period: periods.Period):
-    """The office table's rows: indices, readiness, integrity counts of the Kanwil's offices."""
+    """The office table's rows: indices and readiness of the Kanwil's offices (integrity: with_signals)."""
     registry = load_registry()
     frame = state.indices("office", f.granularity,
                           queries.Window(period.previous_start, period.end, f.kanwil_scope), f.pair)
     ready = state.readiness(f.rules, queries.Window(period.start, period.end, f.kanwil_scope))
     offices = state.scoped_offices()
     offices = offices[offices["office_id"].isin(f.kanwil_scope)]
-    signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair)
-    return views.overview(frame, offices, f.pair, period, ready, registry, integrity.clarify_counts(signals))
+    return views.overview(frame, offices, f.pair, period, ready, registry)
+
+
+def with_signals(f: sidebar.Filters, period: periods.Period, table):
+    """The table with each office's units needing clarification, or marked pending while the signals
+    are computed in the background (they take seconds on a national store; the rest does not wait)."""
+    signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair,
+                                      wait=False)
+    return views.with_integrity(table, integrity.clarify_counts(signals) if signals is not None else None), \
+        signals is not None
+
+
+@st.fragment(run_every=1.5)
+def _await_signals(f: sidebar.Filters, period: periods.Period) -> None:
+    """Polls until the background signals are ready, then reruns the page once to fill the column."""
+    if state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair,
+                               wait=False) is not None:
+        st.rerun()
+    st.caption(t("ig_pending"))
 
 
 def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
@@ -53,7 +70,9 @@ def body() -> None:
     months = views.months_text(period.start, period.end) + (f", {t('partial')}" if period.partial else "")
     st.caption(t("period_caption", label=period.label, months=months, prev=period.previous_label))
     tiles(f, period, registry)
-    table = state.page_data("ringkasan.overview", overview, f, period)
+    table, ready = with_signals(f, period, state.page_data("ringkasan.overview", overview, f, period))
+    if not ready:
+        _await_signals(f, period)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
     widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),

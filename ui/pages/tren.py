@@ -44,7 +44,7 @@ def trend_chart(column, f: sidebar.Filters, inst) -> None:
     if figure is None:
         column.info(f"{inst.index_name}: {t('no_data_window')}")
         return
-    column.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=f"trend_{inst.id}")
+    widgets.chart(column, figure, key=f"trend_{inst.id}")
     if len(trend) > 1:
         last, before = trend.iloc[-1], trend.iloc[-2]
         column.metric(t("latest_change", period=last["period"], prev=before["period"]),
@@ -73,8 +73,7 @@ def body() -> None:
             tab.info(t("no_data_window"))
             continue
         tab.markdown(f"**{t('heatmap_title', name=inst.index_name)}**")
-        tab.plotly_chart(figure, width="stretch",
-                         config={"displaylogo": False}, key=f"heat_{inst.id}")
+        widgets.chart(tab, figure, key=f"heat_{inst.id}")
 
 
 widgets.run_page(body)

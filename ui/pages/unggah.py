@@ -2,6 +2,7 @@
 preview the indices the import would add, then save or cancel. Below: import history and the office
 master. importer.prepare/commit do the work; the preview store is built in analytics/views.py."""
 import hashlib
+from datetime import date
 import tempfile
 from pathlib import Path
 
@@ -10,12 +11,14 @@ import streamlit as st
 
 from ui import session, state, widgets
 from analytics.store import access as access_store
+from analytics.domain import access
 from analytics.domain.instruments import load_registry
 from analytics.errors import InputError, render
 from analytics.ingest import importer
 from analytics.ingest import mapping, office_master, preview
-from analytics import accounts, store
-from analytics.present import views
+from analytics import accounts, settings, store
+from analytics.present import scoped, views
+from analytics.store import trash as store_trash
 from ui.text import current_lang, integer, t
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -30,7 +33,15 @@ def import_options(create: bool) -> importer.ImportOptions:
                                   period=(st.session_state.get("upload_period") or "").strip() or None,
                                   ignore_columns=tuple(st.session_state.get("upload_ignore") or ()),
                                   date_order=st.session_state.get("upload_date_order") or None,
+                                  labels=tuple(st.session_state.get("_label_scores") or ()),
                                   create_offices=create, source="upload")
+
+
+def period_choices(today: date) -> list[str]:
+    """The month picker's entries: the last 36 months (YYYY-MM, newest first), then the last 5 years
+    (YYYY: the year of a workbook with one sheet per month). Another value may be typed."""
+    months = [(today.year * 12 + today.month - 1) - back for back in range(36)]
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in months] + [str(today.year - back) for back in range(5)]
 
 
 def option_controls() -> None:
@@ -39,16 +50,37 @@ def option_controls() -> None:
     instrument, office, period, order = st.columns(4)
     ids = ["", *sorted(load_registry().instruments)]
     auto = t("upload_instrument_auto")      # bound now: format_func may run outside this script run
+    auto_office, auto_period = t("upload_office_auto"), t("upload_period_auto")
     instrument.selectbox(t("upload_instrument"), ids, key="upload_instrument", help=t("upload_instrument_help"),
                          format_func=lambda i: auto if not i else i.upper())
-    office.text_input(t("upload_office"), key="upload_office", help=t("upload_office_help"))
-    period.text_input(t("upload_period"), key="upload_period", placeholder="YYYY-MM", help=t("upload_period_help"))
+    names = ["", *sorted(state.scoped_offices()["name"].astype(str))]
+    office.selectbox(t("upload_office"), names, key="upload_office", help=t("upload_office_help"),
+                     format_func=lambda n: n or auto_office, accept_new_options=True)
+    period.selectbox(t("upload_period"), ["", *period_choices(date.today())], key="upload_period",
+                     help=t("upload_period_help"), format_func=lambda p: p or auto_period, accept_new_options=True)
     orders = {"": t("upload_date_order_auto"), "dmy": t("upload_date_order_dmy"), "mdy": t("upload_date_order_mdy")}
     order.selectbox(t("upload_date_order"), list(orders), key="upload_date_order", format_func=orders.get,
                     help=t("upload_date_order_help"))
     choices = st.session_state.get("_ignore_options") or []
     if choices:     # columns a refusal named: leaving them out is the user's explicit choice
         st.multiselect(t("upload_ignore"), choices, key="upload_ignore", help=t("upload_ignore_help"))
+    label_table()
+
+
+def label_table() -> None:
+    """Labels a refusal named (no known set resolves them): the user gives each its score; the
+    (column, label, score) rows with a score become ImportOptions.labels (CLI --label)."""
+    unknown = st.session_state.get("_label_options") or []
+    if not unknown:
+        return
+    column, label, score = t("labels_col_column"), t("labels_col_label"), t("labels_col_score")
+    st.markdown(f"**{label}**")
+    frame = pd.DataFrame(unknown, columns=[column, label]).assign(**{score: None})
+    edited = st.data_editor(frame, key="upload_labels", hide_index=True, disabled=[column, label],
+                            column_config={score: st.column_config.NumberColumn(min_value=0, step=1)})
+    st.caption(t("upload_labels_help"))
+    st.session_state["_label_scores"] = [(c, lab, int(v)) for c, lab, v in edited.itertuples(index=False)
+                                         if pd.notna(v)]
 
 
 def offer_columns_to_ignore(refused) -> None:
@@ -61,14 +93,19 @@ def offer_columns_to_ignore(refused) -> None:
         st.rerun()
 
 
+def offer_labels(refused) -> None:
+    """Unknown answer labels of a refusal become rows of the 'Label jawaban' table (shown above)."""
+    known = st.session_state.setdefault("_label_options", [])
+    new = [(error.params["column"], label) for _, error in refused if error.code == "labels_unresolved"
+           for label in error.params.get("labels", ()) if (error.params["column"], label) not in known]
+    if new:
+        known.extend(new)
+        st.rerun()
+
+
 def within_scope(name: str, prepared) -> bool:
-    """A file may only write rows of offices in the uploader's scope (an admin's is every office)."""
-    scope = state.viewer_scope()
-    if scope.office_master:
-        return True
-    ids = prepared.good["office_id"] if "office_id" in prepared.good else []
-    outside = sorted({str(n) for n, i in zip(prepared.good.get("office_name", []), ids)
-                      if pd.isna(i) or int(i) not in scope.offices} | set(prepared.unknown_offices))
+    """A file may only write rows of offices in the uploader's scope (rule: access.upload_outside)."""
+    outside = access.upload_outside(state.viewer_scope(), prepared.good, prepared.unknown_offices)
     if outside:
         st.error(t("upload_outside_scope", file=name, names=", ".join(outside[:10])))
         session.audit("scope_violation", what="upload", file=name, offices=outside[:10])
@@ -90,7 +127,7 @@ def prepared_files(files, create: bool):
         if sha in handled:
             continue
         key = (sha, name, create, options.instrument, options.office, options.period, options.ignore_columns,
-               options.date_order, version)
+               options.date_order, options.labels, version)
         keep.add(key)
         if key not in cache:
             try:
@@ -163,8 +200,9 @@ def show_prepared(name: str, prepared) -> None:
             shown = shown.drop(columns=[t("col_sheet")])
         widgets.table(shown.head(1000), height=min(38 + 35 * len(shown), 320))
         if state.viewer_scope().personal:       # the rejected rows' cells are respondent data
-            st.download_button(t("download_rejects"), views.rejects_csv(rejected, current_lang()), file_name=f"ditolak_{Path(name).stem}.csv",
-                           mime="text/csv", key=f"rejects_{name}", icon=":material/download:")
+            widgets.download(st, t("download_rejects"), views.rejects_csv(rejected, current_lang()),
+                             file_name=f"ditolak_{Path(name).stem}.csv", mime="text/csv", key=f"rejects_{name}",
+                             what="rejected_rows", filters={"upload": name}, icon=":material/download:")
 
 
 def upload_flow(files) -> None:
@@ -172,6 +210,7 @@ def upload_flow(files) -> None:
     option_controls()
     ready, refused = prepared_files(files, create)
     offer_columns_to_ignore(refused)
+    offer_labels(refused)
     for name, error in refused:
         st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
     for name, prepared in ready:
@@ -217,39 +256,98 @@ def confirm(ready, create: bool) -> None:
 # --- history and office master ------------------------------------------------------------------
 
 def visible_batches():
-    """Batches the viewer may see and delete: every one for an admin, else those whose rows all belong
-    to offices in scope (a batch without rows, e.g. all rejected, only for an admin)."""
-    frame = state.batches()
-    scope = state.viewer_scope()
-    if scope.office_master or frame.empty:
-        return frame
+    """Batches the viewer may see and delete (the rule: present/scoped.batches_within)."""
     with state.cursor() as cur:
         held = access_store.batch_offices(cur)
-    mine = [bool(held.get(int(b))) and held[int(b)] <= set(scope.offices) for b in frame["batch_id"]]
-    return frame[mine].reset_index(drop=True)
+    return scoped.batches_within(state.viewer_scope(), state.batches(), held)
+
+
+def visible_trash():
+    with state.cursor() as cur:
+        return scoped.batches_within(state.viewer_scope(), store_trash.listing(cur), store_trash.trashed_offices(cur))
+
+
+# Every control of a delete/restore; all are cleared after each action, so nothing stays armed.
+DELETE_KEYS = ("delete_batch_id", "delete_batch_typed", "restore_batch_id", "trash_empty_sure")
+
+
+def reset_after_action(message: str) -> None:
+    st.session_state["_delete_reset"] = True
+    st.session_state["_flash"] = message
+    state.invalidate()
+    st.rerun()
 
 
 def history() -> None:
+    if st.session_state.pop("_delete_reset", False):      # before the widgets exist: they start empty
+        for key in DELETE_KEYS:
+            st.session_state.pop(key, None)
     st.subheader(t("history"))
     frame = visible_batches()
     if frame.empty:
         st.caption(t("history_empty"))
-        return
-    widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
-    labels = {int(r.batch_id): f"{r.batch_id} · {r.file_name}" for r in frame.itertuples()}
-    left, right = st.columns([2, 1])
-    batch = left.selectbox(t("delete_batch"), list(labels), format_func=labels.get, key="delete_batch_id")
-    sure = right.checkbox(t("delete_confirm"), key="delete_batch_sure")
-    if right.button(t("delete_button"), key="delete_batch_button", disabled=not sure, icon=":material/delete:"):
-        if batch not in set(visible_batches()["batch_id"].astype(int)):
+    else:
+        widgets.table(views.batches_table(frame, current_lang()), height=min(38 + 35 * len(frame), 360))
+        if state.viewer_scope().can_delete:
+            delete_control(frame)
+    if state.viewer_scope().can_delete:
+        trash_section()
+
+
+def delete_control(frame: pd.DataFrame) -> None:
+    """Pick a batch, type its file name or id, then delete it (into the trash)."""
+    names = {int(r.batch_id): r.file_name for r in frame.itertuples()}
+    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    batch = left.selectbox(t("delete_batch"), list(names), index=None, placeholder=t("delete_pick"),
+                           format_func=lambda b: f"{b} · {names[b]}", key="delete_batch_id")
+    typed = middle.text_input(t("delete_type"), key="delete_batch_typed", help=t("delete_type_help"),
+                              disabled=batch is None)
+    armed = batch is not None and typed.strip() in (str(batch), names[batch])
+    if right.button(t("delete_button"), key="delete_batch_button", disabled=not armed, icon=":material/delete:"):
+        if not state.viewer_scope().can_delete or batch not in set(visible_batches()["batch_id"].astype(int)):
             session.audit("scope_violation", what="delete", batch=int(batch))
             return
+        principal = session.principal()
         with state.writer() as cur:
-            store.delete_batch(cur, batch)
-            accounts.audit(cur, session.principal(), "batch_deleted", {"batch": int(batch)})
-        state.invalidate()
-        st.session_state["_flash"] = t("deleted", batch=batch)
-        st.rerun()
+            store.delete_batch(cur, batch, deleted_by=principal.actor if principal else "-")
+            accounts.audit(cur, principal, "batch_deleted", {"batch": int(batch), "file": names[batch]})
+        reset_after_action(t("deleted", batch=batch, days=settings.get("trash_days")))
+
+
+def trash_section() -> None:
+    """Deleted batches, restorable until the trash is emptied (after trash_days, or by an admin)."""
+    frame = visible_trash()
+    st.markdown(f"#### {t('trash_title')}")
+    st.caption(t("trash_caption", days=settings.get("trash_days")))
+    if frame.empty:
+        st.caption(t("trash_empty_list"))
+        return
+    widgets.table(views.trash_table(frame, current_lang()), height=min(38 + 35 * len(frame), 240))
+    names = {int(r.batch_id): r.file_name for r in frame.itertuples()}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    batch = left.selectbox(t("restore_batch"), list(names), index=None, placeholder=t("delete_pick"),
+                           format_func=lambda b: f"{b} · {names[b]}", key="restore_batch_id")
+    if right.button(t("restore_button"), key="restore_batch_button", disabled=batch is None,
+                    icon=":material/restore_from_trash:"):
+        if not state.viewer_scope().can_delete or batch not in set(visible_trash()["batch_id"].astype(int)):
+            session.audit("scope_violation", what="restore", batch=int(batch))
+            return
+        try:
+            with state.writer() as cur:
+                store_trash.restore(cur, batch)
+                accounts.audit(cur, session.principal(), "batch_restored", {"batch": int(batch)})
+        except InputError as exc:
+            st.error(render(exc, current_lang(), "ui"))
+            return
+        reset_after_action(t("restored", batch=batch))
+    if state.viewer_scope().office_master:          # emptying for good: the admin only
+        sure = st.checkbox(t("trash_empty_confirm", n=len(frame)), key="trash_empty_sure")
+        if st.button(t("trash_empty_button"), key="trash_empty_button", disabled=not sure,
+                     icon=":material/delete_forever:"):
+            with state.writer() as cur:
+                gone = store_trash.purge(cur)
+                accounts.audit(cur, session.principal(), "trash_emptied", {"batches": gone})
+            reset_after_action(t("trash_emptied", n=len(gone)))
 
 
 def office_master_section() -> None:

@@ -52,10 +52,9 @@ def parts(f: sidebar.Filters, instrument: str) -> Parts | None:
 def show(tab, inst, found: Parts) -> None:
     left, right = tab.columns([3, 2])
     left.markdown(f"**{t('items_ranked', name=inst.index_name)}**")
-    left.plotly_chart(found.items_figure, width="stretch", config={"displaylogo": False}, key=f"items_{inst.id}")
+    widgets.chart(left, found.items_figure, key=f"items_{inst.id}")
     right.markdown(f"**{t('aspects_ranked', name=inst.index_name)}**")
-    right.plotly_chart(found.aspects_figure, width="stretch", config={"displaylogo": False},
-                       key=f"aspects_{inst.id}")
+    widgets.chart(right, found.aspects_figure, key=f"aspects_{inst.id}")
     with tab:
         widgets.table(found.table)
     tab.markdown(f"**{t('persistent_title', name=inst.index_name)}**")
@@ -68,8 +67,7 @@ def show(tab, inst, found: Parts) -> None:
     tab.markdown(f"**{t('office_item_heatmap', name=inst.index_name)}**")
     if found.offices_total > settings.get("heatmap_offices"):
         tab.caption(t("heatmap_limited", shown=settings.get("heatmap_offices"), total=found.offices_total))
-    tab.plotly_chart(found.office_figure, width="stretch", config={"displaylogo": False},
-                     key=f"office_heat_{inst.id}")
+    widgets.chart(tab, found.office_figure, key=f"office_heat_{inst.id}")
 
 
 def body() -> None:
