@@ -225,7 +225,8 @@ def data_version(con) -> str:
                         coalesce(kanwil, '<null>'), coalesce(office_type, '<null>')), ';' ORDER BY office_id), ''))
                 FROM offices),
                (SELECT count(*) FROM office_aliases),
-               (SELECT count(*) || ':' || coalesce(sum(hash(respondent_id)), 0) FROM saran_reviews)
+               (SELECT count(*) || ':' || md5(coalesce(string_agg(CAST(respondent_id AS VARCHAR), ',' ORDER BY respondent_id), ''))
+                FROM saran_reviews)
     """)
     return "|".join(str(part) for part in row)
 
