@@ -7,7 +7,7 @@ PORT ?= 8501
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test demo bench venv chromium report-deps clean
+.PHONY: run test demo bench venv chromium report-deps postgres clean
 
 .venv/bin/python:
 	@python3 -m venv .venv 2>/dev/null || { $(SUDO) apt-get update -qq && \
@@ -40,15 +40,25 @@ report-deps:
 # Streamlit must know too (the upload limit) are passed from analytics/settings.py, so a DASBOR_…
 # override reaches both the importer and Streamlit (.streamlit/config.toml holds the defaults).
 run: .venv/.runtime report-deps
-	@test -f $(DB) || $(PY) -m analytics demo --db $(DB)
+	@[[ "$(DB)" == postgres* ]] || test -f $(DB) || $(PY) -m analytics demo --db $(DB)
 	flags=$$($(PY) -m analytics.settings --streamlit) && DASBOR_DB=$(DB) $(PY) -m streamlit run server.py $$flags \
 	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 demo: .venv/.runtime
 	$(PY) -m analytics demo --db $(DB)
 
+# PostgreSQL (the shared store of several app servers): the store tests run on it too. The suite's
+# conftest starts a throwaway server on 127.0.0.1:55432–55439 (initdb under /tmp, as user postgres
+# when run as root) and stops it at the end (tests/pg_server.py); this installs the binaries.
+postgres:
+# HAProxy (deploy/haproxy.cfg, docs/deploy.md) is checked by the suite too.
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+	@command -v haproxy >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
+
 # The whole suite, browser tests included (never skipped).
-test: .venv/.dev chromium report-deps
+test: .venv/.dev chromium report-deps postgres
 	$(PY) -m pytest
 
 bench: .venv/.dev report-deps

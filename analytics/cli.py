@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name, help_text):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--db", help="file DuckDB (default: env DASBOR_DB atau data/dasbor.duckdb)")
+        p.add_argument("--db", help="file DuckDB atau URL postgresql://user@host:port/db "
+                                     "(default: env DASBOR_DB atau data/dasbor.duckdb)")
         p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG,
                        help="bahasa pesan / language of messages (id, en)")
         return p

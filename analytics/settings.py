@@ -64,7 +64,12 @@ def _zone(value: str) -> str | None:
 
 
 def _path(value: Path) -> str | None:
-    return "a file path, not a folder" if value.is_dir() else None
+    return "a file path, not a folder" if isinstance(value, Path) and value.is_dir() else None
+
+
+def path_or_url(text: str) -> Path | str:
+    """A DuckDB file path, or a postgresql:// URL kept as text (Path would fold its `//`)."""
+    return str(text) if str(text).startswith(("postgresql://", "postgres://")) else Path(text)
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,9 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
-    Setting("db", DATA_DIR / "dasbor.duckdb", Path,
-            "DuckDB file of the app and the CLI; the CLI's --db wins, `make run` takes DB=…", check=_path),
+    Setting("db", DATA_DIR / "dasbor.duckdb", path_or_url,
+            "DuckDB file, or a `postgresql://user@host:port/db` URL (several app servers, docs/deploy.md), "
+            "of the app and the CLI; the CLI's --db wins, `make run` takes DB=…", check=_path),
     Setting("log_dir", DATA_DIR / "logs", Path,
             "folder where the CLI writes the traceback of an unexpected error (cli.log)"),
     Setting("max_upload_mb", 200, int, "largest file the importer reads, in MB (each file of an upload)",
@@ -205,9 +211,9 @@ def check() -> None:
         raise SettingError("; ".join(problems))
 
 
-def db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """The database file: an explicit --db wins, then env DASBOR_DB, then data/dasbor.duckdb."""
-    return Path(explicit) if explicit else get("db")
+def db_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """The database file or PostgreSQL URL: an explicit --db wins, then env DASBOR_DB, then data/dasbor.duckdb."""
+    return path_or_url(explicit) if explicit else get("db")
 
 
 def shown(value) -> str:

@@ -15,6 +15,33 @@ from analytics.store import offices
 from analytics.domain import access
 from tests.access_support import FAST_HASHER
 from tests.fixtures.make_fixtures import DEMO_TODAY
+from tests.pg_server import Server
+
+# The engines the store-level tests run on: make_store(path=POSTGRES) opens a fresh database on the
+# throwaway PostgreSQL this session starts on first use (tests/pg_server.py) and stops at the end.
+POSTGRES = "postgresql"
+ENGINES = (":memory:", POSTGRES)
+_pg: list[Server] = []
+
+
+def pg_server() -> Server:
+    if not _pg:
+        _pg.append(Server())
+    return _pg[0]
+
+
+def store_target(engine: str, tmp_path: Path | None = None) -> str:
+    """Where a store of this engine lives: a fresh PostgreSQL database URL, or the DuckDB path."""
+    if engine == POSTGRES:
+        return pg_server().new_database()
+    return engine if tmp_path is None else str(tmp_path / "store.duckdb")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_postgres():
+    yield
+    if _pg:
+        _pg.pop().stop()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -31,7 +58,7 @@ def make_store():
     (and those of the office master file `master`, aliases included); the caller closes it.
     Session-scoped, so module fixtures and hypothesis tests can use it too."""
     def make(office_kanwil: dict[str, str | None] | None = None, path=":memory:", master: Path | None = None):
-        con = store.connect(path)
+        con = store.connect(store_target(path) if path == POSTGRES else path)
         for name, kanwil in (office_kanwil or {}).items():
             offices.add_office(con, name, kanwil)
         if master is not None:

@@ -37,7 +37,7 @@ def test_a_store_newer_than_the_code_is_refused_read_only_and_read_write(tmp_pat
 def test_a_read_command_migrates_an_older_store_and_says_so(tmp_path, capsys, monkeypatch):
     path = tmp_path / "lama.duckdb"
     every = store.migrations()
-    monkeypatch.setattr(store, "migrations", lambda: every[:1])      # a store from before migration 002
+    monkeypatch.setattr(store, "migrations", lambda *_: every[:1])      # a store from before migration 002
     store.connect(path).close()
     monkeypatch.undo()
     assert cli.main(["batches", "--db", str(path)]) == 0

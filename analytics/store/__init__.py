@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.store import postgres
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -89,6 +90,8 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
     store is migrated, a copy is written beside it (`<file>.pre-NNN.bak`, NNN = the newest migration;
     `on_backup(path)` is told). A store whose schema is newer than this code is refused, read-only too."""
     path = str(path)
+    if postgres.is_url(path):
+        return _connect_postgres(path, read_only, on_migration)
     if path != ":memory:" and not create and not Path(path).exists():
         raise StoreError("db_missing", hint="db_missing", path=path)
     if path != ":memory:" and not read_only:
@@ -118,9 +121,48 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
     return con
 
 
+def _connect_postgres(url: str, read_only: bool, on_migration) -> postgres.Connection:
+    """The shared store of several app servers (docs/deploy.md). read_only only skips migrating:
+    PostgreSQL serves readers and writers at once, so nothing is locked."""
+    try:
+        con = postgres.connect(url)
+    except postgres.Error as exc:
+        raise StoreError("db_unopenable", path=_safe_url(url), error=str(exc).strip()) from None
+    try:
+        if not read_only:
+            with _migration_lock(con):
+                migrate(con, on_migration)
+        _refuse_newer(con, _safe_url(url))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _safe_url(url: str) -> str:
+    """The URL as shown in messages: a password in it is masked."""
+    return re.sub(r"://([^:@/]+):[^@/]*@", r"://\1:***@", url)
+
+
+@contextmanager
+def _migration_lock(con):
+    """Replicas starting together must not both apply a migration: a session advisory lock
+    serialises them (the second finds the schema current)."""
+    con.execute("SELECT pg_advisory_lock(14014)")
+    try:
+        yield
+    finally:
+        con.execute("SELECT pg_advisory_unlock(14014)")
+
+
+def dialect(con) -> str:
+    """'duckdb' or 'postgres': which migration files apply (see migrations())."""
+    return getattr(con, "dialect", "duckdb")
+
+
 def _refuse_newer(con, path: str) -> None:
     """A store written by a newer version of the app would be misread (or damaged) by this one."""
-    known = max((version for version, _ in migrations()), default=0)
+    known = max((version for version, _ in migrations(dialect(con))), default=0)
     found = schema_version(con)
     if found > known:
         raise StoreError("db_newer", path=path, found=found, known=known)
@@ -129,15 +171,18 @@ def _refuse_newer(con, path: str) -> None:
 def pending_migrations(con) -> list[str]:
     """Names of the migrations a read-write open would apply (a read-only open cannot)."""
     current = schema_version(con)
-    return [path.name for version, path in migrations() if version > current]
+    return [path.name for version, path in migrations(dialect(con)) if version > current]
 
 
-def migrations() -> list[tuple[int, Path]]:
+def migrations(dialect_name: str = "duckdb") -> list[tuple[int, Path]]:
+    """(version, file) in order. migrations/NNN_name.sql is written for both engines; a file of the
+    same name in migrations/<dialect>/ replaces it on that engine (e.g. postgres/002_answer_rows.sql)."""
     found = []
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
         match = re.match(r"(\d+)_", path.name)
         if match:
-            found.append((int(match.group(1)), path))
+            override = MIGRATIONS_DIR / dialect_name / path.name
+            found.append((int(match.group(1)), override if override.exists() else path))
     return found
 
 
@@ -155,7 +200,7 @@ def migrate(con, on_migration: Callable[[str], None] | None = None) -> int:
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
     current = existing = schema_version(con)
-    for version, path in migrations():
+    for version, path in migrations(dialect(con)):
         if version <= current:
             continue
         if on_migration and existing > 0:     # an existing store changes shape: say so (a new one is quiet)
@@ -176,10 +221,12 @@ def data_version(con) -> str:
     (cheap: small tables); part of every cache key, so a stale cached result is never served."""
     row = fetch_one(con, """
         SELECT (SELECT coalesce(max(batch_id), 0) || ':' || count(*) FROM batches),
-               (SELECT count(*) || ':' || coalesce(sum(hash(office_id, name, kanwil, office_type)), 0)
+               (SELECT count(*) || ':' || md5(coalesce(string_agg(concat_ws('|', office_id, name,
+                        coalesce(kanwil, '<null>'), coalesce(office_type, '<null>')), ';' ORDER BY office_id), ''))
                 FROM offices),
                (SELECT count(*) FROM office_aliases),
-               (SELECT count(*) || ':' || coalesce(sum(hash(respondent_id)), 0) FROM saran_reviews)
+               (SELECT count(*) || ':' || md5(coalesce(string_agg(CAST(respondent_id AS VARCHAR), ',' ORDER BY respondent_id), ''))
+                FROM saran_reviews)
     """)
     return "|".join(str(part) for part in row)
 

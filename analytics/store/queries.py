@@ -148,19 +148,20 @@ def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_param
     if len(rows) == 0:
         return {}
     keys = frame.iloc[rows][["ukey", "pkey", "instrument"]].reset_index(drop=True)
-    keys["row"] = rows
+    keys["row_no"] = rows
     with store.registered(con, keys) as name:
         got = con.execute(f"""
             WITH items AS (
-                SELECT k.row, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n_i,
+                SELECT k.row_no, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n_i,
                        CAST(sum(s.score_sum) AS BIGINT) AS total
                 FROM pooled_sums s {_join(by)}
-                JOIN {name} k ON k.ukey = {_UNIT_KEY[by]} AND k.pkey IS NOT DISTINCT FROM {_PERIOD_KEY[period]}
+                JOIN {name} k ON k.ukey = {_UNIT_KEY[by]}
+                                 AND CAST(k.pkey AS DATE) IS NOT DISTINCT FROM {_PERIOD_KEY[period]}
                                  AND k.instrument = s.instrument
                 WHERE {where} {inst_sql}
-                GROUP BY k.row, s.item_no)
-            SELECT row, array_agg(total ORDER BY item_no), array_agg(n_i ORDER BY item_no)
-            FROM items WHERE n_i > 0 GROUP BY row
+                GROUP BY k.row_no, s.item_no)
+            SELECT row_no, array_agg(total ORDER BY item_no), array_agg(n_i ORDER BY item_no)
+            FROM items WHERE n_i > 0 GROUP BY row_no
         """, params + inst_params).fetchall()
     return {int(row): _exact_index(sums, counts) for row, sums, counts in got}
 

@@ -42,11 +42,11 @@ def move_to_trash(con, batch_id: int, deleted_by: str, now: datetime | None = No
         for instrument in _instruments(con, "respondent_counts", batch_id):
             writes.pool_batch(con, batch_id, instrument, sign=-1)
         cols = _columns(con, "batches")
+        created = [int(o) for (o,) in con.execute("SELECT office_id FROM offices WHERE created_by_batch = ? "
+                                                  "ORDER BY office_id", [batch_id]).fetchall()]
         con.execute(f"""INSERT INTO trash_batches ({cols}, deleted_at, deleted_by, created_offices)
-                        SELECT {cols}, coalesce(?, current_timestamp), ?,
-                               (SELECT coalesce(array_agg(office_id ORDER BY office_id), [])
-                                FROM offices WHERE created_by_batch = ?)
-                        FROM batches WHERE batch_id = ?""", [now, deleted_by, batch_id, batch_id])
+                        SELECT {cols}, coalesce(CAST(? AS TIMESTAMP), current_timestamp), ?, CAST(? AS INTEGER[])
+                        FROM batches WHERE batch_id = ?""", [now, deleted_by, created, batch_id])
         for table in _ROW_TABLES:
             cols = _columns(con, table)
             con.execute(f"INSERT INTO trash_{table} ({cols}) SELECT {cols} FROM {table} WHERE batch_id = ?",

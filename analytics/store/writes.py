@@ -35,7 +35,7 @@ def stored_dedup_keys(con, keys: pd.Series) -> set[str]:
     frame = pd.DataFrame({"dedup_key": keys.astype(str).unique()})
     with registered(con, frame) as name:
         return {k for (k,) in con.execute(
-            f"SELECT dedup_key FROM {name} SEMI JOIN respondents USING (dedup_key)").fetchall()}
+            f"SELECT dedup_key FROM {name} WHERE dedup_key IN (SELECT dedup_key FROM respondents)").fetchall()}
 
 
 def insert_batch(con, batch_id: int, file_name: str, sha256: str, source: str, is_demo: bool, rows_read: int,
@@ -71,16 +71,17 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
         scores[:, no - 1] = good[col].to_numpy(dtype="int16", na_value=0)
         blank[:, no - 1] = good[col].isna().to_numpy()
     answered = ~blank.all(axis=1)
-    lists = pa.FixedSizeListArray.from_arrays(pa.array(scores[answered].ravel(), mask=blank[answered].ravel()), k)
+    offsets = pa.array(np.arange(0, (int(answered.sum()) + 1) * k, k, dtype=np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(scores[answered].ravel(), mask=blank[answered].ravel()))
     rows = pa.table({"respondent_id": good["respondent_id"].to_numpy()[answered], "scores": lists})
     with registered(con, rows) as name:
         con.execute(f"INSERT INTO answer_rows (respondent_id, batch_id, instrument, scores) "
-                    f"SELECT respondent_id, ?, ?, CAST(scores AS UTINYINT[]) FROM {name}", [batch_id, instrument])
+                    f"SELECT respondent_id, ?, ?, scores FROM {name}", [batch_id, instrument])
     wide = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
     aggs = ", ".join(f'count("{c}") AS "n_{no}", CAST(sum("{c}") AS BIGINT) AS "s_{no}"' for c, no in zip(cols, nos))
     any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
     with registered(con, wide) as name:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE staged_sums AS
+        con.execute(f"""CREATE TEMP TABLE staged_sums AS
                         SELECT office_id, CAST(month AS DATE) AS month,
                                count(*) FILTER (WHERE {any_answer}) AS n_resp, {aggs}
                         FROM {name} GROUP BY office_id, month""")

@@ -1,0 +1,70 @@
+"""A throwaway PostgreSQL on 127.0.0.1 for the tests and benchmarks: initdb into /tmp, start, stop,
+delete. Debian's `postgresql` package provides the binaries (the Makefile installs it). initdb refuses
+to run as root, so as root the server runs as the `postgres` user."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+
+PORTS = range(55432, 55440)
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    if not found:
+        raise RuntimeError(f"{name} not found: install Debian's postgresql package (make test does)")
+    return str(found)
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError(f"no free port in {PORTS.start}–{PORTS.stop - 1} for the test PostgreSQL")
+
+
+class Server:
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="dasbor-pg-", dir="/tmp"))
+        self.port = _free_port()
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.root, self.user)
+        self._run(_bin("initdb"), "-D", str(self.root / "data"), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(_bin("pg_ctl"), "-D", str(self.root / "data"), "-l", str(self.root / "log"), "-w", "start",
+                  "-o", f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off "
+                        "-c synchronous_commit=off -c max_connections=200")
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", self.user, "--"] if self.user else []
+        subprocess.run(prefix + list(command), check=True, capture_output=True, cwd="/tmp")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """A fresh empty database; its URL."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url(), autocommit=True) as con:
+            con.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(_bin("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+if __name__ == "__main__":      # manual use: start one and print its URL
+    server = Server()
+    print(server.url())
