@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+import pandas as pd
 import streamlit as st
 
 from analytics import demo, settings
 from ui import session, state
 from analytics.errors import DasborError, render
-from ui.text import current_lang, integer, t
+from ui.text import current_lang, integer, md, t
 
 log = logging.getLogger("dasbor")
 
@@ -20,10 +21,25 @@ def table(data, **options) -> None:
     (Streamlit would print 'None'). A viewer without downloads (a share link that does not allow
     them) gets a static table: st.dataframe's toolbar would offer a CSV download."""
     if not state.viewer_scope().downloads:
-        st.table(data.hide(axis="index") if hasattr(data, "hide") else data.reset_index(drop=True)
-                 .style.hide(axis="index"))
+        st.table(_markdown_cells(data))
         return
     st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
+
+
+def _markdown_cells(data):
+    """st.table renders every cell as Markdown (st.dataframe does not): the text cells are escaped
+    (office names, labels), numbers keep their formatting. A Styler's text columns get md as their
+    formatter; the views format only numeric columns, whose formatters stay."""
+    styler = data if hasattr(data, "hide") else data.reset_index(drop=True).style
+    text = [c for c in styler.data.columns if not pd.api.types.is_numeric_dtype(styler.data[c])
+            and not pd.api.types.is_datetime64_any_dtype(styler.data[c])]
+    if text:
+        styler = styler.format(_text_cell, subset=text)
+    return styler.hide(axis="index")
+
+
+def _text_cell(value) -> str:
+    return "—" if value is None or (isinstance(value, float) and value != value) or value is pd.NA else md(value)
 
 
 def download(container, label: str, data: bytes, *, file_name: str, mime: str, key: str, what: str,
