@@ -17,15 +17,13 @@ MARKUP = "![x](http://127.0.0.1:9/x.png) [y](http://evil) <b>z</b> *em*"
 OFFICE = f"Kantor {MARKUP}"
 KANWIL = "Kanwil <a href='http://evil/k'>k</a><img src='http://127.0.0.1:9/k.png'> [w](http://evil/w)"
 PEER = "Kantor Biasa"                      # a second office of the Kanwil, so the Kanwil views have peers
-LABEL = "Tamu ![t](http://127.0.0.1:9/t.png) [u](http://evil/u)"
+LABEL = "Tamu ![t](http://127.0.0.1:9/t.png) www.evil.example tamu@evil.example :material/home: $x^2$ - 1."
 FILE = "ekspor [f](http://evil/f) <img src=x>.csv"
-# Addresses nothing on the page may ask for or link to.
-FETCHED = "127.0.0.1:9"
-LINKED = "http://evil"
 
 # The Markdown the pages must send for OFFICE, written out by hand (not computed by ui.text.md): every
-# character that could start a link, an image, HTML or emphasis carries a backslash.
-OFFICE_MARKDOWN = r"Kantor !\[x\](http\://127.0.0.1:9/x.png) \[y\](http\://evil) \<b\>z\</b\> \*em\*"
+# character that could start a link, an image, HTML or emphasis carries a backslash, and a word joiner
+# (U+2060, invisible) sits inside "http://", which GFM would otherwise turn into a link.
+OFFICE_MARKDOWN = "Kantor !\\[x\\](http:\u2060//127.0.0.1:9/x.png) \\[y\\](http:\u2060//evil) \\<b\\>z\\</b\\> \\*em\\*"
 
 
 def rows(office: str, count: int, day: str, prefix: str) -> list[list]:

@@ -82,9 +82,9 @@ def open_page(at: AppTest, page: str) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """What a reader sees of Markdown text: CommonMark backslash escapes resolved (ui.text.md escapes
-    user values, e.g. a file name `a&b.csv` arrives as `a\\&b.csv`)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """What a reader sees of Markdown text: CommonMark backslash escapes resolved and the invisible word
+    joiner gone (ui.text.md escapes user values, e.g. a file name `a&b.csv` arrives as `a\\&b.csv`)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def texts(elements) -> list[str]:

@@ -25,7 +25,7 @@ from tests.test_app import _clear_caches, app, export_csv, plotly_specs, shown  
 from ui.text import md
 
 # Markdown that would do something: a link or image, an HTML tag, an autolink, emphasis of our names.
-LIVE = re.compile(r"\]\(|!\[|<[A-Za-z/!]|https?://|www\.|\*em\*|:red\[")
+LIVE = re.compile(r"\]\(|!\[|<[A-Za-z/!]|https?://|www\.|\w@\w|\*em\*|:red\[|:material/|\$x")
 
 
 def live_markdown(text: str) -> list[str]:

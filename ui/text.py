@@ -16,12 +16,16 @@ import streamlit as st
 from analytics import i18n
 from analytics.errors import DasborError, Join, Message, render
 
-# Characters that start Markdown, HTML, Streamlit directives (:red[…], :material/…:, $math$) or a GFM
-# autolink (http://…, www.…, name@host) in running text; escaped with a backslash, they show as typed.
-# Left alone, so numbers, dates, times and file names read as before: , . - ( ) ' " , a ':' before a
-# space or digit, and '_' inside a word (file_name.csv: CommonMark never starts emphasis there).
-_SPECIAL = re.compile(r"[\\`*~\[\]<>#|$&@]|(?<![^\W_])_|_(?![^\W_])|:(?=[A-Za-z/])|(?<=www)\.", re.IGNORECASE)
+# Characters that start Markdown, HTML or Streamlit directives (:red[…], $math$) in running text; escaped
+# with a backslash, they show as typed. Left alone, so numbers, dates, times and file names read as
+# before: , . - ( ) ' " : and '_' inside a word (file_name.csv: CommonMark never starts emphasis there).
+_SPECIAL = re.compile(r"[\\`*~\[\]<>#|$&]|(?<![^\W_])_|_(?![^\W_])")
 _BLOCK_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))")      # a list item when it starts a line
+# GFM autolinks (http://…, www.…, name@host.tld) and Streamlit's :material/…: and :emoji: codes are found
+# in the text *after* escapes are resolved, so a backslash cannot stop them (checked in chromium): an
+# invisible WORD JOINER (U+2060) inside the pattern does.
+JOINER = "\u2060"
+_TEXT_PATTERNS = re.compile(r"(?<=:)(?=[A-Za-z/])|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 
 
 class Markdown(str):
@@ -34,6 +38,7 @@ def md(value) -> Markdown:
         return value
     text = " ".join(str(value).splitlines())            # a value never opens a block of its own
     text = _SPECIAL.sub(lambda m: "\\" + m.group(), text)
+    text = _TEXT_PATTERNS.sub(JOINER, text)
     text = _BLOCK_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2)
                                                     else f"{m.group(3)}\\{m.group(4)}"), text)
     return Markdown(text)
