@@ -85,6 +85,16 @@ def test_rejects_keep_only_mapped_columns_and_mask_the_saran(prepared):
     assert "\"'=cmd|' /C calc'!A0 telp [telepon]\"" in download
 
 
+def test_rejects_csv_guards_a_formula_after_a_cr(make_store):
+    """The Unggah page's rejects download: a rejected row's saran with CR then "=…" reaches Excel as text."""
+    con = make_store({OFFICE: "Kanwil Uji"})
+    found = importer.prepare(con, _export([("R9", 9, CR_FORMULA)]), "ekspor.csv", importer.ImportOptions(today=DEMO_TODAY))
+    assert found.rejected["source_row"].tolist() == [2]
+    rows = list(csv.reader(io.StringIO(views.rejects_csv(found.rejected, "id").decode("utf-8-sig"), newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert export.guard(CR_FORMULA) in cells and CR_FORMULA not in cells
+
+
 def test_saran_is_stored_masked_with_a_flag(prepared):
     con, found = prepared
     report = importer.commit(con, found, importer.ImportOptions(today=DEMO_TODAY))

@@ -204,3 +204,38 @@ def test_report_html_and_workbook_hold_the_names_as_text(hostile_db):
     assert any(c.value == names.OFFICE for c in cells)               # the name as typed, as text
     assert not [c.coordinate for c in cells if c.hyperlink is not None]
     assert not [c.value for c in cells if c.data_type == "f"]
+
+
+def test_the_pdf_renderer_fetches_nothing_from_the_network(hostile_db, monkeypatch):
+    """Defence in depth behind the template's autoescaping: an <img> that reached the HTML is not fetched."""
+    import http.server
+    import threading
+
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    listener = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    try:
+        address = f"http://127.0.0.1:{listener.server_port}/x.png"
+        monkeypatch.setattr(pdf, "render_html", lambda report, charts_on=True:
+                            f'<html><body><p>a</p><img src="{address}"></body></html>')
+        con = store.connect(hostile_db, read_only=True)
+        try:
+            built = report.collect(con, report.Request(scope=(1, 2), pooled_scope=(1, 2), start=date(2026, 9, 1),
+                                                       end=date(2026, 10, 1), pair=("ikm", "ipk")))
+        finally:
+            con.close()
+        assert pdf.build_pdf(built, charts_on=False).startswith(b"%PDF")
+    finally:
+        listener.shutdown()
+        listener.server_close()
+    assert asked == []

@@ -40,6 +40,13 @@ def _root_connection(path: str):
     return con
 
 
+def forget_connection() -> None:
+    """Close nothing, forget the cached root connection: the next run opens the store again (after a
+    failed write DuckDB invalidates the open database; a restored backup is a new file)."""
+    _root_connection.clear()
+    invalidate()
+
+
 @st.cache_resource(show_spinner=False)
 def _write_lock(path: str) -> threading.Lock:
     return threading.Lock()

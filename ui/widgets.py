@@ -3,12 +3,13 @@ message, the demo banner, the empty state and one-time messages."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
-from analytics import demo, settings
+from analytics import demo, settings, store
 from ui import session, state
 from analytics.errors import DasborError, render
 from ui.text import current_lang, integer, md, t
@@ -110,14 +111,20 @@ def run_page(body: Callable[[], None]) -> None:
 
 
 def show_error(exc: Exception, what: str) -> None:
-    """A DasborError in the page's language, naming the control to use (surface "ui"); any other
-    exception is a bug: a plain 'unexpected error' message, the traceback in the server log."""
-    if isinstance(exc, DasborError):
+    """A DasborError in the page's language, naming the control to use (surface "ui"); a damaged store
+    or a full disk (store.explain) said as such, and the store opened again on the next run; any other
+    exception is a bug: a plain 'unexpected error' message with an id, the traceback in the server log
+    under that id. No absolute server path reaches the page (errors render paths by location)."""
+    explained = store.explain(exc, state.db_path()) if not isinstance(exc, DasborError) else exc
+    if isinstance(explained, store.StoreError) and explained.code in store.REOPEN_CODES:
+        state.forget_connection()
+    if explained is not None:
         log.warning("%s: %s", what, exc)
-        st.error(t("error_input", message=render(exc, current_lang(), "ui").rstrip(".")))
+        st.error(t("error_input", message=render(explained, current_lang(), "ui").rstrip(".")))
     else:
-        log.exception(what)
-        st.error(t("error_page"))
+        bug_id = uuid.uuid4().hex[:8]
+        log.exception("%s (bug %s)", what, bug_id)
+        st.error(t("error_page", id=bug_id))
 
 
 def demo_banner() -> None:
