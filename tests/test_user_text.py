@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from datetime import date
 
 import openpyxl
@@ -21,7 +22,7 @@ from analytics.domain.integrity import Funnel
 from analytics.present import charts, integrity_charts
 from analytics.report import pdf, xlsx
 from tests import hostile_names as names
-from tests.test_app import _clear_caches, app, export_csv, plotly_specs, shown  # noqa: F401 — fixtures
+from tests.test_app import app, export_csv, plotly_specs, shown  # noqa: F401 — app is a fixture
 from ui.text import md
 
 # Markdown that would do something: a link or image, an HTML tag, an autolink, emphasis of our names.
@@ -136,7 +137,6 @@ def test_guest_table_footer_and_label_are_text(app, hostile_db):
 
 
 def test_a_hostile_file_name_on_the_upload_page_is_text(app, hostile_db, tmp_path):
-    import shutil
     db = tmp_path / "upload.duckdb"
     shutil.copyfile(hostile_db, db)
     at = app(db, role="admin")
