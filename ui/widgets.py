@@ -115,7 +115,7 @@ def show_error(exc: Exception, what: str) -> None:
     or a full disk (store.explain) said as such, and the store opened again on the next run; any other
     exception is a bug: a plain 'unexpected error' message with an id, the traceback in the server log
     under that id. No absolute server path reaches the page (errors render paths by location)."""
-    explained = store.explain(exc, state.db_path()) if not isinstance(exc, DasborError) else exc
+    explained = exc if isinstance(exc, DasborError) else store.explain(exc, _db_path())
     if isinstance(explained, store.StoreError) and explained.code in store.REOPEN_CODES:
         state.forget_connection()
     if explained is not None:
@@ -125,6 +125,13 @@ def show_error(exc: Exception, what: str) -> None:
         bug_id = uuid.uuid4().hex[:8]
         log.exception("%s (bug %s)", what, bug_id)
         st.error(t("error_page", id=bug_id))
+
+
+def _db_path() -> str | None:
+    try:
+        return state.db_path()
+    except Exception:       # noqa: BLE001 — a bad setting is reported by the caller's message
+        return None
 
 
 def demo_banner() -> None:
