@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analytics import cli, export
+from analytics import cli, export, store
 from analytics.domain.privacy import mask_contacts
 from analytics.ingest import importer
 from analytics.present import views
@@ -140,6 +140,15 @@ def test_cli_csv_is_guarded_and_quoted(db, capsys):
     assert cli.main(["indices", "--db", str(db), "--period", "all", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[1][0] == "'=Kantor Rumus"
+
+
+def test_cli_csv_guards_after_a_cr_in_a_name(db, capsys):
+    con = store.connect(db)
+    con.execute("UPDATE offices SET name = ?", ["Kantor\r=1+1"])         # a CR stored by another writer
+    con.close()
+    assert cli.main(["indices", "--db", str(db), "--period", "all", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows[1][0] == "Kantor\r'=1+1"
 
 
 def test_report_workbook_text_is_guarded_after_a_cr(db, tmp_path, capsys):
