@@ -129,7 +129,11 @@ def test_the_app_says_the_store_is_damaged_in_a_plain_message(app, big_db, tmp_p
 
 # --- a full disk during an import ------------------------------------------------------------------
 
-def _contents(path: Path) -> dict:
+def _contents(path: Path | None = None) -> dict:
+    """Every table of the store at `path`, or (None) of the app's open store."""
+    if path is None:
+        with state.cursor() as cur:
+            return {table: cur.execute(f"SELECT * FROM {table}").fetchdf().to_csv() for table in store.TABLES}
     con = store.connect(path, read_only=True)
     try:
         return {table: con.execute(f"SELECT * FROM {table}").fetchdf().to_csv() for table in store.TABLES}
@@ -224,10 +228,51 @@ def test_a_full_disk_on_the_upload_page_is_a_plain_message(app, tmp_path, monkey
     monkeypatch.setattr(writes, "insert_respondents", real)
     at.switch_page("ui/pages/ringkasan.py").run()          # the store opens again; nothing was imported
     assert not at.exception and not errors(at)
-    _clear_caches()
-    after = _contents(path)
+    after = _contents()                                     # through the app's connection, opened again
     assert {t: v for t, v in after.items() if t not in ("users", "sessions", "audit_log")} == \
         {t: v for t, v in before.items() if t not in ("users", "sessions", "audit_log")}
+
+
+def test_after_a_fatal_write_error_the_app_opens_the_store_again(tmp_path):
+    """A file size limit hit at COMMIT's checkpoint is a FatalException: DuckDB invalidates the open
+    database, and connecting again while it is open gives the invalid one back. The page's error
+    handler forgets (closes) the connection; the next run reads the store as it was. In a child process
+    (RLIMIT_FSIZE), with ui/state as the app uses it."""
+    path = _fresh_store(tmp_path)
+    csv = tmp_path / "besar.csv"
+    csv.write_bytes(_rows(60_000))
+    limit = path.stat().st_size + 200_000
+    child = f"""
+import os, resource, signal
+os.environ["DASBOR_DB"] = {str(path)!r}
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+from analytics import store
+from analytics.ingest import importer
+from ui import state
+with state.cursor() as cur:
+    before = cur.execute("SELECT count(*) FROM respondents").fetchall()[0][0]
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, resource.RLIM_INFINITY))
+try:
+    with state.writer() as cur:
+        importer.ingest(cur, open({str(csv)!r}, "rb").read(), "besar.csv")
+except store.StoreError as exc:
+    print("refused:", exc.code)
+resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+try:
+    with state.cursor() as cur:
+        cur.execute("SELECT 1").fetchall()
+    print("still usable")
+except Exception as exc:
+    print("invalidated:", store.explain(exc).code)
+held = state._root_connection(state.db_path())      # still referenced (another session, a traceback)
+state.forget_connection()
+with state.cursor() as cur:
+    print("after reopen:", cur.execute("SELECT count(*) FROM respondents").fetchall()[0][0] == before)
+"""
+    done = subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert "refused: file_too_large" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "invalidated: file_too_large" in done.stdout, done.stdout       # the fatal path, not a plain refusal
+    assert "after reopen: True" in done.stdout, done.stdout + done.stderr[-2000:]
 
 
 # --- no absolute server paths; a bug is a bug, with an id ----------------------------------------

@@ -41,8 +41,13 @@ def _root_connection(path: str):
 
 
 def forget_connection() -> None:
-    """Close nothing, forget the cached root connection: the next run opens the store again (after a
-    failed write DuckDB invalidates the open database; a restored backup is a new file)."""
+    """Close the cached root connection and forget it: the next run opens the store again. After a
+    fatal write error (a full disk at COMMIT) DuckDB invalidates the open database, and connecting again
+    while a connection to it is open returns the same invalid database (checked)."""
+    try:
+        _root_connection(db_path()).close()
+    except Exception:           # noqa: BLE001 — not open, or not openable: nothing to close
+        pass
     _root_connection.clear()
     invalidate()
 
