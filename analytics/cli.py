@@ -10,6 +10,7 @@ import json
 import sys
 import tempfile
 import traceback
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,9 +36,10 @@ def log_dir() -> Path:
     return Path(settings.get("log_dir"))
 
 
-def _write_traceback(argv) -> Path:
-    """Append the current exception's traceback to cli.log; a temp folder when the log folder is not writable."""
-    text = (f"--- {datetime.now():%Y-%m-%d %H:%M:%S} python -m analytics {' '.join(map(str, argv))}\n"
+def _write_traceback(argv, bug_id: str) -> Path:
+    """Append the current exception's traceback to cli.log under `bug_id`; a temp folder when the log
+    folder is not writable."""
+    text = (f"--- {datetime.now():%Y-%m-%d %H:%M:%S} bug {bug_id}: python -m analytics {' '.join(map(str, argv))}\n"
             + traceback.format_exc())
     for folder in (log_dir(), Path(tempfile.gettempdir()) / "dasbor-logs"):
         try:
@@ -162,10 +164,22 @@ def main(argv=None) -> int:
     except InputError as exc:          # bad input: the user can fix it
         print(i18n.t("cli_error", lang, message=render(exc, lang, "cli")), file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 — anything else is a bug: say so, keep the traceback
-        path = _write_traceback(argv)
-        print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path), file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 — a damaged store or a full disk is said; anything else is a bug
+        explained = store.explain(exc, _db_of(args))
+        if explained is not None:
+            print(i18n.t("cli_error", lang, message=render(explained, lang, "cli")), file=sys.stderr)
+            return 2
+        bug_id = uuid.uuid4().hex[:8]
+        path = _write_traceback(argv, bug_id)
+        print(i18n.t("cli_bug", lang, kind=type(exc).__name__, log=path, id=bug_id), file=sys.stderr)
         return 1
+
+
+def _db_of(args) -> str | None:
+    try:
+        return str(settings.db_path(getattr(args, "db", None)))
+    except Exception:       # noqa: BLE001 — only for a message
+        return None
 
 
 # Commands that only read: they open the store read-only (several may run at once). Only the commands

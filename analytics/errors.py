@@ -78,7 +78,7 @@ def _value(value, lang, surface):
 def _render(prefix: str, code: str, hint: str | None, params: dict, lang, surface: str) -> str:
     if surface not in SURFACES:
         raise ValueError(f"surface must be one of {SURFACES}, not {surface!r}")
-    values = {k: _value(v, lang, surface) for k, v in params.items()}
+    values = i18n.located({k: _value(v, lang, surface) for k, v in params.items()})     # no absolute paths
     template = i18n.STRINGS[f"{prefix}_{code}"]
     template = template.get(lang or i18n.DEFAULT_LANG) or template[i18n.DEFAULT_LANG]
     hint_text = i18n.t(f"hint_{hint}_{surface}", lang, **values) if hint else ""

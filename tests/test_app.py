@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import gc
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -80,8 +81,14 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown text: CommonMark backslash escapes resolved and the invisible word
+    joiner gone (ui.text.md escapes user values, e.g. a file name `a&b.csv` arrives as `a\\&b.csv`)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    return [shown(e.value) for e in elements]
 
 
 def errors(at: AppTest) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analytics import cli, export
+from analytics import cli, export, store
 from analytics.domain.privacy import mask_contacts
 from analytics.ingest import importer
 from analytics.present import views
@@ -85,6 +85,16 @@ def test_rejects_keep_only_mapped_columns_and_mask_the_saran(prepared):
     assert "\"'=cmd|' /C calc'!A0 telp [telepon]\"" in download
 
 
+def test_rejects_csv_guards_a_formula_after_a_cr(make_store):
+    """The Unggah page's rejects download: a rejected row's saran with CR then "=…" reaches Excel as text."""
+    con = make_store({OFFICE: "Kanwil Uji"})
+    found = importer.prepare(con, _export([("R9", 9, CR_FORMULA)]), "ekspor.csv", importer.ImportOptions(today=DEMO_TODAY))
+    assert found.rejected["source_row"].tolist() == [2]
+    rows = list(csv.reader(io.StringIO(views.rejects_csv(found.rejected, "id").decode("utf-8-sig"), newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert export.guard(CR_FORMULA) in cells and CR_FORMULA not in cells
+
+
 def test_saran_is_stored_masked_with_a_flag(prepared):
     con, found = prepared
     report = importer.commit(con, found, importer.ImportOptions(today=DEMO_TODAY))
@@ -130,6 +140,15 @@ def test_cli_csv_is_guarded_and_quoted(db, capsys):
     assert cli.main(["indices", "--db", str(db), "--period", "all", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[1][0] == "'=Kantor Rumus"
+
+
+def test_cli_csv_guards_after_a_cr_in_a_name(db, capsys):
+    con = store.connect(db)
+    con.execute("UPDATE offices SET name = ?", ["Kantor\r=1+1"])         # a CR stored by another writer
+    con.close()
+    assert cli.main(["indices", "--db", str(db), "--period", "all", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows[1][0] == "Kantor\r'=1+1"
 
 
 def test_report_workbook_text_is_guarded_after_a_cr(db, tmp_path, capsys):

@@ -213,7 +213,7 @@ def test_a_backup_is_taken_before_a_schema_migration(tmp_path, capsys):
     con.close()
     code, _, err = run("batches", "--db", str(path), capsys=capsys)
     backup = tmp_path / "lama.duckdb.pre-007.bak"   # named after the newest migration
-    assert code == 0 and f"cadangan sebelum migrasi ditulis: {backup}" in err and "006_trash_privacy.sql" in err
+    assert code == 0 and f"cadangan sebelum migrasi ditulis: {backup.name}" in err and "006_trash_privacy.sql" in err
     old = store.connect(backup, read_only=True)
     assert store.schema_version(old) == 5 and old.execute("SELECT count(*) FROM respondents").fetchall() == [(3,)]
     old.close()

@@ -40,6 +40,18 @@ def _root_connection(path: str):
     return con
 
 
+def forget_connection() -> None:
+    """Close the cached root connection and forget it: the next run opens the store again. After a
+    fatal write error (a full disk at COMMIT) DuckDB invalidates the open database, and connecting again
+    while a connection to it is open returns the same invalid database (checked)."""
+    try:
+        _root_connection(db_path()).close()
+    except Exception:           # noqa: BLE001 — not open, or not openable: nothing to close
+        pass
+    _root_connection.clear()
+    invalidate()
+
+
 @st.cache_resource(show_spinner=False)
 def _write_lock(path: str) -> threading.Lock:
     return threading.Lock()

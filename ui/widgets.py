@@ -3,14 +3,16 @@ message, the demo banner, the empty state and one-time messages."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Callable
 
+import pandas as pd
 import streamlit as st
 
-from analytics import demo, settings
+from analytics import demo, settings, store
 from ui import session, state
 from analytics.errors import DasborError, render
-from ui.text import current_lang, integer, t
+from ui.text import current_lang, integer, md, t
 
 log = logging.getLogger("dasbor")
 
@@ -20,10 +22,25 @@ def table(data, **options) -> None:
     (Streamlit would print 'None'). A viewer without downloads (a share link that does not allow
     them) gets a static table: st.dataframe's toolbar would offer a CSV download."""
     if not state.viewer_scope().downloads:
-        st.table(data.hide(axis="index") if hasattr(data, "hide") else data.reset_index(drop=True)
-                 .style.hide(axis="index"))
+        st.table(_markdown_cells(data))
         return
     st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
+
+
+def _markdown_cells(data):
+    """st.table renders every cell as Markdown (st.dataframe does not): the text cells are escaped
+    (office names, labels), numbers keep their formatting. A Styler's text columns get md as their
+    formatter; the views format only numeric columns, whose formatters stay."""
+    styler = data if hasattr(data, "hide") else data.reset_index(drop=True).style
+    text = [c for c in styler.data.columns if not pd.api.types.is_numeric_dtype(styler.data[c])
+            and not pd.api.types.is_datetime64_any_dtype(styler.data[c])]
+    if text:
+        styler = styler.format(_text_cell, subset=text)
+    return styler.hide(axis="index")
+
+
+def _text_cell(value) -> str:
+    return "—" if value is None or (isinstance(value, float) and value != value) or value is pd.NA else md(value)
 
 
 def download(container, label: str, data: bytes, *, file_name: str, mime: str, key: str, what: str,
@@ -94,14 +111,27 @@ def run_page(body: Callable[[], None]) -> None:
 
 
 def show_error(exc: Exception, what: str) -> None:
-    """A DasborError in the page's language, naming the control to use (surface "ui"); any other
-    exception is a bug: a plain 'unexpected error' message, the traceback in the server log."""
-    if isinstance(exc, DasborError):
+    """A DasborError in the page's language, naming the control to use (surface "ui"); a damaged store
+    or a full disk (store.explain) said as such, and the store opened again on the next run; any other
+    exception is a bug: a plain 'unexpected error' message with an id, the traceback in the server log
+    under that id. No absolute server path reaches the page (errors render paths by location)."""
+    explained = exc if isinstance(exc, DasborError) else store.explain(exc, _db_path())
+    if isinstance(explained, store.StoreError) and explained.code in store.REOPEN_CODES:
+        state.forget_connection()
+    if explained is not None:
         log.warning("%s: %s", what, exc)
-        st.error(t("error_input", message=render(exc, current_lang(), "ui").rstrip(".")))
+        st.error(t("error_input", message=render(explained, current_lang(), "ui").rstrip(".")))
     else:
-        log.exception(what)
-        st.error(t("error_page"))
+        bug_id = uuid.uuid4().hex[:8]
+        log.exception("%s (bug %s)", what, bug_id)
+        st.error(t("error_page", id=bug_id))
+
+
+def _db_path() -> str | None:
+    try:
+        return state.db_path()
+    except Exception:       # noqa: BLE001 — a bad setting is reported by the caller's message
+        return None
 
 
 def demo_banner() -> None:

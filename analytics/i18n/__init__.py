@@ -6,6 +6,8 @@ The Streamlit pages use ui.text, which passes the session's language.
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
@@ -139,11 +141,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "error_input": {"id": "Halaman ini tidak dapat ditampilkan: {message}.",
                     "en": "This page cannot be shown: {message}."},
     "error_page": {"id": "Halaman ini tidak dapat ditampilkan karena kesalahan tak terduga (bug) di aplikasi. "
-                         "Rinciannya dicatat di log server; muat ulang halaman, dan laporkan ke pengelola "
-                         "dasbor bila terulang.",
+                         "Rinciannya dicatat di log server dengan kode {id}; muat ulang halaman, dan laporkan "
+                         "kode itu ke pengelola dasbor bila terulang.",
                    "en": "This page cannot be shown because of an unexpected error (a bug) in the app. The "
-                         "details are in the server log; reload the page, and tell the dashboard's "
-                         "administrator if it happens again."},
+                         "details are in the server log under the id {id}; reload the page, and tell the "
+                         "dashboard's administrator that id if it happens again."},
     "filters_unavailable": {"id": "filter sidebar tidak dapat dibuat (lihat pesan di atas)",
                             "en": "the sidebar filters could not be built (see the message above)"},
     # Shown as Markdown: the asterisk is escaped so a caption that starts with it is not a list item.
@@ -850,10 +852,44 @@ STRINGS.update(MESSAGES)
 
 
 def t(key: str, lang: str | None, **values) -> str:
-    """The text of `key` in `lang` (None = Indonesian), with {placeholders} filled in."""
+    """The text of `key` in `lang` (None = Indonesian), with {placeholders} filled in; `path`, `source`
+    and `log` are file locations and `error` a system's text: see located()."""
     entry = STRINGS[key]
     text = entry.get(lang or DEFAULT_LANG) or entry[DEFAULT_LANG]
-    return text.format(**values) if values else text
+    return text.format(**located(values)) if values else text
+
+
+# --- file locations in messages ------------------------------------------------------------------
+# A message never shows an absolute server path (issue 13): a file inside the project by its path
+# relative to the project (data/dasbor.duckdb), any other by its name. Relative paths (as the user typed
+# them) and URLs (postgresql://…, passwords already masked) stay as they are.
+
+PROJECT = Path(__file__).resolve().parents[2]
+LOCATION_PARAMS = ("path", "source", "log")
+_ABSOLUTE = re.compile(r"(?<![\w.:/])/(?:[^\s\"'/:;,()]+/)*[^\s\"'/:;,()]+")
+
+
+def location(value) -> str:
+    """An absolute path as a message shows it; a relative one (as typed, or already shown) as it is."""
+    text = str(value)
+    path = Path(text)
+    if "://" in text or not path.is_absolute():
+        return text
+    try:
+        return str(path.resolve().relative_to(PROJECT))
+    except (ValueError, OSError):
+        return path.name or text
+
+
+def without_paths(text: str) -> str:
+    """A system's error text with every absolute path in it shown as location() shows it."""
+    return _ABSOLUTE.sub(lambda m: location(m.group()), str(text))
+
+
+def located(values: dict) -> dict:
+    """Message parameters with file locations shown as location() shows them."""
+    return {k: location(v) if k in LOCATION_PARAMS and isinstance(v, (str, Path))
+            else without_paths(v) if k == "error" and isinstance(v, str) else v for k, v in values.items()}
 
 
 def num(value, decimals: int = 2, lang: str | None = None, signed: bool = False) -> str:

@@ -275,6 +275,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "database {path} has schema version {found}, newer than this app (version {known}); "
                            "update the app, do not open this database with an older version"},
     "err_db_unopenable": {"id": "database {path} tidak dapat dibuka: {error}", "en": "database {path} cannot be opened: {error}"},
+    "err_db_damaged": {"id": "database {path} rusak (terpotong atau isinya tidak utuh): pulihkan dari cadangan",
+                       "en": "database {path} is damaged (cut off or corrupt): restore it from a backup"},
+    "err_disk_full": {"id": "disk penuh: database {path} tidak dapat ditulis; tidak ada yang disimpan, database "
+                            "tetap seperti sebelumnya",
+                      "en": "the disk is full: database {path} cannot be written; nothing was saved, the database "
+                            "is as it was"},
+    "err_file_too_large": {"id": "file terlalu besar: database {path} melewati batas ukuran file sistem; tidak ada "
+                                 "yang disimpan, database tetap seperti sebelumnya",
+                           "en": "file too large: database {path} would pass the system's file size limit; "
+                                 "nothing was saved, the database is as it was"},
+    "err_db_reopen": {"id": "database {path} harus dibuka ulang setelah kesalahan sebelumnya",
+                      "en": "database {path} must be opened again after an earlier error"},
     "err_db_folder": {"id": "folder database {path} tidak dapat dibuat ({error})",
                       "en": "the database folder {path} cannot be created ({error})"},
     "err_master_no_name": {"id": "kolom 'nama' tidak ditemukan (kolom yang diharapkan: nama, kanwil, jenis, alias)",
@@ -375,14 +387,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "
                                 "ulang halaman",
                           "en": "stop that process (e.g. a command-line import that is writing), then reload the page"},
+    "hint_db_damaged_cli": {"id": "hentikan aplikasi, lalu python -m analytics restore --from FILE — cadangan dari "
+                                  "`backup --out FILE`, atau yang dibuat otomatis sebelum migrasi ({path}.pre-NNN.bak)",
+                            "en": "stop the app, then python -m analytics restore --from FILE — a backup made with "
+                                  "`backup --out FILE`, or the one made before a migration ({path}.pre-NNN.bak)"},
+    "hint_db_damaged_ui": {"id": "minta administrator memulihkannya dari cadangan dengan perintah restore "
+                                 "(python -m analytics restore), mis. dari {path}.pre-NNN.bak",
+                           "en": "ask the administrator to restore it from a backup with the restore command "
+                                 "(python -m analytics restore), e.g. from {path}.pre-NNN.bak"},
+    "hint_disk_full_cli": {"id": "kosongkan ruang disk, lalu ulangi perintahnya",
+                           "en": "free disk space, then run the command again"},
+    "hint_disk_full_ui": {"id": "minta administrator mengosongkan ruang disk server, lalu ulangi",
+                          "en": "ask the administrator to free disk space on the server, then try again"},
+    "hint_file_too_large_cli": {"id": "naikkan batas ukuran file (ulimit -f) atau pindahkan database, lalu ulangi",
+                                "en": "raise the file size limit (ulimit -f) or move the database, then try again"},
+    "hint_file_too_large_ui": {"id": "minta administrator menaikkan batas ukuran file server, lalu ulangi",
+                               "en": "ask the administrator to raise the server's file size limit, then try again"},
+    "hint_db_reopen_cli": {"id": "jalankan perintahnya lagi", "en": "run the command again"},
+    "hint_db_reopen_ui": {"id": "muat ulang halaman", "en": "reload the page"},
     # --- the command line's own lines (analytics/cli.py) ----------------------------------------
     "cli_migrating": {"id": "migrasi skema {name} dijalankan (sekali; pada database besar bisa beberapa menit)",
                       "en": "running schema migration {name} (once; on a large database it may take minutes)"},
     "cli_error": {"id": "error: {message}", "en": "error: {message}"},
     "cli_bug": {"id": "bug: kesalahan tak terduga di program (bukan di masukan Anda): {kind}; traceback ditulis ke "
-                      "{log}",
+                      "{log} dengan kode {id}",
                 "en": "bug: an unexpected error in the program (not in your input): {kind}; the traceback was "
-                      "written to {log}"},
+                      "written to {log} under the id {id}"},
     "cli_row": {"id": "  {sheet}baris {row}, {column}: {message} (nilai: {value})",
                 "en": "  {sheet}row {row}, {column}: {message} (value: {value})"},
     "cli_more_problems": {"id": "  … dan {n} masalah lain (lihat --json)", "en": "  … and {n} more problems (see --json)"},

@@ -4,8 +4,14 @@ tests can check bands, threshold lines and hover text without a browser.
 Conventions: grade colours come from the grade table (data/rules/grades-14-2017.yaml); legends sit
 below the plot and margins are small so a figure stays readable on a phone; numbers follow the
 language (Plotly `separators`).
+
+User text (office and Kanwil names, chart titles naming them) goes through plain(): Plotly reads
+<a href>, <b>, <br> … in titles, tick labels, hover and annotation text, so an office named
+`<a href="http://…">` would otherwise be a live link in every viewer's chart (issue 13).
 """
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
@@ -20,6 +26,11 @@ from analytics.domain.grades import grade_of
 
 # Colours: settings line_color, bar_color, small_color, threshold_color; grades: the grade table.
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
+
+
+def plain(text) -> str:
+    """A user's text as Plotly text that shows exactly that text (&, <, > as entities Plotly decodes)."""
+    return html.escape(str(text), quote=False)
 
 
 def _base_layout(fig: go.Figure, lang: str | None, height: int) -> go.Figure:
@@ -116,7 +127,7 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
     fig.update_xaxes(type="category", row=2, col=1)
     _base_layout(fig, lang, height=470)
     if title:
-        fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=17)))
+        fig.update_layout(title=dict(text=plain(title), x=0, xanchor="left", font=dict(size=17)))
     return fig
 
 
@@ -172,7 +183,7 @@ def _heatmap(frame: pd.DataFrame, x: str, y: str, y_order: list, inst: Instrumen
     scale = dict(colorscale=grade_colorscale(grades), zmin=25, zmax=100) if inst.is_four_point else \
         dict(colorscale=_gradient(grades))
     fig = go.Figure(go.Heatmap(
-        z=_heat_values(nrr, inst).to_numpy(), x=xs, y=[str(v) for v in y_order], text=text,
+        z=_heat_values(nrr, inst).to_numpy(), x=xs, y=[plain(v) for v in y_order], text=text,
         texttemplate="%{text}", textfont=dict(size=11), customdata=custom, xgap=1, ygap=1,
         showscale=False, **scale,
         hovertemplate=(f"<b>%{{y}} · %{{x}}</b><br>%{{customdata[1]}}<br>NRR: %{{text}}"
@@ -304,7 +315,7 @@ def trend_grid(trends: list[tuple[str, pd.DataFrame]], inst: Instrument, grades,
         for value in sorted(set(thresholds.values())):
             shapes.append(dict(type="line", xref=f"{x} domain", yref=line, x0=0, x1=1, y0=value, y1=value,
                                line=dict(color=settings.get("threshold_color"), dash="dash", width=1)))
-        annotations.append(dict(text=_short(name), x=x0 + cell_w / 2, y=y1, xref="paper", yref="paper",
+        annotations.append(dict(text=plain(_short(name)), x=x0 + cell_w / 2, y=y1, xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=10)))
     layout.update(shapes=shapes, annotations=annotations)
     return go.Figure({"data": data, "layout": layout})

@@ -1,5 +1,6 @@
 """Plotly figures of the Integritas page: the funnel plot (all-maximum share against n for one Kanwil,
-with the overdispersion-adjusted limits drawn) and an office's own history. Pure functions, no Streamlit."""
+with the overdispersion-adjusted limits drawn) and an office's own history. Pure functions, no Streamlit.
+Office and Kanwil names go through charts.plain (Plotly would read HTML in them)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,7 @@ from plotly.subplots import make_subplots
 from analytics import settings
 from analytics.domain.integrity import Funnel
 from analytics.i18n import integer, num, t
-from analytics.present.charts import _base_layout
+from analytics.present.charts import _base_layout, plain
 
 FLAG_COLOR = "#b42318"
 
@@ -34,7 +35,7 @@ def funnel_figure(points: pd.DataFrame, funnel: Funnel, lang: str | None, title:
         rows = points[points["fired"] == fired]
         if rows.empty:
             continue
-        hover = [f"{o}<br>n = {integer(n, lang)}<br>{integer(c, lang)} × max = {num(100 * s, 1, lang)} %"
+        hover = [f"{plain(o)}<br>n = {integer(n, lang)}<br>{integer(c, lang)} × max = {num(100 * s, 1, lang)} %"
                  for o, n, c, s in zip(rows["office"], rows["n"], rows["all_max"], rows["share"])]
         fig.add_trace(go.Scatter(x=rows["n"], y=100 * rows["share"], mode="markers", name=name,
                                  marker=dict(color=color, size=10, line=dict(color="white", width=1)),
@@ -42,7 +43,7 @@ def funnel_figure(points: pd.DataFrame, funnel: Funnel, lang: str | None, title:
     fig.update_xaxes(title_text=t("ig_axis_n", lang), rangemode="tozero")
     fig.update_yaxes(title_text=t("ig_axis_share", lang), rangemode="tozero")
     if title:
-        fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)))
+        fig.update_layout(title=dict(text=plain(title), x=0, font=dict(size=15)))
     return _base_layout(fig, lang, 420)
 
 
@@ -73,5 +74,5 @@ def history_figure(history: pd.DataFrame, lang: str | None, title: str | None = 
     fig.update_yaxes(title_text="n", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(type="category", row=2, col=1)
     if title:
-        fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)))
+        fig.update_layout(title=dict(text=plain(title), x=0, font=dict(size=15)))
     return _base_layout(fig, lang, 440)

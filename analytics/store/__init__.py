@@ -7,6 +7,7 @@ writes.py, the office master in offices.py.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -54,17 +55,47 @@ def fetch_one(con, sql: str, params=None):
 @contextmanager
 def transaction(con):
     """BEGIN … COMMIT, or ROLLBACK when the block raises (anything, a KeyboardInterrupt too): the one
-    place with transaction control. Raise `Rollback` to undo the block without an error."""
+    place with transaction control. Raise `Rollback` to undo the block without an error. A full disk
+    or a file over the size limit (at any write or at COMMIT) is a StoreError saying so (explain)."""
+    where = _file_of(con)           # asked now: after a failed write the connection may be unusable
     con.execute("BEGIN")
     try:
         yield con
     except Rollback:
         con.execute("ROLLBACK")
         return
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback_quietly(con)
+        explained = explain(exc, where)
+        if explained is not None and explained is not exc:
+            raise explained from exc
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except Exception as exc:
+        _rollback_quietly(con)
+        explained = explain(exc, where)
+        if explained is not None:
+            raise explained from exc
+        raise
+
+
+def _file_of(con) -> str | None:
+    """The DuckDB file `con` has open (None in memory and on PostgreSQL), for messages."""
+    if dialect(con) != "duckdb":
+        return None
+    row = fetch_one(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    return row[0] if row else None
+
+
+def _rollback_quietly(con) -> None:
+    """ROLLBACK after a failure. When it fails too (DuckDB aborted the transaction or invalidated the
+    database after a failed write), the first error is the one that says what happened: "Current
+    transaction is aborted" used to hide "File too large" (issue 13)."""
+    try:
+        con.execute("ROLLBACK")
+    except Exception:           # noqa: BLE001 — the caller re-raises the original error
+        pass
 
 
 class Rollback(Exception):
@@ -78,8 +109,13 @@ def registered(con, frame):
     con.register(name, frame)
     try:
         yield name
-    finally:
-        con.unregister(name)
+    except BaseException:
+        try:                    # in an aborted transaction this fails too; the first error is the one to tell
+            con.unregister(name)
+        except Exception:       # noqa: BLE001
+            pass
+        raise
+    con.unregister(name)
 
 
 def connect(path: str | Path, read_only: bool = False, create: bool = True,
@@ -101,12 +137,10 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
             raise StoreError("db_folder", path=str(Path(path).parent), error=exc.strerror or str(exc)) from None
     try:
         con = duckdb.connect(path, read_only=read_only, config=_CONFIG)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreError("db_locked", hint="db_locked", path=path) from None
-        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
     except duckdb.Error as exc:
-        raise StoreError("db_unopenable", path=path, error=str(exc)) from None
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+            raise StoreError("db_locked", hint="db_locked", path=path) from None
+        raise explain(exc, path) or StoreError("db_unopenable", path=path, error=str(exc)) from None
     try:
         _refuse_newer(con, path)
         if not read_only:
@@ -115,10 +149,50 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
                 if on_backup:
                     on_backup(made)
             migrate(con, on_migration)
-    except BaseException:
+    except BaseException as exc:
         con.close()
+        explained = explain(exc, path)
+        if explained is not None and explained is not exc:
+            raise explained from None
         raise
     return con
+
+
+# What the database engines say when the trouble is the file or the disk, not the program. DuckDB 2.0:
+# a cut-off file fails at the first read of a missing block ("Could not read enough bytes"), random bytes
+# or an empty file at connect ("not a valid DuckDB database file"), a damaged block at its read
+# ("Corrupt database file: computed checksum …", "Corrupted RLE segment"); a failed write is
+# "Could not write file …: File too large / No space left on device", at COMMIT a FatalException
+# after which the open database is invalidated (the app opens it again: ui/state.forget_connection).
+_NO_SPACE = re.compile(r"No space left on device|disk full|could not extend file", re.IGNORECASE)
+_TOO_LARGE = re.compile(r"File too large", re.IGNORECASE)
+_DAMAGED = re.compile(r"not a valid DuckDB database file|Corrupt|checksum|Could not read enough bytes|"
+                      r"Serialization Error", re.IGNORECASE)
+_INVALIDATED = re.compile(r"database has been invalidated|must be restarted", re.IGNORECASE)
+_QUOTED_FILE = re.compile(r'file "([^"]+)"')
+# After these the open connection may be unusable (DuckDB invalidates it on a fatal error): reopen.
+REOPEN_CODES = ("db_damaged", "disk_full", "file_too_large", "db_reopen")
+
+
+def explain(exc: BaseException, path: str | Path | None = None) -> StoreError | None:
+    """An error that comes from the store's file or disk, not from a bug, as the StoreError that says
+    so: db_damaged (restore from a backup), disk_full, file_too_large, db_reopen. `path`: the store
+    (else the file the engine names). None for anything else: that is a bug."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+        code = "disk_full" if exc.errno == errno.ENOSPC else "file_too_large"
+        return StoreError(code, hint=code, path=str(path or exc.filename or "-"))
+    if not isinstance(exc, (duckdb.Error, postgres.Error)):
+        return None
+    text = str(exc)
+    named = _QUOTED_FILE.search(text)
+    where = str(path) if path else (named.group(1) if named else "-")
+    for pattern, code in ((_NO_SPACE, "disk_full"), (_TOO_LARGE, "file_too_large"), (_DAMAGED, "db_damaged"),
+                          (_INVALIDATED, "db_reopen")):
+        if pattern.search(text):
+            return StoreError(code, hint=code, path=where)
+    return None
 
 
 def _connect_postgres(url: str, read_only: bool, on_migration) -> postgres.Connection:
@@ -281,7 +355,11 @@ def restore_backup(source: str | Path, path: str | Path) -> None:
     finally:
         check.close()
     if path.exists():
-        connect(path, read_only=True, create=False).close()     # refuses while another process writes
+        try:
+            connect(path, read_only=True, create=False).close()     # refuses while another process writes
+        except StoreError as exc:
+            if exc.code != "db_damaged":        # a damaged store is what a restore is for
+                raise
     tmp = path.with_name(path.name + ".restoring")
     try:
         shutil.copyfile(source, tmp)

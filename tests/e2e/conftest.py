@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,6 +28,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from analytics import accounts, store
+from analytics.domain import access
+from analytics.store import access as store_access, offices as store_offices
+from tests import hostile_names as names
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, E2E_USERS, ROOT, RUN_COUNTER_JS, RUN_MS
 
 SERVER_START_S = 90
@@ -142,6 +146,28 @@ def server(tmp_path_factory, demo_db) -> Server:
 
 
 @pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory) -> Server:
+    """The app on a store whose office, Kanwil and share link are named in Markdown/HTML
+    (tests/hostile_names.py), with the E2E_USERS admin; `server.guest_path` is the link's /s/… path."""
+    tmp = tmp_path_factory.mktemp("e2e_hostile_server")
+    db = names.build_store(tmp / "dasbor.duckdb")
+    con = store.connect(db)
+    try:
+        spec = E2E_USERS["admin"]
+        user_id = accounts.add_user(con, "admin", spec["role"], spec["password"], actor="e2e")
+        creator = accounts.principal_of_user(store_access.user_by_id(con, user_id))
+        frame = store_offices.list_offices(con)
+        link = access.LinkSpec(names.LABEL, tuple(int(i) for i in frame["office_id"]), ("ikm", "ipk"),
+                               date(2026, 9, 1), date(2026, 10, 1), access.GUEST_PAGES, False, 14)
+        token = accounts.create_link(con, creator, access.scope_for(creator, frame), link, accounts.now())
+    finally:
+        con.close()
+    for server in _start_server(tmp, db):
+        server.guest_path = f"/s/{token}"
+        yield server
+
+
+@pytest.fixture(scope="session")
 def empty_server(tmp_path_factory) -> Server:
     """The app on a database file that does not exist yet (a fresh install): the server creates the
     `admin` account and prints its password once in its log, where the sign-in reads it."""
@@ -193,7 +219,7 @@ def _new_context(browser, server: Server | None = None, username: str | None = "
 
 
 def _server_of(request) -> Server | None:
-    for name in ("server", "empty_server"):
+    for name in ("server", "empty_server", "hostile_server"):
         if name in request.fixturenames:
             return request.getfixturevalue(name)
     return None
@@ -232,7 +258,7 @@ def new_context(browser, request):
 def pytest_runtest_makereport(item, call):
     """A failing browser test carries the end of the server's log (tracebacks land there)."""
     report = yield
-    for name in ("server", "empty_server"):
+    for name in ("server", "empty_server", "hostile_server"):
         server = getattr(item, "funcargs", {}).get(name)
         if report.failed and isinstance(server, Server):
             report.sections.append((f"{name}: streamlit log (tail)", server.log_tail()))

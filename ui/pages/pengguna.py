@@ -6,10 +6,10 @@ import streamlit as st
 
 from analytics import accounts
 from analytics.domain import access
-from analytics.errors import DasborError, render
+from analytics.errors import DasborError
 from analytics.store import access as access_store
 from ui import session, state, widgets
-from ui.text import current_lang, t
+from ui.text import message, t
 
 
 def _choices() -> tuple[list[str], dict[int, str]]:
@@ -57,7 +57,7 @@ def _apply(action, done: str, **shown) -> None:
         with state.writer() as cur:
             result = action(cur, principal.actor, principal.user_id)
     except DasborError as exc:
-        st.error(render(exc, current_lang(), "ui"))
+        st.error(message(exc))
         return
     if isinstance(result, str):                 # a new password: shown this once, stored only hashed
         st.success(t(done, **shown))

@@ -19,7 +19,7 @@ from analytics.ingest import mapping, office_master, preview
 from analytics import accounts, settings, store
 from analytics.present import scoped, views
 from analytics.store import trash as store_trash
-from ui.text import current_lang, integer, t
+from ui.text import current_lang, integer, message, t
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 
@@ -160,7 +160,7 @@ def localized_rejects(prepared, lang: str) -> pd.DataFrame:
 def losses(prepared, lang: str) -> list[str]:
     """What importing this file as it stands would leave out, most serious first: instruments with
     fewer columns than items, columns the user chose to ignore, rejected rows by reason."""
-    lost = [render(n, lang, "ui") for n in prepared.notes if getattr(n, "code", None) == "instrument_incomplete"]
+    lost = [message(n) for n in prepared.notes if getattr(n, "code", None) == "instrument_incomplete"]
     chosen = [c["column"] for c in prepared.ignored if c["reason"] == mapping.USER_IGNORED]
     if chosen:
         lost.append(t("lost_ignored", columns=", ".join(chosen)))
@@ -188,7 +188,7 @@ def show_prepared(name: str, prepared) -> None:
                 instruments=", ".join(i.upper() for i in prepared.instruments) or "—")
     (st.warning if bad else st.success)(summary)
     for note in prepared.notes:
-        st.caption(render(note, current_lang(), "ui"))
+        st.caption(message(note))
     with st.expander(t("mapping", n=len(prepared.mapping))):
         widgets.table(views.mapping_table(prepared.mapping, current_lang()))
     if bad:
@@ -212,7 +212,7 @@ def upload_flow(files) -> None:
     offer_columns_to_ignore(refused)
     offer_labels(refused)
     for name, error in refused:
-        st.error(t("refused", file=name, message=render(error, current_lang(), "ui")))
+        st.error(t("refused", file=name, message=error))
     for name, prepared in ready:
         show_prepared(name, prepared)
     unknown = sorted({office for _, p in ready for office in p.unknown_offices})
@@ -337,7 +337,7 @@ def trash_section() -> None:
                 store_trash.restore(cur, batch)
                 accounts.audit(cur, session.principal(), "batch_restored", {"batch": int(batch)})
         except InputError as exc:
-            st.error(render(exc, current_lang(), "ui"))
+            st.error(message(exc))
             return
         reset_after_action(t("restored", batch=batch))
     if state.viewer_scope().office_master:          # emptying for good: the admin only
@@ -364,7 +364,7 @@ def office_master_section() -> None:
                 with state.writer() as cur:
                     count = office_master.import_master(cur, path)
             except InputError as exc:
-                st.error(render(exc, current_lang(), "ui"))
+                st.error(message(exc))
                 return
         state.invalidate()
         st.session_state["_flash"] = t("master_done", n=integer(count))
