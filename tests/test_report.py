@@ -582,3 +582,46 @@ def test_a_link_without_downloads_or_with_other_instruments_gets_no_report(db):
         assert scoped.Scoped(scoped.StoreSource(con), ikm_only).report_request(replace(asked, pair=None)) is None
     finally:
         con.close()
+
+
+# --- the PDF's trend small multiples (analytics/report/svg.py) --------------------------------------
+
+def test_small_multiples_svg_draws_bands_thresholds_bars_markers_and_gaps():
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from analytics import settings
+    from analytics.domain.grades import grade_of
+    from analytics.report import svg
+
+    def trend(values, ns):
+        return pd.DataFrame({"period": [f"2026-0{i + 1}" for i in range(len(values))], "value": values, "n": ns,
+                             "grade": None, "delta": float("nan"), "small": [n < 30 for n in ns], "partial": False})
+
+    cells = [("Kantor <A>", trend([80.0, 82.5, 90.1], [40, 12, 35])), ("Kantor B", trend([70.0, float("nan"), 71.0],
+                                                                                         [50, 9, 60])),
+             ("Kantor C", trend([88.0], [31])), ("Kantor D", trend([85.0, 86.0], [30, 30]))]
+    grid = svg.trend_grid(cells, REG.get("ikm"), REG.grades, {"wbk": 80.0, "wbbm": 90.0}, columns=3)
+    root = ET.fromstring(grid.svg)
+    tag = lambda name: [e for e in root.iter() if e.tag.split("}")[-1] == name]
+    paths = tag("path")
+    layer = lambda **attrs: [p.get("d") for p in paths if all(p.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+    # one path per way of drawing, for the whole figure; one subpath per cell (or bar, or marker)
+    bands = layer(fill_opacity="0.14")
+    assert len(bands) == 4 and [d.count("M") for d in bands] == [4, 4, 4, 4]      # every grade, every cell
+    (dashed,) = [p.get("d") for p in paths if p.get("stroke-dasharray")]
+    assert dashed.count("M") == 2 * 4                                             # WBK and WBBM, every cell
+    (small_bars,) = layer(stroke=settings.get("small_color"))
+    (plain_bars,) = layer(stroke=settings.get("bar_color"))
+    assert small_bars.count("M") == 2 and plain_bars.count("M") == 3 + 3 + 1 + 2 - 2   # A's 12 and B's 9 are small
+    (line,) = layer(stroke=settings.get("line_color"), fill="none")
+    assert line.count("M") == 1 + 2 + 1 + 1 and line.count("L") == 2 + 0 + 0 + 1  # B: a gap for its blanked value
+    latest = {p.get("fill") for p in paths if p.get("stroke") == settings.get("line_color")
+              and p.get("fill") not in (None, "none")}
+    assert grade_of(90.1, REG.grades).color in latest                             # A's last value, in its grade colour
+    assert not tag("rect") and not tag("circle") and not tag("g")
+    labels = [e.text for e in tag("text")]
+    assert "2026-01" in labels and not any("Kantor" in (t or "") for t in labels)   # names are HTML, not SVG
+    assert [name for name, *_ in grid.names] == ["Kantor <A>", "Kantor B", "Kantor C", "Kantor D"]
+    assert grid.names[3][1] == grid.names[0][1] and grid.names[3][2] > grid.names[0][2]   # D below A

@@ -504,8 +504,10 @@ STRINGS: dict[str, dict[str, str]] = {
                              "(\"data belum cukup\"); n tetap ditampilkan.",
                       "en": "Share-link report: figures from fewer than {n} respondents are not shown "
                              "(\"data belum cukup\", not enough data); n is still shown."},
-    "r_trend_note": {"id": "Titik terbuka dan batang kuning: n < {n}. Semua kantor memakai sumbu yang sama.",
-                     "en": "Open markers and yellow bars: n < {n}. Every office uses the same axes."},
+    "r_trend_note": {"id": "Batang kuning: n < {n} (nilai periode itu dari sampel kecil). Titik: periode terakhir, "
+                           "dalam warna mutunya. Semua kantor memakai sumbu yang sama.",
+                     "en": "Yellow bars: n < {n} (that period's value comes from a small sample). Dot: the latest "
+                           "period, in its grade colour. Every office uses the same axes."},
     "r_weakest_h": {"id": "Unsur terlemah", "en": "Weakest elements"},
     "r_method_h": {"id": "Lampiran: Metode", "en": "Appendix: Method"},
     "r_sheet_offices": {"id": "Kantor", "en": "Offices"},

@@ -1,7 +1,7 @@
 """The PDF's trend small multiples as plain SVG, drawn from the data through a Jinja template
 (templates/trends.svg.j2): per office the value line over the grade bands (1–4 instruments) with the
-WBK/WBBM lines, respondents as bars beneath (n < small_sample in the small-sample colour, an open
-marker on the line), the latest period's marker in its grade colour.
+WBK/WBBM lines, respondents as bars beneath (n < small_sample in the small-sample colour), the latest
+period's marker in its grade colour.
 
 Why not Plotly → kaleido → SVG: a browser start (~4 s) and ~0,25 s per figure, and Plotly's SVG has
 ~1 000 nodes per 12-office figure, each a CSS `style` WeasyPrint parses and draws in Python — that was
@@ -13,7 +13,7 @@ sample) leaves a gap in the line and no marker. Office names are escaped by the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -44,24 +44,6 @@ class Grid:
     names: list[tuple[str, float, float, float]]          # (name, left %, top %, width %)
 
 
-@dataclass
-class Cell:
-    name: str
-    x: float                          # plot area (without title and period labels)
-    y: float
-    width: float
-    height: float
-    value_bottom: float               # the value scale runs from value_bottom (low) up to y (high)
-    bands: list = field(default_factory=list)          # (y, height, colour)
-    thresholds: list = field(default_factory=list)     # y
-    grid: str = ""                    # one path: the value grid lines
-    bars: str = ""                    # one path per colour: the n bars
-    small_bars: str = ""
-    line: str = ""                    # the value line, gaps where a value is missing
-    markers: list = field(default_factory=list)        # (x, y, fill or None for open)
-    labels: list = field(default_factory=list)         # period labels (x, text) under a bottom cell
-
-
 def short(name: str, limit: int = 40) -> str:
     return name if len(name) <= limit else name[:limit - 1] + "…"
 
@@ -70,9 +52,15 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _circle(x: float, y: float, r: float = 3.0) -> str:
+    return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
+
+
 def trend_grid(trends: list[tuple[str, pd.DataFrame]], inst: Instrument, grades, thresholds: dict[str, float],
                columns: int = 3) -> Grid:
-    """One small trend per unit (name, views.trend()) in a grid."""
+    """One small trend per unit (name, views.trend()) in a grid. Everything drawn the same way is one
+    path for the whole figure (all cells' bands of a grade, all n bars of a colour, all value lines…):
+    WeasyPrint's cost is per SVG node, not per path segment."""
     count = max(len(trends), 1)
     rows = -(-count // columns)
     small_color, bar_color = settings.get("small_color"), settings.get("bar_color")
@@ -86,64 +74,71 @@ def trend_grid(trends: list[tuple[str, pd.DataFrame]], inst: Instrument, grades,
     cell_w = (WIDTH - LEFT - RIGHT - GAP_X * (columns - 1)) / columns
     plot_h = CELL_HEIGHT - TITLE - X_LABELS
     value_h = plot_h * (1 - BAR_SHARE) - 3
+    bar_h = plot_h * BAR_SHARE - 3
     slot = cell_w / max(len(periods), 1)
-    ticks = [v for v in range(int(math.ceil(low / 10) * 10), 101, 10)]
-    bands = sorted(grades, key=lambda g: g.min) if inst.is_four_point else []
+    ticks = list(range(int(math.ceil(low / 10) * 10), 101, 10))
+    ordered = sorted(grades, key=lambda g: g.min) if inst.is_four_point else []
+    bands = [(g, max(float(g.min), low), min(float(ordered[k + 1].min) if k + 1 < len(ordered) else float(g.max), high))
+             for k, g in enumerate(ordered)]
+    levels = [v for v in sorted(set(thresholds.values())) if low <= v <= high]
 
-    cells = []
+    band_paths = {g.grade: [] for g, _, _ in bands}
+    grid, dashed, axes, plain_bars, small_bars, lines = [], [], [], [], [], []
+    latest: dict[str, list[str]] = {}
+    labels, names = [], []
     for i, (name, trend) in enumerate(trends):
         row, col = divmod(i, columns)
         x0 = LEFT + col * (cell_w + GAP_X)
         y0 = row * (CELL_HEIGHT + GAP_Y) + TITLE
         to_y = lambda v, y0=y0: y0 + (high - v) / (high - low) * value_h
-        cell = Cell(short(name), x0, y0, cell_w, plot_h, y0 + value_h)
-        for k, grade in enumerate(bands):
-            lower = max(float(grade.min), low)
-            upper = min(float(bands[k + 1].min) if k + 1 < len(bands) else float(grade.max), high)
+        names.append((short(name), x0, row * (CELL_HEIGHT + GAP_Y)))
+        for grade, lower, upper in bands:
             if upper > lower:
-                cell.bands.append((to_y(upper), to_y(lower) - to_y(upper), grade.color))
-        cell.thresholds = [to_y(v) for v in sorted(set(thresholds.values())) if low <= v <= high]
-        cell.grid = "".join(f"M{x0:.1f} {to_y(v):.1f}h{cell_w:.1f}" for v in ticks)
-        bar_top, bar_h = y0 + value_h + 6, plot_h * BAR_SHARE - 3
-        bars = {True: [], False: []}
-        points, segment = [], []
-        for p, value, n, small in zip(trend["period"].astype(str), trend["value"], trend["n"], trend["small"]):
+                band_paths[grade.grade].append(f"M{x0:.1f} {to_y(upper):.1f}h{cell_w:.1f}V{to_y(lower):.1f}"
+                                               f"h{-cell_w:.1f}z")
+        grid += [f"M{x0:.1f} {to_y(v):.1f}h{cell_w:.1f}" for v in ticks]
+        dashed += [f"M{x0:.1f} {to_y(v):.1f}h{cell_w:.1f}" for v in levels]
+        axes.append(f"M{x0:.1f} {y0 + plot_h:.1f}h{cell_w:.1f}")
+        bar_base = y0 + value_h + 6 + bar_h
+        segment = []
+        last = len(trend) - 1
+        for j, (p, value, n, small) in enumerate(zip(trend["period"].astype(str), trend["value"], trend["n"],
+                                                     trend["small"])):
             cx = x0 + (position[p] + 0.5) * slot
             h = bar_h * int(n) / top_n
-            bars[bool(small)].append(f"M{cx - slot * 0.375:.1f} {bar_top + bar_h:.1f}v{-h:.1f}h{slot * 0.75:.1f}"
-                                     f"v{h:.1f}z")
+            (small_bars if small else plain_bars).append(f"M{cx:.1f} {bar_base:.1f}v{-h:.1f}")
             if pd.isna(value):
-                if segment:
-                    points.append(segment)
                 segment = []
                 continue
-            segment.append((cx, to_y(float(value))))
-        if segment:
-            points.append(segment)
-        cell.bars, cell.small_bars = "".join(bars[False]), "".join(bars[True])
-        cell.line = "".join("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in seg) for seg in points)
-        last = len(trend) - 1
-        for j, (p, value, small) in enumerate(zip(trend["period"].astype(str), trend["value"], trend["small"])):
-            if pd.isna(value) or not (small or j == last):
-                continue
-            grade = grade_of(value, grades) if inst.is_four_point else None
-            fill = None if small else (grade.color if grade else line_color)
-            cell.markers.append((x0 + (position[p] + 0.5) * slot, to_y(float(value)), fill))
+            y = to_y(float(value))
+            segment.append(f"{'L' if segment else 'M'}{cx:.1f} {y:.1f}")
+            lines.append(segment[-1])
+            if j == last:
+                grade = grade_of(value, grades) if inst.is_four_point else None
+                latest.setdefault(grade.color if grade else line_color, []).append(_circle(cx, y))
         if i + columns >= len(trends) and periods:            # no cell below: the first, middle, last period
             marks = sorted({0, len(periods) // 2, len(periods) - 1}) if len(periods) > 4 else range(len(periods))
-            cell.labels = [(x0 + (k + 0.5) * slot, periods[k]) for k in marks]
-        cells.append(cell)
+            for k in marks:
+                x = x0 + (k + 0.5) * slot
+                axes.append(f"M{x:.1f} {y0 + plot_h:.1f}v2")
+                anchor = "middle" if len(marks) < 3 or 0 < k < len(periods) - 1 else "start" if k == 0 else "end"
+                labels.append((x, y0 + plot_h + 9, periods[k], anchor))
 
+    layers = [({"fill": g.color, "fill-opacity": "0.14"}, band_paths[g.grade]) for g, _, _ in bands]
+    layers += [({"stroke": "#e6e6e6", "stroke-width": "0.6", "fill": "none"}, grid),
+               ({"stroke": threshold_color, "stroke-width": "0.9", "stroke-dasharray": "4 3", "fill": "none"}, dashed),
+               ({"stroke": "#999999", "stroke-width": "0.6", "fill": "none"}, axes),
+               ({"stroke": bar_color, "stroke-opacity": "0.55", "stroke-width": f"{slot * 0.75:.1f}"}, plain_bars),
+               ({"stroke": small_color, "stroke-opacity": "0.55", "stroke-width": f"{slot * 0.75:.1f}"}, small_bars),
+               ({"stroke": line_color, "stroke-width": "1.8", "fill": "none", "stroke-linejoin": "round"}, lines)]
+    layers += [({"fill": colour, "stroke": line_color, "stroke-width": "1"}, marks) for colour, marks in latest.items()]
     height = rows * CELL_HEIGHT + (rows - 1) * GAP_Y
-    value_labels = [(row * (CELL_HEIGHT + GAP_Y) + TITLE + (high - v) / (high - low) * value_h, str(v))
-                    for row in range(rows) for v in ticks]
-    last_column = [c for i, c in enumerate(cells) if i % columns == columns - 1 or i == len(cells) - 1]
-    bar_h = plot_h * BAR_SHARE - 3
-    n_labels = [(c.x + c.width + 2, c.value_bottom + 6 + bar_h * (1 - 1 / 1.05) + 3, f"n {_num(top_n / 1.05)}")
-                for c in last_column]
+    value_labels = [(LEFT - 3, row * (CELL_HEIGHT + GAP_Y) + TITLE + (high - v) / (high - low) * value_h + 3, str(v))
+                    for row in range(rows) for v in ticks if v % 20 == 0]
+    n_labels = [(LEFT + columns * cell_w + (columns - 1) * GAP_X + 2,
+                 row * (CELL_HEIGHT + GAP_Y) + TITLE + value_h + 6 + bar_h * (1 - 1 / 1.05) + 3,
+                 f"n {_num(top_n / 1.05)}") for row in range(rows)]
     text = _ENV.get_template("trends.svg.j2").render(
-        width=WIDTH, height=height, cells=cells, value_labels=value_labels, n_labels=n_labels, left=LEFT - 3,
-        line_color=line_color, small_color=small_color, bar_color=bar_color, threshold_color=threshold_color,
-        font='DejaVu Sans')
-    names = [(c.name, 100 * c.x / WIDTH, 100 * (c.y - TITLE) / height, 100 * c.width / WIDTH) for c in cells]
-    return Grid(text, names)
+        width=WIDTH, height=height, layers=[(attrs, "".join(d)) for attrs, d in layers if d],
+        value_labels=value_labels, period_labels=labels, n_labels=n_labels, font="DejaVu Sans")
+    return Grid(text, [(name, 100 * x / WIDTH, 100 * y / height, 100 * cell_w / WIDTH) for name, x, y in names])
