@@ -49,7 +49,7 @@ class _Book:
                   "label": add({"bold": True, "valign": "top"}),
                   "demo": add({"bold": True, "font_color": "#b42318", "font_size": 12}),
                   "hidden": add({"italic": True, "font_color": "#8a6d3b", "align": "right"})}
-        self.chart_sheet, self.chart_row, self.used = None, 0, set()
+        self.chart_name, self.chart_blocks, self.used = None, [], set()
         self.grade_formats = {g.grade: add({"bg_color": g.color, "font_color": "#000000"})
                               for g in report.registry.grades}
 
@@ -74,25 +74,32 @@ class _Book:
         return t("zi_insufficient", self.lang) if self.report.hides(value, n) else value
 
     def chart_data(self, top_left: str, labels: list[str], rows: list[tuple[str, list]]) -> tuple[str, int]:
-        """Numbers for native charts on the hidden sheet: a header row of `labels` (from column B),
-        then one row per (name, values); a value blanked for a guest stays an empty cell (Excel draws
-        a gap, where the words "data belum cukup" in a charted cell would be drawn as 0).
-        Returns (sheet name, header row)."""
-        if self.chart_sheet is None:
-            self.chart_sheet = self.wb.add_worksheet(_sheet_name(t("r_sheet_chart_data", self.lang), self.used))
-            self.chart_sheet.hide()
-            self.chart_row = 0
-        ws, top = self.chart_sheet, self.chart_row
-        ws.write_string(top, 0, top_left)
-        for c, label in enumerate(labels, start=1):
-            ws.write_string(top, c, label)
-        for r, (name, values) in enumerate(rows, start=top + 1):
-            ws.write_string(r, 0, export.guard(name))
-            for c, value in enumerate(values, start=1):
-                if value is not None and not isinstance(value, str) and pd.notna(value):
-                    ws.write_number(r, c, float(value))
-        self.chart_row = top + len(rows) + 2
-        return ws.get_name(), top
+        """Numbers for native charts on a hidden sheet written last (write_chart_data): a header row of
+        `labels` (from column B), then one row per (name, values); a value blanked for a guest stays an
+        empty cell (Excel draws a gap, where the words "data belum cukup" in a charted cell would be
+        drawn as 0). Returns (sheet name, header row) for the chart's references."""
+        if self.chart_name is None:
+            self.chart_name = _sheet_name(t("r_sheet_chart_data", self.lang), self.used)
+        top = sum(len(block[2]) + 2 for block in self.chart_blocks)
+        self.chart_blocks.append((top_left, labels, rows))
+        return self.chart_name, top
+
+    def write_chart_data(self) -> None:
+        if self.chart_name is None:
+            return
+        ws = self.wb.add_worksheet(self.chart_name)
+        ws.hide()
+        top = 0
+        for top_left, labels, rows in self.chart_blocks:
+            ws.write_string(top, 0, top_left)
+            for c, label in enumerate(labels, start=1):
+                ws.write_string(top, c, label)
+            for r, (name, values) in enumerate(rows, start=top + 1):
+                ws.write_string(r, 0, export.guard(name))
+                for c, value in enumerate(values, start=1):
+                    if value is not None and not isinstance(value, str) and pd.notna(value):
+                        ws.write_number(r, c, float(value))
+            top += len(rows) + 2
 
     def table(self, ws, top: int, columns: list[Col], rows: list[list], small: list[set[int]] | None = None,
               freeze: bool = True) -> tuple[int, int]:
@@ -392,6 +399,7 @@ def build_xlsx(report: Report) -> bytes:
     for r, values in enumerate(rules.itertuples(index=False), start=top + 1):
         for c, value in enumerate(values):
             book.text(ws, r, c, value)
+    book.write_chart_data()
     if report.is_demo:
         for sheet in wb.worksheets():
             sheet.set_header(f"&C{DEMO_MARK}")
