@@ -506,7 +506,7 @@ def test_guest_report_has_exactly_the_links_scope_and_no_small_figures(db, tmp_p
     # IKM and IPK: the words over value and grade, n 12, no change; Alpha's row has numbers only
     assert re.search(rf"{HIDDEN}\s+12\s+—\s+{HIDDEN}\s+12\s+—", gamma_line) and HIDDEN not in alpha_line
     # The summary pools the two offices only (Beta stays out of the figure, not just out of the names).
-    summary = next(line for line in page.splitlines() if line.strip().startswith(KANWIL))
+    summary = next(line for line in page.splitlines() if line.strip().startswith("Kantor yang dibagikan (2"))
     june = _value(pooled, "ikm", "2026-06", kanwil=KANWIL)
     assert june["n"] == 52 and num(june["converted"], 2, "id") in summary and integer(52, "id") in summary
     # Readiness: Gamma's nilai is words, and no reason quotes it.

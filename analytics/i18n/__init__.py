@@ -500,6 +500,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "r_nilai_service": {"id": "nilai layanan (n)", "en": "service nilai (n)"},
     "r_nilai_anti": {"id": "nilai antikorupsi (n)", "en": "anticorruption nilai (n)"},
     "r_trend_h": {"id": "Tren per kantor", "en": "Trend by office"},
+    "r_pooled_link": {"id": "Kantor yang dibagikan ({n} kantor, dipadukan)", "en": "Shared offices ({n}, pooled)"},
     "r_hidden_note": {"id": "Laporan tautan berbagi: angka dari kurang dari {n} responden tidak ditampilkan "
                              "(\"data belum cukup\"); n tetap ditampilkan.",
                       "en": "Share-link report: figures from fewer than {n} respondents are not shown "

@@ -256,9 +256,11 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
     compare = queries.Window(period.previous_start, period.end, request.pooled_scope)
     pooled_by = "kanwil" if request.kanwil else "all"
     pooled_now = reads.indices(by=pooled_by, period=request.granularity, window=compare, instruments=pair_ids)
-    summaries = [Summary(request.kanwil or t("all_kanwil", request.lang),
-                         views.headline(pooled_now, pair_ids, period, registry))]
-    if not request.kanwil and request.office is None:
+    # A guest's pool is the link's offices, not the Kanwil: say so instead of the Kanwil's name.
+    unit = t("r_pooled_link", request.lang, n=len(request.pooled_scope)) if request.hide_small \
+        else request.kanwil or t("all_kanwil", request.lang)
+    summaries = [Summary(unit, views.headline(pooled_now, pair_ids, period, registry))]
+    if not request.kanwil and request.office is None and not request.hide_small:
         by_kanwil = reads.indices(by="kanwil", period=request.granularity, window=compare, instruments=pair_ids)
         for kanwil, rows in by_kanwil.groupby(by_kanwil["kanwil"].fillna(""), sort=True):
             summaries.append(Summary(kanwil or "—", views.headline(rows, pair_ids, period, registry)))
