@@ -626,3 +626,19 @@ def test_small_multiples_svg_draws_bands_thresholds_bars_markers_and_gaps():
     assert "2026-01" in labels and not any("Kantor" in (t or "") for t in labels)   # names are HTML, not SVG
     assert [name for name, *_ in grid.names] == ["Kantor <A>", "Kantor B", "Kantor C", "Kantor D"]
     assert grid.names[3][1] == grid.names[0][1] and grid.names[3][2] > grid.names[0][2]   # D below A
+
+
+def test_readme_shows_the_first_two_pdf_pages():
+    """docs/screens/laporan-1.png and -2.png exist, are A4 portrait page pictures (pdftoppm), and the
+    README shows them (regenerate them when the PDF's look changes: README, Reports)."""
+    import struct
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for number in (1, 2):
+        path = f"docs/screens/laporan-{number}.png"
+        assert f"]({path})" in readme, path
+        data = (root / path).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+        width, height = struct.unpack(">II", data[16:24])
+        assert abs(height / width - 297 / 210) < 0.02, (path, width, height)
