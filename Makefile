@@ -28,9 +28,10 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-# Reports: fonts for the PDF (WeasyPrint renders with the system's fonts), chromium for the chart
-# SVGs (kaleido), poppler-utils (pdftotext, pdftoppm) to read reports back in tests and make page pictures.
-REPORT_DEBS := fonts-dejavu-core fonts-liberation poppler-utils chromium
+# Reports: fonts for the PDF (WeasyPrint renders with the system's fonts; the trend charts are SVG
+# drawn from a template, no browser), poppler-utils (pdftotext, pdftoppm) to read reports back in tests
+# and make page pictures.
+REPORT_DEBS := fonts-dejavu-core fonts-liberation poppler-utils
 report-deps:
 	@missing=$$(for p in $(REPORT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	  [ -z "$$missing" ] || { $(SUDO) apt-get update -qq && \

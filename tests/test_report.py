@@ -434,3 +434,211 @@ def pages_of(data: bytes, tmp: Path) -> list[str]:
     out = tmp / "office.pdf"
     out.write_bytes(data)
     return pages(out)
+
+
+# --- scope: a guest's share link with downloads ----------------------------------------------------
+
+HIDDEN = "data belum cukup"
+
+
+def guest_scope(con, names, downloads=True, instruments=("ikm", "ipk"), start=date(2026, 3, 1)):
+    from analytics.domain import access
+    frame = store_offices(con)
+    ids = tuple(int(frame.loc[frame["name"] == name, "office_id"].iloc[0]) for name in names)
+    link = access.Principal("guest", "Ombudsman RI Perwakilan Uji", user_id=1, offices=ids, instruments=instruments,
+                            month_from=start, month_to=MONTHS[-1], pages=access.GUEST_PAGES, downloads=downloads)
+    return access.scope_for(link, frame), ids
+
+
+def test_guest_report_has_exactly_the_links_scope_and_no_small_figures(db, tmp_path):
+    """A link to Alpha (40 a month) and Gamma (12 a month) for 2026-03…06 with downloads: only those
+    offices and months, Gamma's figures (n < 30) as "data belum cukup" in both files, the pooled figure
+    of the two offices only (not the Kanwil), no saran before a review, no respondent ids, no integrity."""
+    import shutil
+
+    from analytics import accounts
+    from analytics.domain import access
+    from analytics.present import scoped
+    from analytics.report import pdf, xlsx
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(db, path)
+    con = store.connect(path)
+    scope, (alpha, gamma) = guest_scope(con, ["Kantor Uji Alpha", "Kantor Uji Gamma"])
+    assert "laporan" in scope.pages and scope.hide_small
+    everything = tuple(int(i) for i in store_offices(con)["office_id"])
+    asked = content.Request(scope=everything, pooled_scope=everything, start=MONTHS[0], end=MONTHS[-1],
+                            kanwil=KANWIL, pair=("ikm", "ipk"))
+    door = scoped.Scoped(scoped.StoreSource(con), scope)
+    request = door.report_request(asked)
+    assert request.scope == request.pooled_scope == (alpha, gamma)
+    assert (request.start, request.end) == (date(2026, 3, 1), MONTHS[-1])
+    assert request.hide_small and request.saran_shared_only and not request.integrity
+
+    def built():
+        report = content.collect(con, request)
+        data = xlsx.build_xlsx(report)
+        return report, data, openpyxl.load_workbook(io.BytesIO(data)), pages_of(pdf.build_pdf(report), tmp_path)
+
+    report, data, book, found = built()
+    text = " ".join(found)
+    flat = re.sub(r"\s+", " ", text)
+    window = queries.Window(date(2026, 5, 1), MONTHS[-1], (alpha, gamma))
+    by_office = queries.indices(con, by="office", period="month", window=window)
+    pooled = queries.indices(con, by="kanwil", period="month", window=window)
+
+    # Only the link's offices and months.
+    for shown in (text, _book_text(data)):
+        assert "Kantor Uji Alpha" in shown and "Kantor Uji Gamma" in shown
+        assert "Kantor Uji Beta" not in shown and "HYPERLINK" not in shown
+        assert "2026-01" not in shown and "2026-02" not in shown
+    assert [c.value for c in book["IKM Bulanan"][1]][1:] == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    assert "bulan 2026-03 – 2026-06" in flat
+    # The PDF office table: Alpha's figures equal queries, Gamma's are words, with n kept.
+    page = found[1]
+    alpha_line = next(line for line in page.splitlines() if line.strip().startswith("Kantor Uji Alpha"))
+    gamma_line = next(line for line in page.splitlines() if line.strip().startswith("Kantor Uji Gamma"))
+    for inst in ("ikm", "ipk"):
+        now = _value(by_office, inst, "2026-06", office="Kantor Uji Alpha")
+        assert num(now["converted"], 2, "id") in alpha_line
+        small = _value(by_office, inst, "2026-06", office="Kantor Uji Gamma")
+        assert small["n"] == 12 and num(small["converted"], 2, "id") not in gamma_line
+    # IKM and IPK: the words over value and grade, n 12, no change; Alpha's row has numbers only
+    assert re.search(rf"{HIDDEN}\s+12\s+—\s+{HIDDEN}\s+12\s+—", gamma_line) and HIDDEN not in alpha_line
+    # The summary pools the two offices only (Beta stays out of the figure, not just out of the names).
+    summary = next(line for line in page.splitlines() if line.strip().startswith("Kantor yang dibagikan (2"))
+    june = _value(pooled, "ikm", "2026-06", kanwil=KANWIL)
+    assert june["n"] == 52 and num(june["converted"], 2, "id") in summary and integer(52, "id") in summary
+    # Readiness: Gamma's nilai is words, and no reason quotes it.
+    (tmp_path / "guest.pdf").write_bytes(pdf.build_pdf(report))
+    readiness_page = re.sub(r"\s+", " ", next(p for p in pages(tmp_path / "guest.pdf", layout=False)
+                                               if "Kesiapan Zona Integritas" in p))
+    assert f"{HIDDEN} (n 12)" in readiness_page
+    # The workbook: every figure of a row with n < 30 is the words; numbers elsewhere stay numbers.
+    header, rows = _rows(book["Kantor"])
+    cells = {r["Kantor"].value: r for r in rows}
+    assert cells["Kantor Uji Gamma"]["IKM"].value == HIDDEN and cells["Kantor Uji Gamma"]["n IKM"].value == 12
+    assert cells["Kantor Uji Alpha"]["IKM"].value == _value(by_office, "ikm", "2026-06",
+                                                            office="Kantor Uji Alpha")["converted"]
+    _, data_rows = _rows(book["Data"])
+    assert data_rows
+    for r in data_rows:
+        figures = [r[c].value for c in ("Indeks", "Nilai konversi", "Persen")]
+        if r["n"].value < 30:
+            assert figures == [HIDDEN] * 3 and r["Mutu"].value is None, r["Kantor"].value
+        else:
+            assert all(isinstance(v, float) for v in figures)
+    wide = {row[0].value: [c.value for c in row[1:]] for row in book["IKM Bulanan"].iter_rows(min_row=2)}
+    assert wide["Kantor Uji Gamma"] == [HIDDEN] * 4 and all(isinstance(v, float) for v in wide["Kantor Uji Alpha"])
+    _, ready = _rows(book["Kesiapan ZI"])
+    gamma_ready = next(r for r in ready if r["Kantor"].value == "Kantor Uji Gamma")
+    assert gamma_ready["nilai layanan"].value == HIDDEN and "kurang" not in gamma_ready["Alasan"].value
+    # The charts read numbers from a hidden sheet where a blanked figure is an empty cell (a gap).
+    chart_data = book["Data grafik"]
+    assert chart_data.sheet_state == "hidden"
+    gamma_chart = next(row for row in chart_data.iter_rows(values_only=True) if row[0] == "Kantor Uji Gamma")
+    assert all(v is None for v in gamma_chart[1:5])
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist().count("xl/charts/chart1.xml") == 1
+    # No personal data: no saran before a review, no respondent ids, no integrity section.
+    assert report.suggestions.empty and "respondent_id" not in report.suggestions.columns
+    assert AT_SARAN not in _book_text(data) and AT_SARAN not in text and FORMULA_SARAN not in _book_text(data)
+    assert not report.integrity and "Sinyal integritas" not in text
+    assert not [ws for ws in book.sheetnames if ws.startswith("Sinyal")]
+
+    kanwil_user = access.Principal("kanwil", "siti", kanwils=(KANWIL,))
+    kanwil = access.scope_for(kanwil_user, store_offices(con))
+    june_saran = queries.suggestions(con, queries.Window(MONTHS[-1], MONTHS[-1], (gamma,)))
+    accounts.review_saran(con, kanwil_user, kanwil, june_saran["respondent_id"], True, accounts.now())
+    report, data, book, found = built()
+    assert report.suggestions["saran"].tolist() == [AT_SARAN]           # Gamma's, reviewed; Alpha's is not
+    _, saran = _rows(book["Saran"])
+    assert [r["Saran"].value for r in saran] == ["'" + AT_SARAN]
+    assert FORMULA_SARAN not in _book_text(data)
+    # The guest's Kesiapan page goes through the same rule: no reason quotes a blanked nilai.
+    page_rows = door.readiness("zi-2019", queries.Window(MONTHS[-1], MONTHS[-1]))
+    gamma_row = page_rows[page_rows["office_id"] == gamma].iloc[0]
+    assert pd_isna(gamma_row["service_nilai"]) and not [s for s in gamma_row["shortfalls"] if s.kind == "nilai"]
+    con.close()
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+    return bool(pd.isna(value))
+
+
+def test_a_link_without_downloads_or_with_other_instruments_gets_no_report(db):
+    from analytics.present import scoped
+
+    con = store.connect(db, read_only=True)
+    try:
+        everything = tuple(int(i) for i in store_offices(con)["office_id"])
+        asked = content.Request(scope=everything, pooled_scope=everything, start=MONTHS[0], end=MONTHS[-1],
+                                kanwil=KANWIL, pair=("ikm", "ipk"))
+        no_downloads, _ = guest_scope(con, ["Kantor Uji Alpha"], downloads=False)
+        assert "laporan" not in no_downloads.pages and "ringkasan" in no_downloads.pages
+        assert scoped.Scoped(scoped.StoreSource(con), no_downloads).report_request(asked) is None
+        ikm_only, _ = guest_scope(con, ["Kantor Uji Alpha"], instruments=("ikm",))
+        assert scoped.Scoped(scoped.StoreSource(con), ikm_only).report_request(asked) is None
+        from dataclasses import replace
+        assert scoped.Scoped(scoped.StoreSource(con), ikm_only).report_request(replace(asked, pair=None)) is None
+    finally:
+        con.close()
+
+
+# --- the PDF's trend small multiples (analytics/report/svg.py) --------------------------------------
+
+def test_small_multiples_svg_draws_bands_thresholds_bars_markers_and_gaps():
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from analytics import settings
+    from analytics.domain.grades import grade_of
+    from analytics.report import svg
+
+    def trend(values, ns):
+        return pd.DataFrame({"period": [f"2026-0{i + 1}" for i in range(len(values))], "value": values, "n": ns,
+                             "grade": None, "delta": float("nan"), "small": [n < 30 for n in ns], "partial": False})
+
+    cells = [("Kantor <A>", trend([80.0, 82.5, 90.1], [40, 12, 35])), ("Kantor B", trend([70.0, float("nan"), 71.0],
+                                                                                         [50, 9, 60])),
+             ("Kantor C", trend([88.0], [31])), ("Kantor D", trend([85.0, 86.0], [30, 30]))]
+    grid = svg.trend_grid(cells, REG.get("ikm"), REG.grades, {"wbk": 80.0, "wbbm": 90.0}, columns=3)
+    root = ET.fromstring(grid.svg)
+    tag = lambda name: [e for e in root.iter() if e.tag.split("}")[-1] == name]
+    paths = tag("path")
+    layer = lambda **attrs: [p.get("d") for p in paths if all(p.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+    # one path per way of drawing, for the whole figure; one subpath per cell (or bar, or marker)
+    bands = layer(fill_opacity="0.14")
+    assert len(bands) == 4 and [d.count("M") for d in bands] == [4, 4, 4, 4]      # every grade, every cell
+    (dashed,) = [p.get("d") for p in paths if p.get("stroke-dasharray")]
+    assert dashed.count("M") == 2 * 4                                             # WBK and WBBM, every cell
+    (small_bars,) = layer(stroke=settings.get("small_color"))
+    (plain_bars,) = layer(stroke=settings.get("bar_color"))
+    assert small_bars.count("M") == 2 and plain_bars.count("M") == 3 + 3 + 1 + 2 - 2   # A's 12 and B's 9 are small
+    (line,) = layer(stroke=settings.get("line_color"), fill="none")
+    assert line.count("M") == 1 + 2 + 1 + 1 and line.count("L") == 2 + 0 + 0 + 1  # B: a gap for its blanked value
+    latest = {p.get("fill") for p in paths if p.get("stroke") == settings.get("line_color")
+              and p.get("fill") not in (None, "none")}
+    assert grade_of(90.1, REG.grades).color in latest                             # A's last value, in its grade colour
+    assert not tag("rect") and not tag("circle") and not tag("g")
+    labels = [e.text for e in tag("text")]
+    assert "2026-01" in labels and not any("Kantor" in (t or "") for t in labels)   # names are HTML, not SVG
+    assert [name for name, *_ in grid.names] == ["Kantor <A>", "Kantor B", "Kantor C", "Kantor D"]
+    assert grid.names[3][1] == grid.names[0][1] and grid.names[3][2] > grid.names[0][2]   # D below A
+
+
+def test_readme_shows_the_first_two_pdf_pages():
+    """docs/screens/laporan-1.png and -2.png exist, are A4 portrait page pictures (pdftoppm), and the
+    README shows them (regenerate them when the PDF's look changes: README, Reports)."""
+    import struct
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for number in (1, 2):
+        path = f"docs/screens/laporan-{number}.png"
+        assert f"]({path})" in readme, path
+        data = (root / path).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+        width, height = struct.unpack(">II", data[16:24])
+        assert abs(height / width - 297 / 210) < 0.02, (path, width, height)

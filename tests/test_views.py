@@ -156,6 +156,23 @@ def test_trend_rows_with_change_small_sample_and_cut_periods(con):
     assert monthly["small"].tolist() == [False, True, False]
 
 
+def test_trends_of_every_office_at_once_equal_trend_per_office(con):
+    ingest(con, respondents("A", 40, date(2026, 7, 3), "Kantor Besar", 3)
+           + respondents("B", 20, date(2026, 8, 3), "Kantor Besar", 4)
+           + respondents("C", 12, date(2026, 8, 9), "Kantor Kecil", 2)
+           + respondents("D", 35, date(2026, 10, 3), "Kantor Kecil", 4)
+           + respondents("E", 31, date(2026, 9, 3), "Kantor Besar", 1))
+    for period, start, end in (("month", None, None), ("quarter", date(2026, 8, 1), date(2026, 10, 1))):
+        frame = queries.indices(con, by="office", period=period)
+        for inst in (REG.get("ikm"), REG.get("ipk")):
+            found = views.trends(frame, inst, period, start, end)
+            units = sorted(frame.loc[frame["instrument"] == inst.id, "unit"].unique())
+            assert sorted(found) == units and len(units) == 2
+            for unit in units:
+                one = views.trend(frame[frame["unit"] == unit], inst, period, start, end)
+                pd.testing.assert_frame_equal(found[unit].reset_index(drop=True), one.reset_index(drop=True))
+
+
 @pytest.mark.parametrize("rules,instrument,expected", [
     ("zi-2019", "ikm", {"wbk": 80.0, "wbbm": 90.0}),       # 16/20×4 = 3,20 → 80; 18/20×4 = 3,60 → 90
     ("zi-2019", "ipk", {"wbk": 90.0, "wbbm": 90.0}),       # 13,5/15×4 = 3,60 → 90

@@ -18,11 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 ROLES = ("admin", "kanwil", "office")          # account roles; a guest is a share link, not an account
 DATA_PAGES = ("ringkasan", "tren", "unsur", "kesiapan")
-GUEST_PAGES = DATA_PAGES + ("metode",)         # what a link may open (read-only pages)
+GUEST_PAGES = DATA_PAGES + ("laporan", "metode")    # what a link may open (read-only pages)
 # Integritas (response-integrity signals, "perlu klarifikasi") is for Kanwil monev: admin and kanwil
 # only (docs/security.md says why). Laporan also for office users (their office + the Kanwil's pooled
-# figure, reviewed saran only, no integrity section); not for guests, whose small-n figures the report
-# does not blank.
+# figure, reviewed saran only, no integrity section) and for guests whose link allows downloads (the
+# link's offices, months and instruments; figures from fewer than small_sample respondents blanked as
+# "data belum cukup", reviewed saran only): the page exists to hand out files, so without download
+# rights a link does not get it.
 ALL_PAGES = DATA_PAGES + ("laporan", "integritas", "unggah", "bagikan", "audit", "metode")   # kanwil
 ADMIN_PAGES = ALL_PAGES + ("pengguna",)        # the users page: admin only
 MAX_LINK_DAYS = 90
@@ -143,7 +145,7 @@ def scope_for(principal: Principal | None, offices_frame: pd.DataFrame) -> Scope
                      downloads=True, personal=principal.can_upload)
     if role == "guest":
         mine = _ids(offices_frame, ids.isin(list(principal.offices)))
-        pages = tuple(p for p in GUEST_PAGES if p in principal.pages)
+        pages = tuple(p for p in GUEST_PAGES if p in principal.pages and (p != "laporan" or principal.downloads))
         if not mine or not principal.instruments or not pages or principal.month_from is None \
                 or principal.month_to is None or principal.month_from > principal.month_to:
             return EMPTY

@@ -76,7 +76,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "link_from": {"id": "Dari bulan", "en": "From month"},
     "link_to": {"id": "Sampai bulan", "en": "To month"},
     "link_pages": {"id": "Halaman", "en": "Pages"},
-    "link_downloads": {"id": "Boleh mengunduh tabel", "en": "Downloads allowed"},
+    "link_pages_help": {"id": "Laporan (PDF dan Excel) hanya terbuka bila unduhan diizinkan; angka dari kurang "
+                                "dari {n} responden di dalamnya tertulis \"data belum cukup\".",
+                        "en": "Laporan (PDF and Excel) opens only when downloads are allowed; figures from fewer "
+                              "than {n} respondents in it read \"data belum cukup\" (not enough data)."},
+    "link_downloads": {"id": "Boleh mengunduh tabel dan laporan", "en": "Downloads allowed (tables and reports)"},
     "link_days": {"id": "Berlaku (hari, maks. {max})", "en": "Valid for (days, at most {max})"},
     "link_create": {"id": "Buat tautan", "en": "Create link"},
     "link_created": {"id": "Tautan dibuat. Salin sekarang: tautan ini hanya ditampilkan sekali.",
@@ -498,13 +502,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "r_nilai_service": {"id": "nilai layanan (n)", "en": "service nilai (n)"},
     "r_nilai_anti": {"id": "nilai antikorupsi (n)", "en": "anticorruption nilai (n)"},
     "r_trend_h": {"id": "Tren per kantor", "en": "Trend by office"},
-    "r_trend_note": {"id": "Titik terbuka dan batang kuning: n < {n}. Semua kantor memakai sumbu yang sama.",
-                     "en": "Open markers and yellow bars: n < {n}. Every office uses the same axes."},
+    "r_pooled_link": {"id": "Kantor yang dibagikan ({n} kantor, dipadukan)", "en": "Shared offices ({n}, pooled)"},
+    "r_hidden_note": {"id": "Laporan tautan berbagi: angka dari kurang dari {n} responden tidak ditampilkan "
+                             "(\"data belum cukup\"); n tetap ditampilkan.",
+                      "en": "Share-link report: figures from fewer than {n} respondents are not shown "
+                             "(\"data belum cukup\", not enough data); n is still shown."},
+    "r_trend_note": {"id": "Batang kuning: n < {n} (nilai periode itu dari sampel kecil). Titik: periode terakhir, "
+                           "dalam warna mutunya. Semua kantor memakai sumbu yang sama.",
+                     "en": "Yellow bars: n < {n} (that period's value comes from a small sample). Dot: the latest "
+                           "period, in its grade colour. Every office uses the same axes."},
     "r_weakest_h": {"id": "Unsur terlemah", "en": "Weakest elements"},
     "r_method_h": {"id": "Lampiran: Metode", "en": "Appendix: Method"},
     "r_sheet_offices": {"id": "Kantor", "en": "Offices"},
     "r_sheet_wide": {"id": "{name} {granularity}", "en": "{name} {granularity}"},
     "r_sheet_charts": {"id": "Grafik kantor", "en": "Office charts"},
+    "r_sheet_chart_data": {"id": "Data grafik", "en": "Chart data"},
     "r_charts_note": {"id": "Tren per kantor (data: lembar per instrumen).",
                       "en": "Trend by office (data: the sheet of each instrument)."},
     "r_col_index": {"id": "Indeks", "en": "Index"},

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analytics import settings
 from analytics.domain.access import PERSONAL_FIELDS, Scope
+from analytics.domain.instruments import load_registry
 from analytics.store import offices as office_store
 from analytics.store import queries
 from analytics.store.queries import Window
@@ -145,13 +146,7 @@ class Scoped:
                 frame["anticorruption_instrument"].map(lambda i: i is None or self.scope.allows_instrument(i))
             frame = frame[allowed.astype(bool)]
         frame = frame.reset_index(drop=True)
-        if self.scope.hide_small and len(frame):
-            small = settings.get("small_sample")
-            frame = frame.copy()
-            for side in ("service", "anticorruption"):
-                few = frame[f"{side}_n"].fillna(0) < small
-                frame.loc[few, f"{side}_nilai"] = np.nan
-        return frame
+        return blank_small_readiness(frame) if self.scope.hide_small else frame
 
     def months_with_data(self) -> list[date]:
         if self.scope.empty:
@@ -180,37 +175,74 @@ class Scoped:
 
     def report_request(self, request):
         """A meeting report's Request narrowed to the scope: offices listed ⊆ scope, pooled offices ⊆
-        the comparison pool, months within, saran only reviewed ones without personal-data rights,
-        integrity signals only where the Integritas page is open. None: nothing left, or a viewer who
-        must not get small-n figures (guests: the report does not blank them, so it is not offered)."""
-        if self.scope.hide_small or not self.scope.downloads or "laporan" not in self.scope.pages:
+        the comparison pool, months within, the survey pair within the scope's instruments, saran only
+        reviewed ones without personal-data rights, integrity signals only where the Integritas page is
+        open, and for guests every figure from fewer than small_sample respondents blanked (hide_small:
+        report.content.collect passes its frames through blank_small / blank_small_readiness below).
+        None: no download rights, no Laporan page, or nothing left."""
+        if not self.scope.downloads or "laporan" not in self.scope.pages:
             return None
         offices = tuple(o for o in request.scope if o in set(self.scope.offices))
         pooled = tuple(o for o in request.pooled_scope if o in set(self.scope.pool))
         months = self.scope.months_within(request.start, request.end)
         if not offices or months is None or None in months:
             return None
+        if self.scope.instruments is not None and (
+                request.pair is None or not all(self.scope.allows_instrument(i) for i in request.pair)):
+            return None                     # a pair chosen from data could hold an instrument not shared
         return replace(request, scope=offices, pooled_scope=pooled or offices, start=months[0], end=months[1],
                        saran_shared_only=not self.scope.personal,
-                       integrity="integritas" in self.scope.pages)
+                       integrity="integritas" in self.scope.pages, hide_small=self.scope.hide_small)
 
     # --- guests: no small figures, no personal fields ----------------------------------------------
 
     def _mask(self, frame: pd.DataFrame, n: str, values: list[str], labels: list[str]) -> pd.DataFrame:
         frame = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_FIELDS and not self.scope.personal])
-        if not self.scope.hide_small or frame.empty or n not in frame:
-            return frame
-        few = frame[n].fillna(0) < settings.get("small_sample")
-        if not few.any():
-            return frame
-        frame = frame.copy()
-        for column in values:
-            if column in frame:
-                frame[column] = frame[column].astype("float64")
-                frame.loc[few, column] = np.nan
-        for column in labels:
-            if column in frame:
-                frame[column] = frame[column].astype(object)
-                frame.loc[few, column] = None
+        return blank_small(frame, n, values, labels) if self.scope.hide_small else frame
+
+
+# The figures of a row with fewer than small_sample respondents, for viewers who must not get them
+# (guests): the pages and the meeting reports blank them here, and show "data belum cukup".
+INDEX_VALUES, INDEX_LABELS = ["index", "converted", "percent"], ["grade"]     # queries.indices
+ITEM_VALUES = ["nrr"]                                                         # queries.items
+
+
+def blank_small(frame: pd.DataFrame, n: str, values: list[str], labels: list[str]) -> pd.DataFrame:
+    """`values` → NaN and `labels` → None on every row whose `n` is below small_sample."""
+    if frame.empty or n not in frame:
         return frame
+    few = frame[n].fillna(0) < settings.get("small_sample")
+    if not few.any():
+        return frame
+    frame = frame.copy()
+    for column in values:
+        if column in frame:
+            frame[column] = frame[column].astype("float64")
+            frame.loc[few, column] = np.nan
+    for column in labels:
+        if column in frame:
+            frame[column] = frame[column].astype(object)
+            frame.loc[few, column] = None
+    return frame
+
+
+def blank_small_readiness(frame: pd.DataFrame) -> pd.DataFrame:
+    """queries.readiness with the nilai of a side below small_sample blanked, and the shortfalls that
+    would say it ("IKM 13,05 — kurang 0,45 …") dropped; the respondents shortfall ("n = 12 < 30")
+    and the verdict ("data belum cukup") stay."""
+    if frame.empty:
+        return frame
+    small = settings.get("small_sample")
+    frame = frame.copy()
+    hidden = [set() for _ in range(len(frame))]
+    for side in ("service", "anticorruption"):
+        few = (frame[f"{side}_n"].fillna(0) < small).to_numpy()
+        frame[f"{side}_nilai"] = frame[f"{side}_nilai"].astype("float64").where(~few)
+        for i, instrument in enumerate(frame[f"{side}_instrument"]):
+            if few[i] and instrument is not None:
+                hidden[i].add(load_registry().get(instrument).index_name)
+    if "shortfalls" in frame:
+        frame["shortfalls"] = [tuple(s for s in shortfalls if not (s.kind == "nilai" and s.instrument in names))
+                               for shortfalls, names in zip(frame["shortfalls"], hidden)]
+    return frame
 

@@ -233,6 +233,32 @@ def trend(frame: pd.DataFrame, inst: Instrument, granularity: str = "month", sta
     return out
 
 
+def trends(frame: pd.DataFrame, inst: Instrument, granularity: str = "month", start: date | None = None,
+           end: date | None = None) -> dict:
+    """trend() of every unit of `frame` (its column `unit`) → {unit: the frame trend() gives for that
+    unit's rows}, in one pass: a report of 40 offices × 2 instruments spent most of its gathering time
+    in 80 separate trend() calls."""
+    rows = frame[frame["instrument"] == inst.id].sort_values(["unit", "period"], kind="stable")
+    small = settings.get("small_sample")
+    cut = {periods.label(granularity, m) for m in (start, end) if m is not None}
+    partial = {label for label in cut if periods.is_cut(granularity, label, start, end)}
+    units, labels = rows["unit"].to_numpy(), rows["period"].to_numpy()
+    values = rows[formulas.shown_column(inst)].astype("float64").to_numpy()
+    ns, letters = rows["n"].astype("int64").to_numpy(), rows["grade"].to_numpy()
+    out, first = {}, 0
+    for last in range(1, len(rows) + 1):
+        if last < len(rows) and units[last] == units[first]:
+            continue
+        part = slice(first, last)
+        v, n = values[part], ns[part]
+        out[units[first]] = pd.DataFrame({
+            "period": labels[part], "value": v, "n": n, "grade": letters[part],
+            "delta": [float("nan")] + [change(a, b) for a, b in zip(v[1:], v[:-1])],
+            "small": n < small, "partial": [p in partial for p in labels[part]]})
+        first = last
+    return out
+
+
 # --- items --------------------------------------------------------------------------------------
 
 def batches_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from analytics.errors import BadValue, UnknownName
 from analytics.domain import periods, readiness as zi
 from analytics.domain.instruments import Instrument, Registry, RuleSet, load_registry
 from analytics.i18n import t
-from analytics.present import integrity as integrity_view, views
+from analytics.present import integrity as integrity_view, scoped, views
 from analytics.store import integrity as store_integrity, offices as office_store, queries
 
 
@@ -40,10 +40,11 @@ class Request:
     pair: tuple[str, str] | None = None
     saran_shared_only: bool = False       # only saran reviewed for sharing (viewers without personal data)
     integrity: bool = True                # the integrity section (only where the Integritas page is open)
+    hide_small: bool = False              # guests: figures from < small_sample respondents blanked
 
     def cache_key(self) -> tuple:
         return (self.scope, self.pooled_scope, self.start, self.end, self.granularity, self.rules, self.lang,
-                self.kanwil, self.office, self.pair, self.saran_shared_only, self.integrity)
+                self.kanwil, self.office, self.pair, self.saran_shared_only, self.integrity, self.hide_small)
 
 
 @dataclass
@@ -83,6 +84,12 @@ class Report:
     @property
     def lang(self) -> str:
         return self.request.lang
+
+    def hides(self, value, n) -> bool:
+        """Whether this figure was blanked for the viewer (a guest's n < small_sample, present.scoped):
+        both formats then say "data belum cukup" instead of a number."""
+        return self.request.hide_small and (value is None or pd.isna(value)) and n is not None \
+            and pd.notna(n) and 0 < int(n) < settings.get("small_sample")
 
     @property
     def scope_text(self) -> str:
@@ -199,10 +206,42 @@ def _integrity(con, request: Request, period: periods.Period, registry: Registry
     return [(title, integrity_view.table(results, request.lang))]
 
 
+class _Reads:
+    """The queries a report makes; for a request with hide_small (guests) every figure from fewer than
+    small_sample respondents is blanked by the data door's own rule (present.scoped) as it is read, so
+    nothing downstream (tables, trends, charts, workbook) ever holds it."""
+
+    def __init__(self, con, request: Request, registry: Registry):
+        self.con, self.hide, self.registry = con, request.hide_small, registry
+
+    def indices(self, **query) -> pd.DataFrame:
+        frame = queries.indices(self.con, registry=self.registry, **query)
+        return scoped.blank_small(frame, "n", scoped.INDEX_VALUES, scoped.INDEX_LABELS) if self.hide else frame
+
+    def items(self, instrument: str, window: queries.Window) -> pd.DataFrame:
+        frame = queries.items(self.con, instrument, window, registry=self.registry)
+        if not self.hide:
+            return frame
+        frame = scoped.blank_small(frame, "n", scoped.ITEM_VALUES, [])
+        return frame.sort_values("nrr", na_position="last", kind="stable").reset_index(drop=True)   # no order by hidden values
+
+    def suggestions(self, window: queries.Window, limit: int, shared_only: bool) -> pd.DataFrame:
+        """Saran; reviewed ones only and without respondent ids for viewers without personal data."""
+        frame = queries.suggestions(self.con, window, limit, shared_only=shared_only)
+        if shared_only:
+            frame = frame[frame["shared"].astype(bool)].drop(columns=["respondent_id"]).reset_index(drop=True)
+        return frame
+
+    def readiness(self, rules: str, window: queries.Window) -> pd.DataFrame:
+        frame = queries.readiness(self.con, rules, window, self.registry)
+        return scoped.blank_small_readiness(frame) if self.hide else frame
+
+
 def collect(con, request: Request, registry: Registry | None = None, generated_at: datetime | None = None,
             time_zone: str | None = None) -> Report:
     """Everything both formats show, from the store as it is now."""
     registry = registry or load_registry()
+    reads = _Reads(con, request, registry)
     rules = registry.rule_set(request.rules)
     pair_ids = _pair(con, request, registry, rules)
     pair = tuple(registry.get(i) for i in pair_ids)
@@ -216,46 +255,45 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
     # Summary and office table: exactly the Ringkasan page (period ending at `end`, and the one before).
     compare = queries.Window(period.previous_start, period.end, request.pooled_scope)
     pooled_by = "kanwil" if request.kanwil else "all"
-    pooled_now = queries.indices(con, by=pooled_by, period=request.granularity, window=compare,
-                                 instruments=pair_ids, registry=registry)
-    summaries = [Summary(request.kanwil or t("all_kanwil", request.lang),
-                         views.headline(pooled_now, pair_ids, period, registry))]
-    if not request.kanwil and request.office is None:
-        by_kanwil = queries.indices(con, by="kanwil", period=request.granularity, window=compare,
-                                    instruments=pair_ids, registry=registry)
+    pooled_now = reads.indices(by=pooled_by, period=request.granularity, window=compare, instruments=pair_ids)
+    # A guest's pool is the link's offices, not the Kanwil: say so instead of the Kanwil's name.
+    unit = t("r_pooled_link", request.lang, n=len(request.pooled_scope)) if request.hide_small \
+        else request.kanwil or t("all_kanwil", request.lang)
+    summaries = [Summary(unit, views.headline(pooled_now, pair_ids, period, registry))]
+    if not request.kanwil and request.office is None and not request.hide_small:
+        by_kanwil = reads.indices(by="kanwil", period=request.granularity, window=compare, instruments=pair_ids)
         for kanwil, rows in by_kanwil.groupby(by_kanwil["kanwil"].fillna(""), sort=True):
             summaries.append(Summary(kanwil or "—", views.headline(rows, pair_ids, period, registry)))
-    by_office = queries.indices(con, by="office", period=request.granularity,
-                                window=queries.Window(period.previous_start, period.end, request.scope),
-                                instruments=pair_ids, registry=registry)
-    ready_raw = queries.readiness(con, rules.id, queries.Window(period.start, period.end, request.scope), registry)
+    by_office = reads.indices(by="office", period=request.granularity,
+                              window=queries.Window(period.previous_start, period.end, request.scope),
+                              instruments=pair_ids)
+    ready_raw = reads.readiness(rules.id, queries.Window(period.start, period.end, request.scope))
     overview = views.overview(by_office, offices, pair_ids, period, ready_raw, registry)
     ready = views.readiness_table(ready_raw, registry, request.lang)
 
     # Trends and elements over the whole window (the Tren and Unsur pages).
-    window_indices = queries.indices(con, by="office", period=request.granularity, window=scope_window,
-                                     instruments=pair_ids, registry=registry)
-    pooled_window = queries.indices(con, by=pooled_by, period=request.granularity,
-                                    window=queries.Window(request.start, request.end, request.pooled_scope),
-                                    instruments=pair_ids, registry=registry)
+    window_indices = reads.indices(by="office", period=request.granularity, window=scope_window,
+                                   instruments=pair_ids)
+    pooled_window = reads.indices(by=pooled_by, period=request.granularity,
+                                  window=queries.Window(request.start, request.end, request.pooled_scope),
+                                  instruments=pair_ids)
     names = dict(zip(offices["office_id"], offices["name"]))
-    grouped = {int(unit): rows for unit, rows in window_indices.groupby(pd.to_numeric(window_indices["unit"]))} \
-        if not window_indices.empty else {}
     trends, pooled_trends, items = {}, {}, {}
     for inst in pair:
-        trends[inst.id] = [(names[office_id], trend) for office_id in sorted(grouped, key=lambda i: names[i])
-                           if not (trend := views.trend(grouped[office_id], inst, request.granularity,
-                                                        request.start, request.end)).empty]
+        by_unit = {int(unit): trend for unit, trend in views.trends(window_indices, inst, request.granularity,
+                                                                      request.start, request.end).items()}
+        trends[inst.id] = [(names[office_id], by_unit[office_id]) for office_id in sorted(by_unit, key=names.get)]
         pooled_trends[inst.id] = views.trend(pooled_window, inst, request.granularity, request.start, request.end)
-        items[inst.id] = queries.items(con, inst.id, scope_window, registry=registry)
+        items[inst.id] = reads.items(inst.id, scope_window)
 
     batches = queries.batches_in(con, scope_window)
-    return Report(integrity=_integrity(con, request, period, registry) if request.integrity else [],
+    shown_integrity = request.integrity and not request.hide_small
+    return Report(integrity=_integrity(con, request, period, registry) if shown_integrity else [],
         request=request, registry=registry, rules=rules, pair=pair, period=period, generated_at=generated_at,
         time_zone=time_zone, data_version=store.data_version(con), version=analytics.__version__,
         batches=[int(b) for b in batches["batch_id"]], is_demo=bool(batches["is_demo"].any()),
         offices=offices, summaries=summaries, overview=overview, readiness=ready, indices=window_indices,
         pooled=pooled_window, trends=trends, pooled_trends=pooled_trends, items=items,
-        suggestions=queries.suggestions(con, queries.Window(period.start, period.end, request.scope),
-                                        settings.get("report_saran_rows"), shared_only=request.saran_shared_only),
+        suggestions=reads.suggestions(queries.Window(period.start, period.end, request.scope),
+                                      settings.get("report_saran_rows"), request.saran_shared_only),
     )

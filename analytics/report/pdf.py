@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analytics import settings
 from analytics.domain import formulas, grades as grade_rules, readiness as zi
 from analytics.i18n import integer, num, t
-from analytics.present import charts, views
+from analytics.present import views
 from analytics.report import svg
 from analytics.report.content import Report
 
@@ -47,19 +47,37 @@ def inline_markdown(text: str) -> str:
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
 
 
-def _svg_uri(fig) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.figure_svg(fig).encode("utf-8")).decode("ascii")
+def _svg_uri(text: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _grade_cell(letter, report: Report) -> dict:
     found = grade_rules.by_letter(letter if isinstance(letter, str) else None, report.registry.grades)
     return {"text": views.grade_label(letter, report.registry, report.lang) or "—",
-            "colour": f"{found.color}40" if found else None}
+            "class": _grade_class(found.grade) if found else ""}
 
 
-def _value(value, n, lang) -> dict:
+def _grade_class(letter: str) -> str:
+    """The CSS class of a grade's cell colour (a class, not a style attribute per cell: WeasyPrint
+    parses each style attribute on its own)."""
+    return "g-" + "".join(c for c in letter if c.isascii() and c.isalnum())
+
+
+def _grade_css(report: Report) -> str:
+    return "\n".join(f"td.{_grade_class(g.grade)} {{ background: {g.color}40; }}" for g in report.registry.grades
+                     if re.fullmatch(r"#[0-9A-Fa-f]{6}", g.color))
+
+
+def _number(report: Report, value, n) -> str:
+    return t("zi_insufficient", report.lang) if report.hides(value, n) else num(value, 2, report.lang)
+
+
+def _value(value, n, report: Report) -> dict:
+    lang = report.lang
+    if report.hides(value, n):
+        return {"text": t("zi_insufficient", lang), "small": True, "hidden": True}
     return {"text": num(value, 2, lang) + (" *" if pd.notna(value) and views.is_small(n) else ""),
-            "small": pd.notna(value) and views.is_small(n)}
+            "small": pd.notna(value) and views.is_small(n), "hidden": False}
 
 
 def _office_rows(report: Report) -> list[dict]:
@@ -68,7 +86,7 @@ def _office_rows(report: Report) -> list[dict]:
         row = {"office": r.office, "zi": t(f"zi_{r.zi}", lang) if isinstance(r.zi, str) else t("zi_none", lang)}
         for side in ("svc", "anti"):
             n = getattr(r, f"{side}_n")
-            row[side] = {"value": _value(getattr(r, f"{side}_value"), n, lang),
+            row[side] = {"value": _value(getattr(r, f"{side}_value"), n, report),
                          "grade": _grade_cell(getattr(r, f"{side}_grade"), report),
                          "n": integer(n, lang), "small": views.is_small(n),
                          "delta": num(getattr(r, f"{side}_delta"), 2, lang, signed=True)}
@@ -81,7 +99,7 @@ def _summary_rows(report: Report) -> list[dict]:
     for summary in report.summaries:
         cells = []
         for tile in summary.tiles:
-            cells.append({"value": _value(tile.value, tile.n, lang),
+            cells.append({"value": _value(tile.value, tile.n, report),
                           "grade": _grade_cell(tile.grade, report), "n": integer(tile.n, lang),
                           "delta": num(tile.delta, 2, lang, signed=True) if tile.delta is not None else "—"})
         rows.append({"name": summary.name, "cells": cells})
@@ -93,8 +111,8 @@ def _readiness_rows(report: Report) -> list[dict]:
     return [{"office": r.office, "pair": r.pair, "wbk": views.verdict_text(r.wbk, lang), "wbk_code": r.wbk,
              "wbbm": views.verdict_text(r.wbbm, lang), "wbbm_code": r.wbbm,
              "need_wbk": r.need_wbk, "need_wbbm": r.need_wbbm,
-             "service": f"{num(r.service_nilai, 2, lang)} (n {integer(r.service_n, lang)})",
-             "anti": f"{num(r.anti_nilai, 2, lang)} (n {integer(r.anti_n, lang)})",
+             "service": f"{_number(report, r.service_nilai, r.service_n)} (n {integer(r.service_n, lang)})",
+             "anti": f"{_number(report, r.anti_nilai, r.anti_n)} (n {integer(r.anti_n, lang)})",
              "reasons": r.reasons or "—"} for r in report.readiness.itertuples()]
 
 
@@ -108,10 +126,11 @@ def _trend_pages(report: Report, charts_on: bool) -> list[dict]:
         legend = _trend_legend(report, inst, thresholds)
         for first in range(0, len(cells), per_page):
             chunk = cells[first:first + per_page]
-            figure = charts.trend_grid(chunk, inst, report.registry.grades, thresholds, report.lang,
-                                       columns=GRID_COLUMNS)
+            grid = svg.trend_grid(chunk, inst, report.registry.grades, thresholds, columns=GRID_COLUMNS) \
+                if charts_on else None
             pages.append({"title": title, "legend": legend, "part": first // per_page + 1,
-                          "parts": -(-len(cells) // per_page), "uri": _svg_uri(figure) if charts_on else None,
+                          "parts": -(-len(cells) // per_page), "uri": _svg_uri(grid.svg) if grid else None,
+                          "names": grid.names if grid else [],
                           "offices": [name for name, _ in chunk]})
     return pages
 
@@ -136,7 +155,7 @@ def _weakest(report: Report) -> list[dict]:
         items = report.items.get(inst.id)
         if items is None or items.empty:
             continue
-        rows = [{"code": r.code, "statement": r.statement, "aspect": r.aspect, "nrr": num(r.nrr, 2, lang),
+        rows = [{"code": r.code, "statement": r.statement, "aspect": r.aspect, "nrr": _number(report, r.nrr, r.n),
                  "n": integer(r.n, lang),
                  "small": views.is_small(r.n)} for r in items.head(limit).itertuples()]
         out.append({"name": inst.index_name, "four_point": inst.is_four_point, "rows": rows})
@@ -180,7 +199,8 @@ def render_html(report: Report, charts_on: bool = True) -> str:
     stamp = report.stamp_text()
     css = _CSS_ENV.get_template("report.css.j2").render(
         font=FONT, stamp=css_string(stamp), header=css_string(f"{t('r_title', lang)} · {report.scope_text}"),
-        page_label=css_string(t("r_page", lang) + " "), demo=css_string(DEMO_MARK) if report.is_demo else None)
+        page_label=css_string(t("r_page", lang) + " "), demo=css_string(DEMO_MARK) if report.is_demo else None,
+        grades=_grade_css(report))
     period = report.period
     period_text = t("period_caption", lang, label=period.label,
                     months=views.months_text(period.start, period.end)

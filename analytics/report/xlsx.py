@@ -47,7 +47,9 @@ class _Book:
                   "small_int": add({"num_format": "0", "italic": True, "font_color": "#8a6d3b"}),
                   "title": add({"bold": True, "font_size": 14, "font_color": "#1f3b73"}),
                   "label": add({"bold": True, "valign": "top"}),
-                  "demo": add({"bold": True, "font_color": "#b42318", "font_size": 12})}
+                  "demo": add({"bold": True, "font_color": "#b42318", "font_size": 12}),
+                  "hidden": add({"italic": True, "font_color": "#8a6d3b", "align": "right"})}
+        self.chart_name, self.chart_blocks, self.used = None, [], set()
         self.grade_formats = {g.grade: add({"bg_color": g.color, "font_color": "#000000"})
                               for g in report.registry.grades}
 
@@ -60,10 +62,44 @@ class _Book:
         ws.write_string(row, col, export.guard(str(value)), fmt or self.f["text"])
 
     def number(self, ws, row, col, value, fmt):
-        if value is None or pd.isna(value):
+        if isinstance(value, str):                  # "data belum cukup" (shown(): a guest's small sample)
+            ws.write_string(row, col, value, self.f["hidden"])
+        elif value is None or pd.isna(value):
             ws.write_blank(row, col, None, fmt)
         else:
             ws.write_number(row, col, float(value), fmt)
+
+    def shown(self, value, n):
+        """A figure as the workbook shows it: the number, or the words for one blanked for a guest."""
+        return t("zi_insufficient", self.lang) if self.report.hides(value, n) else value
+
+    def chart_data(self, top_left: str, labels: list[str], rows: list[tuple[str, list]]) -> tuple[str, int]:
+        """Numbers for native charts on a hidden sheet written last (write_chart_data): a header row of
+        `labels` (from column B), then one row per (name, values); a value blanked for a guest stays an
+        empty cell (Excel draws a gap, where the words "data belum cukup" in a charted cell would be
+        drawn as 0). Returns (sheet name, header row) for the chart's references."""
+        if self.chart_name is None:
+            self.chart_name = _sheet_name(t("r_sheet_chart_data", self.lang), self.used)
+        top = sum(len(block[2]) + 2 for block in self.chart_blocks)
+        self.chart_blocks.append((top_left, labels, rows))
+        return self.chart_name, top
+
+    def write_chart_data(self) -> None:
+        if self.chart_name is None:
+            return
+        ws = self.wb.add_worksheet(self.chart_name)
+        ws.hide()
+        top = 0
+        for top_left, labels, rows in self.chart_blocks:
+            ws.write_string(top, 0, top_left)
+            for c, label in enumerate(labels, start=1):
+                ws.write_string(top, c, label)
+            for r, (name, values) in enumerate(rows, start=top + 1):
+                ws.write_string(r, 0, export.guard(name))
+                for c, value in enumerate(values, start=1):
+                    if value is not None and not isinstance(value, str) and pd.notna(value):
+                        ws.write_number(r, c, float(value))
+            top += len(rows) + 2
 
     def table(self, ws, top: int, columns: list[Col], rows: list[list], small: list[set[int]] | None = None,
               freeze: bool = True) -> tuple[int, int]:
@@ -122,7 +158,7 @@ def _sheet_name(text: str, used: set[str]) -> str:
 def build_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book = _Book(report, out)
-    lang, wb, used = report.lang, book.wb, set()
+    lang, wb, used = report.lang, book.wb, book.used
     svc, anti = report.pair
     small_n = lambda n: views.is_small(n)
 
@@ -157,7 +193,7 @@ def build_xlsx(report: Report) -> bytes:
     for summary in report.summaries:
         values, marked = [summary.name], set()
         for side, tile in enumerate(summary.tiles):
-            values += [tile.value, book.grade_text(tile.grade), tile.n, tile.delta]
+            values += [book.shown(tile.value, tile.n), book.grade_text(tile.grade), tile.n, tile.delta]
             if tile.small:
                 marked |= {1 + side * 4, 3 + side * 4}
         rows.append(values)
@@ -189,6 +225,8 @@ def build_xlsx(report: Report) -> bytes:
                 values.append(book.grade_text(r[k]))
             elif k == "zi":
                 values.append(t(f"zi_{r[k]}", lang) if isinstance(r[k], str) else None)
+            elif k.endswith("_value"):
+                values.append(book.shown(r[k], r[k.replace("_value", "_n")]))
             else:
                 values.append(r[k])
         rows.append(values)
@@ -208,9 +246,11 @@ def build_xlsx(report: Report) -> bytes:
         labels = sorted({str(p) for _, tr in trends for p in tr["period"]})
         columns = [Col(t("col_office", lang), width=40)] + [Col(p, "value", 9) for p in labels]
         rows, small = [], []
+        numbers = []
         for name, trend in trends:
-            by_period = dict(zip(trend["period"].astype(str), zip(trend["value"], trend["small"])))
-            rows.append([name] + [by_period.get(p, (None, False))[0] for p in labels])
+            by_period = dict(zip(trend["period"].astype(str), zip(trend["value"], trend["small"], trend["n"])))
+            rows.append([name] + [book.shown(*by_period[p][::2]) if p in by_period else None for p in labels])
+            numbers.append((name, [by_period[p][0] if p in by_period else None for p in labels]))
             small.append({1 + i for i, p in enumerate(labels) if by_period.get(p, (None, False))[1]})
         first, last = book.table(ws, 0, columns, rows, small)
         if inst.is_four_point and labels:
@@ -218,7 +258,7 @@ def build_xlsx(report: Report) -> bytes:
                 ws.conditional_format(first, 1, last, len(labels),
                                       {"type": "cell", "criteria": "between", "minimum": float(g.min),
                                        "maximum": float(g.max), "format": book.grade_formats[g.grade]})
-        wide_sheets[inst.id] = (ws.get_name(), labels, len(rows))
+        wide_sheets[inst.id] = (*book.chart_data(inst.index_name, labels, numbers), labels)
 
     # Tren: the pooled trend of the summary unit per instrument (table + native charts), then one
     # small line chart per office (both instruments) from the wide sheets.
@@ -229,32 +269,39 @@ def build_xlsx(report: Report) -> bytes:
                     Col(t("col_n", lang, name=inst.index_name), "int", 10)]
     pooled = {inst.id: report.pooled_trends.get(inst.id, pd.DataFrame()) for inst in report.pair}
     labels = sorted({str(p) for frame in pooled.values() if not frame.empty for p in frame["period"]})
-    rows, small = [], []
+    rows, small, numbers = [], [], {inst.id: ([], []) for inst in report.pair}
     for p in labels:
         values, marked = [p], set()
         for side, inst in enumerate(report.pair):
             frame = pooled[inst.id]
             match = frame[frame["period"].astype(str) == p] if not frame.empty else frame
             if len(match):
-                values += [match["value"].iloc[0], int(match["n"].iloc[0])]
+                value, n = match["value"].iloc[0], int(match["n"].iloc[0])
+                values += [book.shown(value, n), n]
                 if bool(match["small"].iloc[0]):
                     marked |= {1 + side * 2, 2 + side * 2}
             else:
+                value, n = None, None
                 values += [None, None]
+            numbers[inst.id][0].append(value)
+            numbers[inst.id][1].append(n)
         rows.append(values)
         small.append(marked)
-    first, last = book.table(ws, 0, columns, rows, small)
-    sheet = ws.get_name()
+    book.table(ws, 0, columns, rows, small)
     if rows:
         for side, inst in enumerate(report.pair):
             value_col, n_col = 1 + side * 2, 2 + side * 2
+            data, top = book.chart_data(t("axis_period", lang), labels,
+                                        [(columns[value_col].header, numbers[inst.id][0]),
+                                         (columns[n_col].header, numbers[inst.id][1])])
+            categories = [data, top, 1, top, len(labels)]
             line = wb.add_chart({"type": "line"})
-            line.add_series({"name": columns[value_col].header,
-                             "categories": [sheet, first, 0, last, 0], "values": [sheet, first, value_col, last, value_col],
+            line.add_series({"name": columns[value_col].header, "categories": categories,
+                             "values": [data, top + 1, 1, top + 1, len(labels)],
                              "marker": {"type": "circle"}, "line": {"color": "#1f3b73", "width": 2.25}})
             bars = wb.add_chart({"type": "column"})
-            bars.add_series({"name": columns[n_col].header, "categories": [sheet, first, 0, last, 0],
-                             "values": [sheet, first, n_col, last, n_col], "y2_axis": True,
+            bars.add_series({"name": columns[n_col].header, "categories": categories,
+                             "values": [data, top + 2, 1, top + 2, len(labels)], "y2_axis": True,
                              "fill": {"color": "#9aa5b1"}, "gap": 80})
             line.combine(bars)
             line.set_title({"name": f"{report.summaries[0].name} — {columns[value_col].header}"})
@@ -272,13 +319,13 @@ def build_xlsx(report: Report) -> bytes:
         for number, name in enumerate(office_names):
             chart = wb.add_chart({"type": "line"})
             for inst in report.pair:
-                wide, labels, count = wide_sheets[inst.id]
+                data, top, labels = wide_sheets[inst.id]
                 names_in = [n for n, _ in report.trends.get(inst.id, [])]
                 if name not in names_in or not labels:
                     continue
-                r = 1 + names_in.index(name)
-                chart.add_series({"name": inst.index_name, "categories": [wide, 0, 1, 0, len(labels)],
-                                  "values": [wide, r, 1, r, len(labels)], "marker": {"type": "circle", "size": 4}})
+                r = top + 1 + names_in.index(name)
+                chart.add_series({"name": inst.index_name, "categories": [data, top, 1, top, len(labels)],
+                                  "values": [data, r, 1, r, len(labels)], "marker": {"type": "circle", "size": 4}})
             chart.set_title({"name": name[:60], "name_font": {"size": 9}})
             chart.set_y_axis({"min": 25 if svc.is_four_point else 0, "max": 100, "num_format": "0",
                               "num_font": {"size": 7}})
@@ -296,7 +343,7 @@ def build_xlsx(report: Report) -> bytes:
     for inst in report.pair:
         items = report.items.get(inst.id, pd.DataFrame())
         for r in items.itertuples():
-            rows.append([inst.index_name, r.code, r.statement, r.aspect, int(r.n), float(r.nrr)])
+            rows.append([inst.index_name, r.code, r.statement, r.aspect, int(r.n), book.shown(r.nrr, r.n)])
             small.append({4} if small_n(r.n) else set())
     book.table(ws, 0, columns, rows, small)
 
@@ -309,7 +356,8 @@ def build_xlsx(report: Report) -> bytes:
                Col(t("col_anti_nilai", lang), "value", 10), Col(t("col_anti_n", lang), "int", 9),
                Col(t("col_reasons", lang), width=60)]
     rows = [[r.office, r.pair, views.verdict_text(r.wbk, lang), r.need_wbk, views.verdict_text(r.wbbm, lang),
-             r.need_wbbm, r.service_nilai, r.service_n, r.anti_nilai, r.anti_n, r.reasons]
+             r.need_wbbm, book.shown(r.service_nilai, r.service_n), r.service_n, book.shown(r.anti_nilai, r.anti_n),
+             r.anti_n, r.reasons]
             for r in report.readiness.itertuples()]
     book.table(ws, 0, columns, rows)
 
@@ -320,8 +368,9 @@ def build_xlsx(report: Report) -> bytes:
                Col(t("r_col_index", lang), "index", 9), Col(t("h_converted", lang), "value", 10),
                Col(t("h_percent", lang), "value", 10), Col(t("m_col_grade", lang), width=8)]
     frame = report.indices
-    rows = [[r.office, r.kanwil, r.period, r.instrument, r.n, r.k, r.index, r.converted, r.percent, r.grade]
-            for r in frame.itertuples()]
+    rows = [[r.office, r.kanwil, r.period, r.instrument, r.n, r.k, book.shown(r.index, r.n),
+             book.shown(r.converted, r.n) if report.registry.get(r.instrument).is_four_point else r.converted,
+             book.shown(r.percent, r.n), r.grade] for r in frame.itertuples()]
     first, last = book.table(ws, 0, columns, rows, [{4} if small_n(r[4]) else set() for r in rows])
     book.grade_colours(ws, first, last, None, 7)
 
@@ -350,6 +399,7 @@ def build_xlsx(report: Report) -> bytes:
     for r, values in enumerate(rules.itertuples(index=False), start=top + 1):
         for c, value in enumerate(values):
             book.text(ws, r, c, value)
+    book.write_chart_data()
     if report.is_demo:
         for sheet in wb.worksheets():
             sheet.set_header(f"&C{DEMO_MARK}")

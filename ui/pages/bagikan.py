@@ -29,7 +29,8 @@ def link_form(principal, scope) -> None:
         pages = st.multiselect(t("link_pages"), list(access.GUEST_PAGES), default=list(access.GUEST_PAGES),
                                format_func=lambda p: t({"ringkasan": "page_ringkasan", "tren": "page_tren",
                                                         "unsur": "page_unsur", "kesiapan": "page_kesiapan",
-                                                        "metode": "page_metode"}[p]), key="link_pages")
+                                                        "laporan": "page_laporan", "metode": "page_metode"}[p]),
+                               key="link_pages", help=t("link_pages_help", n=settings.get("small_sample")))
         downloads = st.checkbox(t("link_downloads"), key="link_downloads")
         days = st.number_input(t("link_days", max=access.MAX_LINK_DAYS), min_value=1, max_value=access.MAX_LINK_DAYS,
                                value=access.DEFAULT_LINK_DAYS, step=1, key="link_days")

@@ -29,7 +29,8 @@ def _build(path: str, version: str, request: report.Request) -> dict:
 def request_from(f: sidebar.Filters) -> report.Request | None:
     """The report of the sidebar's filters, narrowed to what the viewer may see by the data door
     (present.scoped.Scoped.report_request): an office user gets their office and the Kanwil's pooled
-    figure, saran only reviewed ones without personal-data rights."""
+    figure, saran only reviewed ones without personal-data rights; a guest (a link with downloads)
+    the link's offices and months with figures from n < small_sample as "data belum cukup"."""
     if not f.scope or f.start is None or f.end is None:
         return None
     wanted = report.Request(scope=f.scope, pooled_scope=f.pool_scope or f.kanwil_scope, start=f.start, end=f.end,
