@@ -148,31 +148,3 @@ def test_aspects_bar():
 def test_no_template_braces_leak_into_the_hover_text(ikm_figure):
     for trace in ikm_figure.data:
         assert "{{" not in trace.hovertemplate and "%{x}" in trace.hovertemplate
-
-
-def test_trend_grid_draws_bands_thresholds_and_n_bars_per_cell():
-    from analytics.present.charts import trend_grid
-
-    def trend(values, ns):
-        return pd.DataFrame({"period": [f"2026-0{i + 1}" for i in range(len(values))], "value": values, "n": ns,
-                             "grade": None, "delta": float("nan"), "small": [n < 30 for n in ns],
-                             "partial": False})
-
-    cells = [("Kantor A", trend([80.0, 82.5, 90.1], [40, 12, 35])), ("Kantor B", trend([70.0, 71.0], [50, 60])),
-             ("Kantor C", trend([88.0], [31])), ("Kantor D", trend([85.0, 86.0], [30, 30]))]
-    fig = trend_grid(cells, REG.get("ikm"), REG.grades, {"wbk": 80.0, "wbbm": 90.0}, "id", columns=3)
-    spec = fig.to_plotly_json()
-    shapes = spec["layout"]["shapes"]
-    assert len([s for s in shapes if s["type"] == "rect"]) == 4 * 4             # the grade bands, every cell
-    assert sorted({s["y0"] for s in shapes if s["type"] == "line"}) == [80.0, 90.0]
-    bars = [t for t in spec["data"] if t["type"] == "bar"]
-    assert len(bars) == 4 and list(bars[0]["y"]) == [40, 12, 35]
-    assert list(bars[0]["marker"]["color"]) == [settings.get("bar_color"), settings.get("small_color"),
-                                                settings.get("bar_color")]
-    markers = [t for t in spec["data"] if t.get("mode") == "markers"]
-    assert list(markers[0]["x"]) == ["2026-02", "2026-03"]                      # the small sample and the last
-    assert list(markers[0]["marker"]["symbol"]) == ["circle-open", "circle"]
-    assert [a["text"] for a in spec["layout"]["annotations"]] == ["Kantor A", "Kantor B", "Kantor C", "Kantor D"]
-    # period labels only under the bottom cell of each column; every axis shows the same periods
-    shown = [spec["layout"][k]["showticklabels"] for k in ("xaxis", "xaxis2", "xaxis3", "xaxis4")]
-    assert shown == [False, True, True, True]                                   # A has D below it
