@@ -183,3 +183,20 @@ def test_admin_manages_users_on_the_users_page(app, demo_store):
         made = db.user(cur, "kepala.depok")
         assert made["role"] == "office" and list(made["offices"]) == [depok] and not made["can_upload"]
         assert db.audit_entries(cur).iloc[0]["action"] == "user_added"
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_integrity_signals_on_ringkasan_only_for_roles_with_the_integritas_page(app, demo_store, role, monkeypatch):
+    """docs/security.md: "perlu klarifikasi" is for admin and kanwil; an office user or a guest gets the
+    Ringkasan table without its Integritas column, and no signals are computed for them."""
+    asked = []
+    real = state._integrity
+    monkeypatch.setattr(state, "_integrity", lambda *a: asked.append(a) or real(*a))
+    at = app(demo_store[0], role=None if role == "guest" else role, **ACCOUNTS[role])
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [*at.dataframe, *at.table][0].value                   # a link without downloads: st.table
+    columns = list(shown.data.columns if hasattr(shown, "data") else shown.columns)
+    assert "Kantor" in columns and ("Integritas" in columns) == ("integritas" in ROLE_PAGES[role]), columns
+    state._BACKGROUND.submit(lambda: None).result(timeout=120)      # the worker is past anything it was given
+    assert bool(asked) == ("integritas" in ROLE_PAGES[role])

@@ -128,14 +128,17 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
     """The overview as a pandas Styler: Indonesian number format on the shown text, numbers kept
     underneath (so st.dataframe sorts numerically), and every figure with n < 30 marked '*'."""
     columns = overview_columns(pair, registry, lang)
+    if "integrity" not in frame:          # a viewer without integrity signals: no column at all
+        del columns["integrity"]
     shown = frame.copy()
     shown["office"] = [("▶ " if name == selected_office else "") + name for name in shown["office"]]
     for side in ("svc", "anti"):
         shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
     shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
                    for level in shown["zi"]]
-    shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
-                          for n in shown.get("integrity", [0] * len(shown))]
+    if "integrity" in shown:
+        shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
+                              for n in shown["integrity"]]
     shown = shown[list(columns)].rename(columns=columns)
     styler = shown.style
     for side in ("svc", "anti"):

@@ -249,21 +249,42 @@ def items(con, instrument: str, window: Window = Window(), by_period: str | None
     """Per item (optionally per period, and per office: office_id): code, statement, aspect, n (n_i),
     nrr — weakest first."""
     registry = registry or load_registry()
-    inst = registry.get(instrument)
+    sums = item_sums(con, instrument, window, by_period or "all", by_office)
+    return items_of(sums, registry.get(instrument), by_period, by_office)
+
+
+def item_sums(con, instrument: str, window: Window = Window(), period: str = "all",
+              by_office: bool = False) -> pd.DataFrame:
+    """The sums behind `items`: [office_id,] pkey (first month of the period), item_no, n (n_i), total
+    (Σ score), items with at least one answer. Per office they pool exactly (pool_item_sums), so the
+    app can compute them once for every office and hand each viewer the sums of their own."""
     where, params = window.where()
-    period = by_period or "all"
     office_sql = "s.office_id, " if by_office else ""
     groups = "1, 2, 3" if by_office else "1, 2"
-    frame = con.execute(f"""
+    return con.execute(f"""
         SELECT {office_sql}{_PERIOD_KEY[period]} AS pkey, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n,
                CAST(sum(s.score_sum) AS BIGINT) AS total
         FROM pooled_sums s WHERE {where} AND s.instrument = ?
         GROUP BY {groups} HAVING sum(s.n_answers) > 0
     """, params + [instrument]).fetchdf()
-    frame["period"] = _labels(frame["pkey"], period) if len(frame) else pd.Series(dtype=object)
+
+
+def pool_item_sums(per_office: pd.DataFrame) -> pd.DataFrame:
+    """item_sums(by_office=True) pooled over its offices: what item_sums(by_office=False) over the same
+    offices returns (integer sums, so exactly)."""
+    pooled = per_office.groupby(["pkey", "item_no"], dropna=False, sort=False)[["n", "total"]].sum()
+    return pooled.reset_index()
+
+
+def items_of(sums: pd.DataFrame, inst, by_period: str | None = None, by_office: bool = False) -> pd.DataFrame:
+    """The items frame of item sums: NRR, the item's code, statement and aspect, weakest first."""
+    frame = sums.copy()
+    frame["period"] = _labels(frame["pkey"], by_period or "all") if len(frame) else pd.Series(dtype=object)
     frame["nrr"] = frame["total"] / frame["n"]
+    found = {no: inst.item(int(no)) for no in frame["item_no"].unique()}
     for column in ("code", "statement", "aspect"):
-        frame[column] = frame["item_no"].map(lambda no, c=column: getattr(inst.item(int(no)), c))
+        lookup = {no: getattr(item, column) for no, item in found.items()}
+        frame[column] = frame["item_no"].map(lookup if len(frame) else lookup.get)   # empty: dtype as before
     frame["n"] = frame["n"].astype("int64")
     keys = (["office_id"] if by_office else []) + ["period"]
     frame = frame.sort_values(keys + ["nrr", "item_no"]).reset_index(drop=True)

@@ -30,7 +30,10 @@ def overview(f: sidebar.Filters, period: periods.Period):
 
 def with_signals(f: sidebar.Filters, period: periods.Period, table):
     """The table with each office's units needing clarification, or marked pending while the signals
-    are computed in the background (they take seconds on a national store; the rest does not wait)."""
+    are computed in the background (they take seconds on a national store; the rest does not wait).
+    Viewers without the Integritas page (office users, guests) get the table without that column."""
+    if not state.data().integrity:
+        return table.drop(columns="integrity"), True
     signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair,
                                       wait=False)
     return views.with_integrity(table, integrity.clarify_counts(signals) if signals is not None else None), \
