@@ -26,6 +26,20 @@ def table(data, **options) -> None:
     st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "—", **options})
 
 
+def prerendered(styler):
+    """A pandas Styler whose cell texts and styles are worked out now, once. st.dataframe/st.table call
+    the Styler's _compute() and _translate() on every run (a 300-office Ringkasan table: a third of a
+    warm run); a Styler kept in the shared page data (state.page_data) would give the same answer each
+    time, so the first is kept and handed back. Call it inside page_data's compute: afterwards the
+    object is only read, by any number of sessions. The index is hidden (as table() shows it)."""
+    styler.hide(axis="index")
+    styler._compute()
+    translated = styler._translate(False, False)      # the arguments Streamlit passes
+    styler._compute = lambda: styler
+    styler._translate = lambda *args, **kwargs: translated
+    return styler
+
+
 def download(container, label: str, data: bytes, *, file_name: str, mime: str, key: str, what: str,
              filters: dict | None = None, **options) -> None:
     """Every file the app hands out goes through here: nothing without download rights (a share link

@@ -78,8 +78,9 @@ def body() -> None:
         _await_signals(f, period)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
-    widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
-                    height=min(38 + 35 * len(table), 760))
+    styled = state.page_data("ringkasan.styled", lambda *_: widgets.prerendered(
+        views.overview_table(table, f.pair, registry, f.lang, f.office)), f, period, ready)
+    widgets.table(styled, height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
     st.caption(t("small_sample_note", n=settings.get("small_sample")) + " " + t(
