@@ -105,6 +105,12 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait(timeout=15)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) the server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of the server process, MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -166,15 +172,16 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
 
 
-def row(label: str, runs: list, base: float, load: tuple[str, str]) -> str:
-    """One level: page runs, failed runs, median, p90, ÷ baseline, median per page, load before → after."""
+def row(label: str, runs: list, base: float, load: tuple[str, str], cpu: float) -> str:
+    """One level: page runs, failed runs, median, p90, ÷ baseline, the app's CPU seconds per page run
+    (less sensitive to other load on the machine than wall times), median per page, load before → after."""
     times = [s for _, s, _ in runs]
     failed = sum(not ok for *_, ok in runs)
     median = statistics.median(times)
     pages = " · ".join(f"{p} {statistics.median([s for q, s, _ in runs if q == p]):.2f}"
                        for p in PAGES if any(q == p for q, _, _ in runs))
     return (f"| {label} | {len(runs)} | {failed} | {median:.2f} s | {p90(times):.2f} s | {median / base:.1f}× | "
-            f"{pages} | {load[0]} → {load[1]} |")
+            f"{cpu / len(runs):.3f} s | {pages} | {load[0]} → {load[1]} |")
 
 
 def main(argv=None) -> int:
@@ -201,15 +208,15 @@ def main(argv=None) -> int:
     lines = []
     try:
         asyncio.run(level(args.port, tokens[:1], 0, len(PAGES)))     # one pass: imports, first queries
-        load = machine_load()[0]
+        load, cpu = machine_load()[0], cpu_seconds(proc.pid)
         base_runs = asyncio.run(level(args.port, tokens[:1], args.seconds / 2))
         base = statistics.median(s for _, s, _ in base_runs)
-        lines.append(row("1 (baseline)", base_runs, base, (load, machine_load()[0])))
+        lines.append(row("1 (baseline)", base_runs, base, (load, machine_load()[0]), cpu_seconds(proc.pid) - cpu))
         print(lines[-1], flush=True)
         for n in args.sessions:
-            load = machine_load()[0]
+            load, cpu = machine_load()[0], cpu_seconds(proc.pid)
             runs = asyncio.run(level(args.port, tokens[:n], args.seconds))
-            lines.append(row(str(n), runs, base, (load, machine_load()[0])))
+            lines.append(row(str(n), runs, base, (load, machine_load()[0]), cpu_seconds(proc.pid) - cpu))
             print(lines[-1], flush=True)
         peak = rss_mb(proc.pid)
     finally:
@@ -217,8 +224,9 @@ def main(argv=None) -> int:
     text = "\n".join([
         f"# Load: simultaneous sessions on one app process ({args.respondents:_} respondents, role {args.role})"
         .replace("_", "."), "", hardware(), "",
-        "| sessions | page runs | failed | median | p90 | median ÷ baseline | median per page (s) | load avg |",
-        "|---|---|---|---|---|---|---|---|", *lines, "",
+        "| sessions | page runs | failed | median | p90 | median ÷ baseline | app CPU per run | median per page (s) "
+        "| load avg |",
+        "|---|---|---|---|---|---|---|---|---|", *lines, "",
         f"{args.seconds:g} s per level; pages {', '.join(PAGES)} in turn; peak RSS of the app {peak:.0f} MB.", ""])
     OUT.write_text(text, encoding="utf-8")
     print(text)

@@ -146,16 +146,26 @@ def _pooled(con):
     sums = con.execute("SELECT office_id, month, instrument, item_no, n_answers, score_sum FROM pooled_sums "
                        "ORDER BY 1, 2, 3, 4").fetchall()
     counts = con.execute("SELECT office_id, month, instrument, n FROM pooled_counts ORDER BY 1, 2, 3").fetchall()
-    return sums, counts
+    units = [(o, m, i, n, k, round(x, 9), list(sums), list(answers)) for o, m, i, n, k, x, sums, answers in
+             con.execute("SELECT office_id, month, instrument, n, k, index_float, score_sums, n_answers "
+                         "FROM pooled_units ORDER BY 1, 2, 3").fetchall()]
+    return sums, counts, units
 
 
 def _rebuilt(con):
-    """The pooled tables as a rebuild from the per-batch tables would make them."""
+    """The pooled tables as a rebuild from the per-batch tables would make them; pooled_units
+    (migration 008) computed here in Python from those sums, the float index to 9 decimals."""
     sums = con.execute("SELECT office_id, month, instrument, item_no, sum(n_answers), sum(score_sum) "
                        "FROM answer_sums GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4").fetchall()
     counts = con.execute("SELECT office_id, month, instrument, sum(n) FROM respondent_counts "
                          "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
-    return sums, counts
+    units = []
+    for office, month, instrument, n in counts:
+        items = [(int(total), int(n_i)) for o, m, i, _, n_i, total in sums       # PostgreSQL's sum: numeric
+                 if (o, m, i) == (office, month, instrument) and n_i > 0]
+        units.append((office, month, instrument, n, len(items), round(sum(t / c for t, c in items) / len(items), 9),
+                      [t for t, _ in items], [c for _, c in items]))
+    return sums, counts, units
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -175,7 +185,7 @@ def test_pooled_sums_equal_a_rebuild_after_imports_and_deletes(make_store, engin
     assert not any(row[0] == _office_id(con, "Lapas Uji") for row in _pooled(con)[1])   # zero rows go
     for batch in (first.batch_id, third.batch_id):
         store.delete_batch(con, batch)
-    assert _pooled(con) == ([], [])
+    assert _pooled(con) == ([], [], [])
 
 
 def _office_id(con, name):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import streamlit as st
 from analytics import settings, store
 from analytics.domain import access
 from analytics.domain.access import Scope
+from analytics.domain.instruments import load_registry
 from analytics.present import scoped
 from analytics.store import integrity, offices, queries, trash
 
@@ -74,9 +76,27 @@ def writer():
         yield cur
 
 
+# How long a reading of the data version serves every run of this process. Fifty sessions each
+# reading it (four small subqueries, ~10 ms) was a tenth of their page runs. Writes made here call
+# invalidate(), which drops the reading at once; a write by another process (a CLI import) is seen at
+# most this long after it — as if the run had started that much earlier, never a mix of versions.
+VERSION_TTL_S = 1.0
+_VERSION: dict = {"generation": 0}       # path → (time read, version); generation: invalidate() calls
+_VERSION_LOCK = threading.Lock()
+
+
 def _read_version() -> str:
+    path, now = db_path(), time.monotonic()
+    with _VERSION_LOCK:
+        found, generation = _VERSION.get(path), _VERSION["generation"]
+    if found is not None and now - found[0] < VERSION_TTL_S:
+        return found[1]
     with cursor() as cur:
-        return store.data_version(cur)
+        version = store.data_version(cur)
+    with _VERSION_LOCK:
+        if _VERSION["generation"] == generation:     # no write since this reading began
+            _VERSION[path] = (now, version)
+    return version
 
 
 def begin_run() -> None:
@@ -96,8 +116,12 @@ def data_version() -> str:
 def invalidate() -> None:
     """After a write: drop every cached result (the version changes too; this frees the memory), and
     this run reads the new version."""
+    with _VERSION_LOCK:
+        _VERSION.clear()
+        _VERSION["generation"] = time.monotonic_ns()
     st.cache_data.clear()
     _PAGE_DATA.clear()
+    _EVERY_OFFICE.clear()
     with _STARTED_LOCK:
         _STARTED.clear()
     st.session_state.pop("_data_version", None)
@@ -109,29 +133,64 @@ class _PageData:
     """A bounded, thread-safe LRU of finished page data. The key holds the viewer's whole Scope (a
     frozen dataclass, compared field by field), so two sessions share an entry only when they may see
     exactly the same thing; the data version is in the key too, so a write is never served stale.
-    Values are shared, not copied: page code only reads them (views.* build new frames)."""
+    Values are shared, not copied: page code only reads them (views.* build new frames).
+
+    One computation per key: sessions asking for a key being computed wait for it instead of computing
+    it again (40 office heads opening the dashboard at once); if it fails or its run is stopped, a
+    waiting session computes it itself (and sees the error itself if there is one)."""
 
     def __init__(self, max_entries: int):
         self.max_entries, self._lock, self._entries = max_entries, threading.Lock(), OrderedDict()
+        self._pending: dict = {}
 
     def get(self, key, compute):
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = compute()           # outside the lock: sessions of other scopes are not held up
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]
+                pending = self._pending.get(key)
+                owner = pending is None
+                if owner:
+                    pending = self._pending[key] = _Pending()
+            if owner:
+                return self._compute(key, compute, pending)
+            pending.done.wait()
+            if pending.value is not _MISSING:
+                return pending.value
+
+    def _compute(self, key, compute, pending):
+        try:
+            value = compute()       # outside the lock: sessions of other keys are not held up
+            with self._lock:
+                self._entries[key] = value
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+            pending.value = value
+            return value
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+            pending.done.set()
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
 
+_MISSING = object()
+
+
+class _Pending:
+    """A computation in progress: `done` is set when it ended, `value` holds its result if it succeeded."""
+
+    def __init__(self):
+        self.done, self.value = threading.Event(), _MISSING
+
+
 _PAGE_DATA = _PageData(max_entries=256)
+# Query results over every office, from which each viewer's rows are filtered (see _CachedSource).
+_EVERY_OFFICE = _PageData(max_entries=64)
 
 
 def page_data(name: str, compute, *args):
@@ -170,19 +229,6 @@ def _indices(path: str, version: str, by: str, period: str, window: queries.Wind
                                instruments=list(instruments) if instruments else None)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _items(path: str, version: str, instrument: str, window: queries.Window, by_period: str | None,
-           by_office: bool) -> pd.DataFrame:
-    with cursor() as cur:
-        return queries.items(cur, instrument, window, by_period=by_period, by_office=by_office)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _readiness(path: str, version: str, rules: str, window: queries.Window) -> pd.DataFrame:
-    with cursor() as cur:
-        return queries.readiness(cur, rules, window)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _integrity(path: str, version: str, window: queries.Window, instruments: tuple[str, ...] | None,
                zones: tuple[str, str]) -> list:
@@ -215,21 +261,68 @@ def batches() -> pd.DataFrame:
     return _batches(db_path(), data_version())
 
 
+def _every_office(kind: str, compute, *key):
+    """compute(cursor) over every office of the store, once per (kind, store, data version, key) for
+    all sessions: each viewer gets the rows of the offices in their window (_of_offices). An office's
+    row in these results depends on its own data only, so filtering the whole gives what a query
+    narrowed to the office gives (tests/test_page_cache.py checks it)."""
+    def run():
+        with cursor() as cur:
+            return compute(cur)
+    return _EVERY_OFFICE.get((kind, db_path(), data_version()) + key, run)
+
+
+def _of_offices(frame: pd.DataFrame, column: str, offices, as_text: bool = False) -> pd.DataFrame:
+    """The rows of `frame` whose `column` is one of `offices` (a window's scope; None = every office),
+    as a new frame: the shared one is never handed out."""
+    if offices is None:
+        return frame.copy()
+    wanted = {str(o) for o in offices} if as_text else set(offices)
+    return frame[frame[column].isin(wanted)].reset_index(drop=True)
+
+
 class _CachedSource:
-    """The cached queries as a scoped.Source: the results are shared across sessions (cached per
-    narrowed window), the scope is applied around them by scoped.Scoped."""
+    """The cached queries as a scoped.Source: the results are shared across sessions, the scope is
+    applied around them by scoped.Scoped. Per-office results (indices by office, readiness, item sums)
+    are computed once over every office for the window's months and each request's offices filtered
+    from them, so fifty office users of fifty offices share one computation; pooled results (Kanwil,
+    all) depend on the set of offices and are cached per narrowed window. An empty window (scope ())
+    never widens: the store answers it with nothing at once."""
 
     def offices(self):
         return office_list()
 
     def indices(self, by, period, window, instruments):
-        return _indices(db_path(), data_version(), by, period, window, tuple(instruments) if instruments else None)
+        wanted = tuple(instruments) if instruments else None
+        if by != "office" or window.scope == ():
+            return _indices(db_path(), data_version(), by, period, window, wanted)
+        every = queries.Window(window.start, window.end)
+        frame = _every_office("indices", lambda cur: queries.indices(
+            cur, by="office", period=period, window=every, instruments=list(wanted) if wanted else None),
+            period, every, wanted)
+        return _of_offices(frame, "unit", window.scope, as_text=True)
 
     def items(self, instrument, window, by_period, by_office):
-        return _items(db_path(), data_version(), instrument, window, by_period, by_office)
+        registry = load_registry()
+        if window.scope == ():
+            with cursor() as cur:
+                return queries.items(cur, instrument, window, by_period=by_period, by_office=by_office)
+        every = queries.Window(window.start, window.end)
+        sums = _every_office("item_sums", lambda cur: queries.item_sums(cur, instrument, every, by_period or "all",
+                                                                         by_office=True),
+                             instrument, every, by_period)
+        mine = _of_offices(sums, "office_id", window.scope)
+        if not by_office:
+            mine = queries.pool_item_sums(mine.drop(columns="office_id"))
+        return queries.items_of(mine, registry.get(instrument), by_period, by_office)
 
     def readiness(self, rules, window):
-        return _readiness(db_path(), data_version(), rules, window)
+        if window.scope == ():
+            with cursor() as cur:
+                return queries.readiness(cur, rules, window)
+        every = queries.Window(window.start, window.end)
+        frame = _every_office("readiness", lambda cur: queries.readiness(cur, rules, every), rules, every)
+        return _of_offices(frame, "office_id", window.scope)
 
     def months_with_data(self, scope):
         return _months_with_data(db_path(), data_version(), scope)
@@ -268,19 +361,13 @@ def suggestions(window: queries.Window, limit: int = 1000) -> pd.DataFrame:
     return data().suggestions(window, limit)
 
 
-def may_see_integrity() -> bool:
-    """The integrity signals are prompts for a Kanwil's own follow-up ('perlu klarifikasi'), shown
-    only to viewers whose scope has the Integritas page (admin, kanwil; docs/security.md)."""
-    return "integritas" in viewer_scope().pages
-
-
 def integrity_results(window: queries.Window, instruments=None, wait: bool = True) -> list | None:
     """The integrity signals of every office × instrument × period unit in the window (peers: the
     window's offices; pass a whole Kanwil's scope), the window narrowed to the viewer's scope first.
     Keyed by the time-zone settings too. wait=False: None while they are still being computed in the
     background (started here if need be), so a page can show the rest first (Ringkasan's badge)."""
-    if not may_see_integrity():
-        return []                                # fail closed: no signals without the Integritas page
+    if not data().integrity:
+        return []                 # fail closed: no signals for a viewer without the Integritas page
     zones = (settings.get("export_tz"), settings.get("office_tz"))
     window = data().window(window)
     wanted = viewer_scope().instruments_within(instruments)

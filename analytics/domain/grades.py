@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analytics.domain.instruments import Grade
@@ -23,10 +24,15 @@ def grade_of(converted, grades: Sequence[Grade]) -> Grade | None:
 
 
 def letters_of(converted: pd.Series, grades: Sequence[Grade]) -> pd.Series:
-    """Grade letters of a column of rounded converted values (None where not defined); each
-    distinct value is looked up once."""
-    letters = {v: (g.grade if (g := grade_of(v, grades)) else None) for v in converted.dropna().unique()}
-    return converted.map(letters).astype(object).where(converted.notna(), None)
+    """Grade letters of a column of rounded converted values (None where not defined): grade_of on
+    whole arrays — the same hundredths, compared with the same minimums, the highest grade reached."""
+    values = converted.to_numpy(dtype="float64", na_value=np.nan)
+    units = np.floor(values * 100 + 0.5)             # rounding.hundredths, element-wise
+    letters = np.full(len(values), grades[-1].grade, dtype=object)
+    for grade in reversed(grades):                   # lowest first, so the highest grade reached stays
+        letters[units >= hundredths(grade.min)] = grade.grade
+    letters[np.isnan(values)] = None
+    return pd.Series(letters, index=converted.index, dtype=object)
 
 
 def by_letter(letter: str | None, grades: Sequence[Grade]) -> Grade | None:

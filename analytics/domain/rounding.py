@@ -23,9 +23,14 @@ def round_half_up(value: Fraction | Decimal | int | str, places: int = 2) -> Dec
     if isinstance(value, float):
         raise TypeError("round_half_up takes exact values; use half_up_array for floats")
     if isinstance(value, Fraction):
-        units = math.floor(value * 10**places + Fraction(1, 2))   # exact, half-up for any sign
-        return Decimal(units).scaleb(-places)
+        return Decimal(half_up_units(value, places)).scaleb(-places)
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def half_up_units(value: Fraction, places: int) -> int:
+    """floor(value × 10^places + 1/2), exact for any sign, in integers (no Fraction arithmetic)."""
+    scale = 10**places
+    return (2 * value.numerator * scale + value.denominator) // (2 * value.denominator)
 
 
 def near_tie(values, places: int) -> np.ndarray:
@@ -40,7 +45,7 @@ def half_up_array(values, places: int, exact_at: Callable[[int], Fraction]) -> n
     scaled = np.asarray(values, dtype="float64") * 10**places
     units = np.floor(scaled + 0.5)
     for i in np.flatnonzero(near_tie(values, places)):
-        units[i] = math.floor(exact_at(int(i)) * 10**places + Fraction(1, 2))
+        units[i] = half_up_units(Fraction(exact_at(int(i))), places)
     return units / 10**places
 
 

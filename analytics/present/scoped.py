@@ -97,6 +97,12 @@ class Scoped:
             return _NOTHING
         return Window(months[0], months[1], tuple(sorted(offices)))
 
+    @property
+    def integrity(self) -> bool:
+        """Whether the viewer may see response-integrity signals ("perlu klarifikasi"): only with the
+        Integritas page (admin, kanwil; docs/security.md) — anywhere they are shown, Ringkasan too."""
+        return "integritas" in self.scope.pages
+
     def _instruments(self, requested) -> tuple[str, ...] | None:
         return self.scope.instruments_within(requested)
 

@@ -138,8 +138,9 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
                    selected_office: str | None = None):
     """The overview as a pandas Styler: Indonesian number format on the shown text, numbers kept
     underneath (so st.dataframe sorts numerically), and every figure with n < 30 marked '*'."""
-    columns = {key: header for key, header in overview_columns(pair, registry, lang).items()
-               if key in frame}                  # no "integrity" for viewers without the Integritas page
+    columns = overview_columns(pair, registry, lang)
+    if "integrity" not in frame:          # a viewer without integrity signals: no column at all
+        del columns["integrity"]
     shown = frame.copy()
     shown["office"] = [("▶ " if name == selected_office else "") + name for name in shown["office"]]
     for side in ("svc", "anti"):

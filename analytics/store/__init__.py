@@ -31,8 +31,9 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
                 "reject_errors", "saran_reviews", "batches")     # saran_reviews: migration 007
-# Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004).
-POOLED_TABLES = ("pooled_sums", "pooled_counts")
+# Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004),
+# and the office × month × instrument n, k and float index computed from them (migration 008).
+POOLED_TABLES = ("pooled_sums", "pooled_counts", "pooled_units")
 # Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
 ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
 # Deleted batches, restorable until emptied (migration 006; trash.py).

@@ -68,8 +68,8 @@ def _join(by: str) -> str:
 
 
 def _identity(by: str, period: str) -> bool:
-    """Office × month is the grain of pooled_sums/pooled_counts (their primary keys): grouping them by
-    it again would only rebuild the same 1,5 M groups at 5M respondents, so the rows are read as they are."""
+    """Office × month is the grain of pooled_units (migration 008): n, k and the float index are read
+    as they are, never regrouped from pooled_sums (1,6 M rows into 108 000 groups at 5M respondents)."""
     return by == "office" and period == "month"
 
 
@@ -102,6 +102,24 @@ def _counts_sql(by: str, period: str, where: str, inst_sql: str) -> str:
         GROUP BY 1, 2, 3"""
 
 
+def _units_sql(by: str, period: str, where: str, params: list, inst_sql: str, inst_params: list):
+    """(sql, params): ukey, pkey, instrument, n, k, index_float per unit × period × instrument, where
+    index_float = the mean over the k answered items of Σ score / n_i (a float; rounded in _finish)."""
+    if _identity(by, period):
+        return f"""
+        SELECT s.office_id AS ukey, s.month AS pkey, s.instrument, s.n, s.k, s.index_float
+        FROM pooled_units s WHERE {where} {inst_sql}""", params + inst_params
+    return f"""
+        SELECT p.ukey, p.pkey, p.instrument, n.n, p.k, p.index_float
+        FROM (SELECT ukey, pkey, instrument, avg(CAST(total AS DOUBLE PRECISION) / n_i) AS index_float,
+                     count(*) AS k
+              FROM ({_item_sums_sql(by, period, where, inst_sql)}) AS items
+              WHERE n_i > 0 GROUP BY ukey, pkey, instrument) AS p
+        JOIN ({_counts_sql(by, period, where, inst_sql)}) AS n
+          ON n.ukey = p.ukey AND n.pkey IS NOT DISTINCT FROM p.pkey AND n.instrument = p.instrument""", \
+        params + inst_params + params + inst_params
+
+
 def indices(con, by: str = "office", period: str = "month", window: Window = Window(),
             instruments=None, registry: Registry | None = None) -> pd.DataFrame:
     """One row per unit × period × instrument: n, k, index, converted, percent, grade.
@@ -109,6 +127,7 @@ def indices(con, by: str = "office", period: str = "month", window: Window = Win
     index is rounded half-up to 4 dp, converted and percent to 2 dp; converted and grade are only
     defined for 1–4 instruments (NaN/None otherwise). Item sums are fetched (second query) only for
     the rows whose float index lies near a rounding tie, and decided exactly.
+    Rows come ordered by Kanwil, office name (offices by their master order), period, instrument.
     """
     if by not in GROUPINGS:
         raise ValueError(f"--by harus salah satu dari {', '.join(GROUPINGS)}")
@@ -117,38 +136,41 @@ def indices(con, by: str = "office", period: str = "month", window: Window = Win
     registry = registry or load_registry()
     where, params = window.where()
     inst_sql, inst_params = _instrument_filter(instruments)
+    units, unit_params = _units_sql(by, period, where, params, inst_sql, inst_params)
     if by == "office":
-        join, unit, office, kanwil = ("JOIN offices o ON o.office_id = p.ukey", "CAST(p.ukey AS VARCHAR)",
-                                      "o.name", "o.kanwil")
+        # Sorted on an integer rank of the offices' (Kanwil, name) and named afterwards from the
+        # 900-row office list: sorting and fetching 100 000 name strings was a third of the query.
+        frame = con.execute(f"""
+            WITH u AS ({units}),
+                 ranks AS (SELECT office_id, row_number() OVER (ORDER BY kanwil NULLS FIRST, name NULLS FIRST,
+                                                                office_id) AS r FROM offices)
+            SELECT u.ukey, u.pkey, u.instrument, u.n, u.k, u.index_float
+            FROM u JOIN ranks o ON o.office_id = u.ukey
+            ORDER BY o.r, u.pkey, u.instrument""", unit_params).fetchdf()
+        names = con.execute("SELECT office_id, name, kanwil FROM offices").fetchdf() if len(frame) else None
     else:
-        join, unit, office = "", "p.ukey", "CAST(NULL AS VARCHAR)"
-        kanwil = "nullif(p.ukey, '')" if by == "kanwil" else "CAST(NULL AS VARCHAR)"
-    sql = f"""
-        WITH items AS ({_item_sums_sql(by, period, where, inst_sql)}),
-             per_unit AS (
-                SELECT ukey, pkey, instrument, avg(CAST(total AS DOUBLE PRECISION) / n_i) AS index_float,
-                       count(*) AS k
-                FROM items WHERE n_i > 0 GROUP BY ukey, pkey, instrument),
-             n AS ({_counts_sql(by, period, where, inst_sql)})
-        SELECT {unit} AS unit, {office} AS office, {kanwil} AS kanwil, p.pkey, p.instrument, n.n, p.k,
-               p.index_float, p.ukey
-        FROM per_unit p JOIN n ON n.ukey = p.ukey AND n.pkey IS NOT DISTINCT FROM p.pkey
-                                  AND n.instrument = p.instrument
-        {join}
-        ORDER BY kanwil NULLS FIRST, office NULLS FIRST, p.pkey, p.instrument
-    """
-    frame = con.execute(sql, params + inst_params + params + inst_params).fetchdf()
+        frame = con.execute(f"""
+            SELECT u.ukey, u.pkey, u.instrument, u.n, u.k, u.index_float FROM ({units}) AS u
+            ORDER BY u.ukey, u.pkey, u.instrument""", unit_params).fetchdf()
+        names = None
     exact = lambda rows: _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_params)
-    return _finish(frame, registry, period, exact)
+    return _finish(frame, registry, by, period, exact, names)
 
 
 def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_params) -> dict[int, Fraction]:
     """{row position: exact index} for the given rows: their item sums, from a second query that
-    filters pooled_sums to those groups before aggregating (a few hundred of ~43k rows)."""
+    filters pooled_sums to those groups before aggregating (~0,1 % of the rows)."""
     if len(rows) == 0:
         return {}
     keys = frame.iloc[rows][["ukey", "pkey", "instrument"]].reset_index(drop=True)
     keys["row_no"] = rows
+    if _identity(by, period):          # the item sums are stored with the row (migration 008)
+        with store.registered(con, keys) as name:
+            got = con.execute(f"""
+                SELECT k.row_no, s.score_sums, s.n_answers FROM pooled_units s
+                JOIN {name} k ON k.ukey = s.office_id AND CAST(k.pkey AS DATE) = s.month
+                                 AND k.instrument = s.instrument""").fetchall()
+        return {int(row): _exact_index(sums, counts) for row, sums, counts in got}
     with store.registered(con, keys) as name:
         got = con.execute(f"""
             WITH items AS (
@@ -167,39 +189,59 @@ def _exact_for(con, frame, rows, by, period, where, params, inst_sql, inst_param
 
 
 def _exact_index(sums, counts) -> Fraction:
-    return formulas.index_from_sums([(int(s), int(n)) for s, n in zip(sums, counts)])
+    return formulas.index_from_sums(list(zip(sums, counts)))
 
 
 def _labels(keys: pd.Series, period: str) -> pd.Series:
     """Period labels of the key column (first month of each period), each distinct key once."""
-    text = {k: periods.label(period, None if pd.isna(k) else pd.Timestamp(k).date()) for k in keys.unique()}
-    return keys.map(text)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+    text = pd.Series([periods.label(period, None if pd.isna(k) else pd.Timestamp(k).date()) for k in uniques],
+                     dtype="str")
+    return text.take(codes).set_axis(keys.index)
 
 
-def _finish(frame: pd.DataFrame, registry: Registry, period: str, exact_for) -> pd.DataFrame:
+def _names(frame: pd.DataFrame, by: str, names: pd.DataFrame | None) -> dict[str, pd.Series]:
+    """unit, office and Kanwil columns: for offices taken from the office list by office_id."""
+    ukey = frame["ukey"]
+    if by == "office":
+        at = pd.Index(names["office_id"]).get_indexer(ukey)
+        take = lambda column: column.take(at).set_axis(frame.index)     # Arrow take: no Python strings
+        return {"unit": take(names["office_id"].astype("str")), "office": take(names["name"]),
+                "kanwil": take(names["kanwil"])}
+    none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if by == "kanwil":
+        return {"unit": ukey.astype("str"), "office": none, "kanwil": ukey.astype("str").replace("", np.nan)}
+    return {"unit": ukey.astype("str"), "office": none, "kanwil": none.copy()}
+
+
+def _finish(frame: pd.DataFrame, registry: Registry, by: str, period: str, exact_for,
+            names: pd.DataFrame | None) -> pd.DataFrame:
     """Round once, at the end, and classify after rounding (domain.md §4.6–4.7)."""
     columns = ["unit", "office", "kanwil", "period", "instrument", "n", "k", "index", "converted",
                "percent", "grade", "scale_max"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    insts = {i: registry.get(i) for i in frame["instrument"].unique()}
-    scale_max = frame["instrument"].map({i: inst.scale_max for i, inst in insts.items()}).to_numpy()
-    four_point = frame["instrument"].map({i: inst.is_four_point for i, inst in insts.items()}).to_numpy(dtype=bool)
+    codes, found = pd.factorize(frame["instrument"])
+    insts = [registry.get(i) for i in found]
+    scale_max = np.array([inst.scale_max for inst in insts], dtype="int64")[codes]
+    four_point = np.array([inst.is_four_point for inst in insts], dtype=bool)[codes]
     raw = frame["index_float"].to_numpy()
     near = (rounding.near_tie(raw, 4) | rounding.near_tie(formulas.percent(raw, scale_max), 2)
             | rounding.near_tie(formulas.converted(raw), 2))                # all three are rounded
     exact = exact_for(np.flatnonzero(near))
-    frame["index"] = rounding.half_up_array(raw, 4, lambda i: exact[i])
-    frame["percent"] = rounding.half_up_array(formulas.percent(raw, scale_max), 2,
-                                              lambda i: formulas.percent(exact[i], int(scale_max[i])))
-    converted = rounding.half_up_array(formulas.converted(raw), 2, lambda i: formulas.converted(exact[i]))
-    frame["converted"] = np.where(four_point, converted, np.nan)
-    frame["grade"] = grades.letters_of(frame["converted"], registry.grades)
-    frame["period"] = _labels(frame["pkey"], period)
-    frame["scale_max"] = scale_max
-    frame["n"] = frame["n"].astype("int64")
-    frame["k"] = frame["k"].astype("int64")
-    return frame[columns].reset_index(drop=True)
+    out = pd.DataFrame(_names(frame, by, names))
+    out["period"] = _labels(frame["pkey"], period)
+    out["instrument"] = frame["instrument"]
+    out["n"] = frame["n"].astype("int64")
+    out["k"] = frame["k"].astype("int64")
+    out["index"] = rounding.half_up_array(raw, 4, lambda i: exact[i])
+    out["converted"] = np.where(four_point, rounding.half_up_array(formulas.converted(raw), 2,
+                                                                   lambda i: formulas.converted(exact[i])), np.nan)
+    out["percent"] = rounding.half_up_array(formulas.percent(raw, scale_max), 2,
+                                            lambda i: formulas.percent(exact[i], int(scale_max[i])))
+    out["grade"] = grades.letters_of(out["converted"], registry.grades)
+    out["scale_max"] = scale_max
+    return out[columns].reset_index(drop=True)
 
 
 def items(con, instrument: str, window: Window = Window(), by_period: str | None = None,
@@ -207,21 +249,42 @@ def items(con, instrument: str, window: Window = Window(), by_period: str | None
     """Per item (optionally per period, and per office: office_id): code, statement, aspect, n (n_i),
     nrr — weakest first."""
     registry = registry or load_registry()
-    inst = registry.get(instrument)
+    sums = item_sums(con, instrument, window, by_period or "all", by_office)
+    return items_of(sums, registry.get(instrument), by_period, by_office)
+
+
+def item_sums(con, instrument: str, window: Window = Window(), period: str = "all",
+              by_office: bool = False) -> pd.DataFrame:
+    """The sums behind `items`: [office_id,] pkey (first month of the period), item_no, n (n_i), total
+    (Σ score), items with at least one answer. Per office they pool exactly (pool_item_sums), so the
+    app can compute them once for every office and hand each viewer the sums of their own."""
     where, params = window.where()
-    period = by_period or "all"
     office_sql = "s.office_id, " if by_office else ""
     groups = "1, 2, 3" if by_office else "1, 2"
-    frame = con.execute(f"""
+    return con.execute(f"""
         SELECT {office_sql}{_PERIOD_KEY[period]} AS pkey, s.item_no, CAST(sum(s.n_answers) AS BIGINT) AS n,
                CAST(sum(s.score_sum) AS BIGINT) AS total
         FROM pooled_sums s WHERE {where} AND s.instrument = ?
         GROUP BY {groups} HAVING sum(s.n_answers) > 0
     """, params + [instrument]).fetchdf()
-    frame["period"] = _labels(frame["pkey"], period) if len(frame) else pd.Series(dtype=object)
+
+
+def pool_item_sums(per_office: pd.DataFrame) -> pd.DataFrame:
+    """item_sums(by_office=True) pooled over its offices: what item_sums(by_office=False) over the same
+    offices returns (integer sums, so exactly)."""
+    pooled = per_office.groupby(["pkey", "item_no"], dropna=False, sort=False)[["n", "total"]].sum()
+    return pooled.reset_index()
+
+
+def items_of(sums: pd.DataFrame, inst, by_period: str | None = None, by_office: bool = False) -> pd.DataFrame:
+    """The items frame of item sums: NRR, the item's code, statement and aspect, weakest first."""
+    frame = sums.copy()
+    frame["period"] = _labels(frame["pkey"], by_period or "all") if len(frame) else pd.Series(dtype=object)
     frame["nrr"] = frame["total"] / frame["n"]
+    found = {no: inst.item(int(no)) for no in frame["item_no"].unique()}
     for column in ("code", "statement", "aspect"):
-        frame[column] = frame["item_no"].map(lambda no, c=column: getattr(inst.item(int(no)), c))
+        lookup = {no: getattr(item, column) for no, item in found.items()}
+        frame[column] = frame["item_no"].map(lookup if len(frame) else lookup.get)   # empty: dtype as before
     frame["n"] = frame["n"].astype("int64")
     keys = (["office_id"] if by_office else []) + ["period"]
     frame = frame.sort_values(keys + ["nrr", "item_no"]).reset_index(drop=True)

@@ -117,6 +117,28 @@ def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
     if sign < 0:
         con.execute("DELETE FROM pooled_sums WHERE n_answers = 0")
         con.execute("DELETE FROM pooled_counts WHERE n = 0")
+    _refresh_units(con, batch_id, instrument)
+
+
+# The office × month × instrument keys of one batch and instrument (its rows are still there when a
+# delete takes its sums away: trash.move_to_trash pools before it moves the rows).
+_TOUCHED = """EXISTS (SELECT 1 FROM respondent_counts r WHERE r.batch_id = ? AND r.instrument = ?
+                     AND r.office_id = {t}.office_id AND r.month = {t}.month AND r.instrument = {t}.instrument)"""
+
+
+def _refresh_units(con, batch_id: int, instrument: str) -> None:
+    """Recompute pooled_units (migration 008) for the keys this batch touches, from the pooled tables
+    just updated: the same statement as the migration's, limited to those keys."""
+    con.execute(f"DELETE FROM pooled_units WHERE {_TOUCHED.format(t='pooled_units')}", [batch_id, instrument])
+    con.execute(f"""
+        INSERT INTO pooled_units (office_id, month, instrument, n, k, index_float, score_sums, n_answers)
+        SELECT c.office_id, c.month, c.instrument, c.n, CAST(count(*) AS INTEGER),
+               avg(CAST(s.score_sum AS DOUBLE PRECISION) / s.n_answers),
+               array_agg(s.score_sum ORDER BY s.item_no), array_agg(s.n_answers ORDER BY s.item_no)
+        FROM pooled_counts c
+        JOIN pooled_sums s ON s.office_id = c.office_id AND s.month = c.month AND s.instrument = c.instrument
+        WHERE s.n_answers > 0 AND {_TOUCHED.format(t='c')}
+        GROUP BY c.office_id, c.month, c.instrument, c.n""", [batch_id, instrument])
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:

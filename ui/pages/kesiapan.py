@@ -24,9 +24,10 @@ def assessment_window(f: sidebar.Filters) -> queries.Window | None:
     return f.window()
 
 
-def display(f: sidebar.Filters, window: queries.Window):
+def styled(f: sidebar.Filters, window: queries.Window):
     table = views.readiness_table(state.readiness(f.rules, window), load_registry(), f.lang)
-    return views.readiness_display(table, f.lang)
+    return widgets.prerendered(views.formatted(*views.readiness_display(table, f.lang), f.lang,
+                                               counts=views.readiness_counts_columns(f.lang)))
 
 
 def counts(frame) -> None:
@@ -50,9 +51,8 @@ def body() -> None:
         st.info(t("no_data_window"))
         return
     counts(frame)
-    shown, decimals = state.page_data("kesiapan.table", display, f, window)
-    widgets.table(views.formatted(shown, decimals, f.lang, counts=views.readiness_counts_columns(f.lang)),
-                    height=min(38 + 35 * len(shown), 760))
+    shown = state.page_data("kesiapan.table", styled, f, window)
+    widgets.table(shown, height=min(38 + 35 * len(shown.data), 760))
 
 
 widgets.run_page(body)

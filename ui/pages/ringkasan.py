@@ -32,8 +32,8 @@ def overview(f: sidebar.Filters, period: periods.Period):
 def with_signals(f: sidebar.Filters, period: periods.Period, table):
     """The table with each office's units needing clarification, or marked pending while the signals
     are computed in the background (they take seconds on a national store; the rest does not wait).
-    Only for viewers with the Integritas page (docs/security.md): the column is left out for others."""
-    if not state.may_see_integrity():
+    Viewers without the Integritas page (office users, guests) get the table without that column."""
+    if not state.data().integrity:
         return table.drop(columns="integrity"), True
     signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair,
                                       wait=False)
@@ -79,8 +79,9 @@ def body() -> None:
         _await_signals(f, period)
     if f.office:
         st.caption(t("office_ignored", kanwil=f.kanwil_name))
-    widgets.table(views.overview_table(table, f.pair, registry, f.lang, f.office),
-                    height=min(38 + 35 * len(table), 760))
+    styled = state.page_data("ringkasan.styled", lambda *_: widgets.prerendered(
+        views.overview_table(table, f.pair, registry, f.lang, f.office)), f, period, ready)
+    widgets.table(styled, height=min(38 + 35 * len(table), 760))
     svc, anti = (registry.get(i) for i in f.pair)
     unit = lambda inst: t("value_converted" if inst.is_four_point else "value_percent")
     st.caption(t("small_sample_note", n=settings.get("small_sample")) + " " + t(
