@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +32,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import synthetic  # noqa: E402
 from benchmarks.bench_core import hardware, machine_load  # noqa: E402
+from tests import servers  # noqa: E402 — the one way the app is started (tests/servers.py)
 
 OUT = HERE / "out" / "load.md"
 WORK = HERE / "out" / "load"
@@ -72,37 +70,14 @@ def make_sessions(db: Path, n: int, role: str) -> list[str]:
         con.close()
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited ({proc.returncode}); see {log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.25)          # polling interval of the health check
-    stop_server(proc)
-    raise RuntimeError(f"server not healthy after 60 s; see {log}")
+def start_server(db, port: int, log: Path) -> subprocess.Popen:
+    try:
+        return servers.start_app(db, port, log, timeout=60)
+    except servers.ServerError as exc:
+        raise RuntimeError(str(exc)) from None
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
+stop_server = servers.stop
 
 
 def rss_mb(pid: int) -> float:

@@ -79,3 +79,17 @@ def demo_db(tmp_path_factory) -> Path:
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg() -> str:
+    """The demo data as of DEMO_TODAY in a PostgreSQL database of the session's throwaway server (its
+    URL): the pages' AppTests run on it as on demo_db. Tests only read it (accounts and sessions aside)."""
+    url = pg_server().new_database()
+    con = store.connect(url)
+    try:
+        demo.load_demo(con, today=DEMO_TODAY)
+    finally:
+        con.close()
+    return url
+

@@ -95,6 +95,9 @@ class Connection:
             with cursor.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
                 for row in table.to_pylist():
                     copy.write_row(tuple(_plain(value) for value in row.values()))
+            # Autovacuum never analyses temporary tables: without row counts the planner guessed a
+            # dozen rows for the integrity query's units and chose nested loops (minutes, not seconds).
+            cursor.execute(f'ANALYZE "{name}"')
 
     def unregister(self, name: str) -> None:
         # In a failed transaction nothing runs until ROLLBACK, which drops a table made inside it;
