@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
+SHIPPED = ("127.0.0.1:8670", "127.0.0.1:8671", "127.0.0.1:8672")      # proxy, app1, app2 in that file
 START_S = 90          # a first start on the loaded 2-core machine (imports, migrations) takes 10–30 s
 
 
@@ -96,3 +98,24 @@ def stop(proc: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
         proc.wait(timeout=10)
+
+
+def haproxy_config(proxy: int, app1: int, app2: int) -> str:
+    """deploy/haproxy.cfg with its three addresses moved to these ports, everything else as shipped
+    (so what is tested and measured is the file people deploy)."""
+    text = HAPROXY_CONFIG.read_text(encoding="utf-8")
+    for address, port in zip(SHIPPED, (proxy, app1, app2)):
+        if text.count(address) != 1:
+            raise ServerError(f"{HAPROXY_CONFIG}: expected {address} exactly once (it is substituted)")
+        text = text.replace(address, f"127.0.0.1:{port}")
+    return text
+
+
+def start_haproxy(proxy: int, app1: int, app2: int, folder: Path, timeout: float = 30) -> subprocess.Popen:
+    """Debian's haproxy in the foreground with haproxy_config(…) written to `folder`, returned once the
+    proxy answers the apps' health check."""
+    config, log = folder / "haproxy.cfg", folder / "haproxy.log"
+    config.write_text(haproxy_config(proxy, app1, app2), encoding="utf-8")
+    proc = spawn(["haproxy", "-db", "-f", str(config)], log)
+    wait_healthy(proc, f"http://127.0.0.1:{proxy}/_stcore/health", log, timeout)
+    return proc

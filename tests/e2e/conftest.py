@@ -177,8 +177,7 @@ def new_context(browser, request):
 def pytest_runtest_makereport(item, call):
     """A failing browser test carries the end of the server's log (tracebacks land there)."""
     report = yield
-    for name in ("server", "empty_server"):
-        server = getattr(item, "funcargs", {}).get(name)
-        if report.failed and isinstance(server, Server):
-            report.sections.append((f"{name}: streamlit log (tail)", server.log_tail()))
+    for name, server in getattr(item, "funcargs", {}).items():     # server, empty_server, cluster, …
+        if report.failed and callable(getattr(server, "log_tail", None)):
+            report.sections.append((f"{name}: log (tail)", server.log_tail()))
     return report

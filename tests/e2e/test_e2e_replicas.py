@@ -1,7 +1,7 @@
 """Several app servers behind one address (issue 14, docs/deploy.md §3), end to end on loopback: the
 suite's throwaway PostgreSQL, two `streamlit run server.py` replicas on it, and Debian's HAProxy
-with the shipped deploy/haproxy.cfg (only its three addresses replaced by free ports), driven by
-chromium through the proxy.
+with the shipped deploy/haproxy.cfg (only its three addresses replaced by free ports, by
+servers.haproxy_config), driven by chromium through the proxy.
 
 - six browser sessions upload a file each through the proxy (they alternate between the replicas by
   the SERVERID cookie): all six land;
@@ -29,8 +29,6 @@ from export_builder import write_export
 from tests import servers
 from tests.conftest import pg_server
 
-CONFIG = servers.ROOT / "deploy" / "haproxy.cfg"
-SHIPPED = ("127.0.0.1:8670", "127.0.0.1:8671", "127.0.0.1:8672")      # proxy, app1, app2 in the file
 KANWIL = "Kanwil Replika"
 OFFICES = [f"Kantor Replika {i}" for i in range(1, 8)]        # 1–6 the uploads, 7 the CLI import
 ADMIN, PASSWORD = "admin", "replika-e2e-rahasia"
@@ -46,15 +44,6 @@ class Cluster:
 
     def log_tail(self) -> str:
         return "\n".join(f"--- {log.name}\n{servers.log_tail(log, 1500)}" for log in self.logs)
-
-
-def proxy_config(proxy: int, app1: int, app2: int) -> str:
-    """deploy/haproxy.cfg with its addresses moved to free ports; everything else as shipped."""
-    text = CONFIG.read_text(encoding="utf-8")
-    for address, port in zip(SHIPPED, (proxy, app1, app2)):
-        assert text.count(address) == 1, f"{CONFIG}: expected {address} once (the test substitutes it)"
-        text = text.replace(address, f"127.0.0.1:{port}")
-    return text
 
 
 def _prepare(db: str) -> str:
@@ -87,10 +76,7 @@ def cluster(tmp_path_factory):
         procs += [servers.spawn_app(db, port, log) for port, log in ((app1, logs[0]), (app2, logs[1]))]
         for proc, port, log in zip(procs, (app1, app2), logs):
             servers.wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health", log)
-        config = tmp / "haproxy.cfg"
-        config.write_text(proxy_config(proxy, app1, app2), encoding="utf-8")
-        procs.append(servers.spawn(["haproxy", "-db", "-f", str(config)], logs[2]))
-        servers.wait_healthy(procs[-1], f"http://127.0.0.1:{proxy}/_stcore/health", logs[2], 30)
+        procs.append(servers.start_haproxy(proxy, app1, app2, tmp))
     except servers.ServerError as exc:
         for proc in procs:
             servers.stop(proc)
