@@ -15,7 +15,7 @@ with the load average before and after. role=office: every session is a differen
 (no two share a scope: the cache's worst case); role=kanwil: sessions spread over the Kanwil users
 (a monev meeting of one region). --postgres: the same rows in a throwaway PostgreSQL; --replicas 1 2:
 the same sessions against one app process, then against two replicas behind HAProxy (deploy/haproxy.cfg,
-tests/servers.py), each with its own baseline. Writes benchmarks/out/load.md. All data is synthetic.
+tests/servers.py), each with its own baseline. Writes benchmarks/out/load.md (load-postgres.md with --postgres). All data is synthetic.
 """
 from __future__ import annotations
 
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
         "|---|---|---|---|---|---|---|---|", *lines, "",
         f"{args.seconds:g} s per level; pages {', '.join(PAGES)} in turn; peak RSS of an app process "
         f"({'; '.join(peaks)} replica setup).", ""])
-    OUT.write_text(text, encoding="utf-8")
+    (OUT.with_name("load-postgres.md") if args.postgres else OUT).write_text(text, encoding="utf-8")
     print(text)
     return 0
 
