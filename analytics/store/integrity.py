@@ -51,7 +51,15 @@ def _most_common(patterns: str, count: str, pattern: str) -> str:
                   WHERE rank_in_unit = 1"""
 
 
-def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Rules, offset: int) -> str:
+# 1 when every answered item is at the scale maximum (blank items are NULL and do not count). The one
+# expression written per engine: PostgreSQL has list_min only as a SQL function (~20 µs a row, most of
+# the query at 1M), and on DuckDB `> ANY(list)` took twice as long as its native list_min.
+_ALL_MAX = {"duckdb": "CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END",
+            "postgres": "CASE WHEN sc.scale_max > ANY(a.scores) THEN 0 ELSE 1 END"}
+
+
+def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Rules, offset: int,
+         dialect: str = "duckdb") -> str:
     burst, night = rules.signal("burst"), rules.signal("out_of_hours")
     double, rush = rules.signal("double_submit"), rules.signal("end_rush")
     window_s = int(burst["window_minutes"]) * 60 - 1             # [t, t + 10 min)
@@ -66,7 +74,7 @@ def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Ru
             SELECT r.office_id, a.instrument, u.ukind, u.ustart, r.response_date, r.response_ts AS ts, a.scores,
                    concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''), coalesce(r.education, ''),
                              coalesce(r.occupation, ''), coalesce(r.service_type, '')) AS profile,
-                   CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END AS is_max
+                   {_ALL_MAX[dialect]} AS is_max
             FROM answer_rows a
             JOIN respondents r ON r.respondent_id = a.respondent_id
             JOIN {units} u ON u.office_id = r.office_id AND u.instrument = a.instrument AND u.month = r.month
@@ -144,7 +152,7 @@ def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod
     inst_sql, inst_params = ("AND list_contains(?, a.instrument)", [list(instruments)]) if instruments else ("", [])
     offset = rules_mod.local_offset_hours(settings.get("export_tz"), settings.get("office_tz"))
     with store.registered(con, units) as u, store.registered(con, scales) as sc:
-        rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset),
+        rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset, store.dialect(con)),
                            params + inst_params + [int(rules.signal("burst_pattern")["min_count"])]).fetchall()
     percent = _month_percent(con, wide, instruments, registry)
     out = []
