@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from streamlit import dataframe_util
 
 from analytics.store import access as db
 from tests.test_app import APP, _clear_caches, app, demo_on, demo_store, errors, texts  # noqa: F401 — fixtures
@@ -26,6 +27,13 @@ ACCOUNTS = {"admin": {}, "kanwil": {"kanwils": (JABAR,)}, "office": {"offices": 
                                 "month_to": date(2026, 9, 1), "pages": ("ringkasan", "tren", "kesiapan")}}}
 
 
+def shown(element):
+    """A table as the viewer reads it: the Styler's display text (e.g. '87,56', 'data belum cukup'),
+    else the plain values."""
+    styled = element.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styled) if styled else element.value
+
+
 def every_text(at) -> str:
     """Everything a page shows as text: titles, captions, markdown, alerts, metrics, table cells, options."""
     parts = []
@@ -34,6 +42,7 @@ def every_text(at) -> str:
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for frame in [*at.dataframe, *at.table]:
         parts.append(frame.value.to_string() if hasattr(frame.value, "to_string") else str(frame.value))
+        parts.append(shown(frame).to_string())
     for box in at.selectbox:
         parts += [str(o) for o in box.options]
     return "\n".join(parts)
@@ -184,3 +193,40 @@ def test_admin_manages_users_on_the_users_page(app, demo_store):
         made = db.user(cur, "kepala.depok")
         assert made["role"] == "office" and list(made["offices"]) == [depok] and not made["can_upload"]
         assert db.audit_entries(cur).iloc[0]["action"] == "user_added"
+
+
+def test_guest_reads_data_belum_cukup_where_a_small_figure_is_withheld(app, demo_store):
+    """LPKA Bandung had 25 and 22 respondents in Mar/Apr 2026 (< small_sample; IKM 85,71 and 85,12):
+    a guest gets the words 'data belum cukup' in place of its figures, next to the n, on every page."""
+    lpka = "LPKA Kelas II Bandung"
+    at = app(demo_store[0], granularity="month",
+             guest={"offices": (lpka, DEPOK), "month_from": date(2026, 3, 1), "month_to": date(2026, 4, 1),
+                    "pages": ("ringkasan", "tren", "kesiapan")})
+    at.run()
+    assert not at.exception and not errors(at)
+    table = shown(at.table[0])
+    row = table[table["Kantor"] == lpka].iloc[0]
+    assert (row["IKM"], row["n IKM"]) == ("data belum cukup", "22")
+    assert "85,12" not in every_text(at)
+    at.switch_page("ui/pages/kesiapan.py").run()
+    at.radio(key="zi_window").set_value("filter").run()            # the sidebar's months: 2026-03 – 2026-04
+    at.selectbox(key="start").select("2026-04").run()
+    assert not at.exception and not errors(at)
+    table = shown(at.table[0])
+    assert "data belum cukup" in table[table.iloc[:, 0] == lpka].iloc[0].tolist()
+    at.selectbox(key="start").select("2026-03")
+    at.switch_page("ui/pages/tren.py").run()
+    at.selectbox(key="office").select(lpka).run()
+    assert not at.exception and not errors(at)
+    assert [m.value for m in at.metric] == ["data belum cukup"] * 2              # April, IKM and IPK
+
+
+@pytest.mark.parametrize("role", ["kanwil", "office", "guest"])
+def test_integrity_signals_reach_only_viewers_with_the_integritas_page(app, demo_store, role):
+    """'perlu klarifikasi' is a prompt for the Kanwil's follow-up, not a verdict to show an office head or
+    a guest (docs/security.md): Ringkasan's Integritas column exists for kanwil users only."""
+    at = app(demo_store[0], role=None if role == "guest" else role, **ACCOUNTS[role])
+    at.run()
+    assert not at.exception and not errors(at)
+    table = (at.dataframe or at.table)[0].value
+    assert ("Integritas" in table.columns) == (role == "kanwil")

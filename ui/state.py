@@ -256,11 +256,19 @@ def suggestions(window: queries.Window, limit: int = 1000) -> pd.DataFrame:
     return data().suggestions(window, limit)
 
 
+def may_see_integrity() -> bool:
+    """The integrity signals are prompts for a Kanwil's own follow-up ('perlu klarifikasi'), shown
+    only to viewers whose scope has the Integritas page (admin, kanwil; docs/security.md)."""
+    return "integritas" in viewer_scope().pages
+
+
 def integrity_results(window: queries.Window, instruments=None, wait: bool = True) -> list | None:
     """The integrity signals of every office × instrument × period unit in the window (peers: the
     window's offices; pass a whole Kanwil's scope), the window narrowed to the viewer's scope first.
     Keyed by the time-zone settings too. wait=False: None while they are still being computed in the
     background (started here if need be), so a page can show the rest first (Ringkasan's badge)."""
+    if not may_see_integrity():
+        return []                                # fail closed: no signals without the Integritas page
     zones = (settings.get("export_tz"), settings.get("office_tz"))
     window = data().window(window)
     wanted = viewer_scope().instruments_within(instruments)

@@ -41,10 +41,10 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "Guest: link for **{label}** (read-only)"},
     "guest_footer": {"id": "Dibagikan kepada **{label}** · berlaku sampai {until} · kantor: {offices} · bulan "
                            "{start} – {end} · survei: {instruments}. Hanya baca; angka dari kurang dari {n} "
-                           "responden ditampilkan sebagai \"data belum cukup\" (—).",
+                           "responden ditampilkan sebagai \"data belum cukup\".",
                      "en": "Shared with **{label}** · valid until {until} · offices: {offices} · months {start} – "
                            "{end} · surveys: {instruments}. Read-only; figures from fewer than {n} respondents "
-                           "are shown as \"data belum cukup\" (not enough data, —)."},
+                           "are shown as \"not enough data\"."},
     "login_username": {"id": "Nama pengguna", "en": "Username"},
     "login_password": {"id": "Kata sandi", "en": "Password"},
     "login_note": {"id": "Lupa kata sandi? Administrator dapat membuat yang baru. English: add ?lang=en.",

@@ -158,8 +158,10 @@ def _heatmap(frame: pd.DataFrame, x: str, y: str, y_order: list, inst: Instrumen
              hover_name: str, height: int) -> go.Figure:
     xs = sorted(frame[x].astype(str).unique().tolist()) if x == "period" else \
         list(dict.fromkeys(frame.sort_values("item_no")[x].astype(str)))
+    # dropna=False: a guest's withheld NRR (n below small_sample) is NaN in every cell; the
+    # default would drop the whole "nrr" block.
     grid = frame.assign(**{x: frame[x].astype(str)}).pivot_table(
-        index=y, columns=x, values=["nrr", "n"], aggfunc="first")
+        index=y, columns=x, values=["nrr", "n"], aggfunc="first", dropna=False)
     nrr = grid["nrr"].reindex(index=y_order, columns=xs)
     n = grid["n"].reindex(index=y_order, columns=xs)
     statements = frame.drop_duplicates("code").set_index("code")["statement"]

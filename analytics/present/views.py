@@ -39,6 +39,17 @@ def is_small(n) -> bool:
     return pd.notna(n) and int(n) < settings.get("small_sample")
 
 
+def is_withheld(value, n) -> bool:
+    """A figure the viewer may not see: respondents exist but too few, so the scope blanked it
+    (guests, analytics/present/scoped.py). Every other viewer gets a value whenever n > 0."""
+    return pd.isna(value) and pd.notna(n) and 0 < int(n) < settings.get("small_sample")
+
+
+def figure_text(value, n, lang: str | None, places: int = 2) -> str:
+    """A figure as shown: '87,56', '—' when there is none, 'data belum cukup' when it is withheld."""
+    return t("zi_insufficient", lang) if is_withheld(value, n) else num(value, places, lang)
+
+
 def grade_label(grade: str | None, registry: Registry, lang: str | None) -> str | None:
     """'B Baik' (or 'B Good'); None when no grade is defined."""
     found = grades.by_letter(grade if isinstance(grade, str) else None, registry.grades)
@@ -127,15 +138,17 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
                    selected_office: str | None = None):
     """The overview as a pandas Styler: Indonesian number format on the shown text, numbers kept
     underneath (so st.dataframe sorts numerically), and every figure with n < 30 marked '*'."""
-    columns = overview_columns(pair, registry, lang)
+    columns = {key: header for key, header in overview_columns(pair, registry, lang).items()
+               if key in frame}                  # no "integrity" for viewers without the Integritas page
     shown = frame.copy()
     shown["office"] = [("▶ " if name == selected_office else "") + name for name in shown["office"]]
     for side in ("svc", "anti"):
         shown[f"{side}_grade"] = [grade_label(g, registry, lang) for g in shown[f"{side}_grade"]]
     shown["zi"] = [t(f"zi_{level}", lang) if isinstance(level, str) else t("zi_none", lang)
                    for level in shown["zi"]]
-    shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
-                          for n in shown.get("integrity", [0] * len(shown))]
+    if "integrity" in shown:
+        shown["integrity"] = [t("ig_pending_cell", lang) if pd.isna(n) else t("ig_badge", lang, n=n) if n else ""
+                              for n in shown["integrity"]]
     shown = shown[list(columns)].rename(columns=columns)
     styler = shown.style
     for side in ("svc", "anti"):
@@ -146,11 +159,13 @@ def overview_table(frame: pd.DataFrame, pair: tuple[str, str], registry: Registr
         signed = lambda v: num(v, 2, lang, signed=True)
         styler = styler.format(plain, subset=[value]).format(signed, subset=[delta])
         styler = styler.format(lambda v: integer(v, lang), subset=[columns[f"{side}_n"]])
+        withheld = [is_withheld(v, n) for v, n in zip(frame[f"{side}_value"], frame[f"{side}_n"])]
         if small.any():
             rows = shown.index[small]
             styler = styler.format(marked, subset=pd.IndexSlice[rows, [value]])
             styler = styler.map(lambda _: "color: #8a6d3b; font-style: italic",
                                 subset=pd.IndexSlice[rows, [value, columns[f"{side}_n"]]])
+        styler = _withheld_cells(styler, shown.index[withheld], value, lang)
         styler = styler.map(_delta_style, subset=[delta])
     for side in ("svc", "anti"):
         colours = [_grade_style(g, registry) for g in frame[f"{side}_grade"]]
@@ -362,6 +377,12 @@ def readiness_display(table: pd.DataFrame, lang: str | None) -> tuple[pd.DataFra
                    headers["anti_n"]: 0}
 
 
+def readiness_counts_columns(lang: str | None) -> dict[str, str]:
+    """The readiness table's value columns and their n columns (for 'data belum cukup')."""
+    return {t("col_service_nilai", lang): t("col_service_n", lang),
+            t("col_anti_nilai", lang): t("col_anti_n", lang)}
+
+
 def verdict_text(verdict: str, lang: str | None) -> str:
     return t({"yes": "verdict_yes", "no": "verdict_no", "insufficient": "verdict_insufficient"}[verdict], lang)
 
@@ -396,14 +417,26 @@ def mapping_table(mapping: list[dict], lang: str | None) -> pd.DataFrame:
                                  "maps_to": t("col_maps_to", lang)})
 
 
-def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None):
+def formatted(frame: pd.DataFrame, decimals: dict[str, int], lang: str | None,
+              counts: dict[str, str] | None = None):
     """A Styler showing the given columns in the user's number format; the numbers stay underneath
-    so st.dataframe still sorts them as numbers."""
+    so st.dataframe still sorts them as numbers. `counts` maps a value column to its n column: a
+    value withheld for a small n reads 'data belum cukup' instead of '—'."""
     styler = frame.style
     for column, places in decimals.items():
         if column in frame.columns:
             styler = styler.format(lambda v, p=places: num(v, p, lang), subset=[column])
+    for column, n_column in (counts or {}).items():
+        withheld = [is_withheld(v, n) for v, n in zip(frame[column], frame[n_column])]
+        styler = _withheld_cells(styler, frame.index[withheld], column, lang)
     return styler
+
+
+def _withheld_cells(styler, rows, column: str, lang: str | None):
+    """'data belum cukup' in the given rows of one column (figures withheld for a small n)."""
+    if not len(rows):
+        return styler
+    return styler.format(lambda _: t("zi_insufficient", lang), subset=pd.IndexSlice[rows, [column]])
 
 
 def preview_table(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def body() -> None:
         return
     counts(frame)
     shown, decimals = state.page_data("kesiapan.table", display, f, window)
-    widgets.table(views.formatted(shown, decimals, f.lang),
+    widgets.table(views.formatted(shown, decimals, f.lang, counts=views.readiness_counts_columns(f.lang)),
                     height=min(38 + 35 * len(shown), 760))
 
 

@@ -1,5 +1,6 @@
 """Ringkasan: one row per office of the chosen Kanwil for the chosen period, with the Kanwil's pooled
 figures as headline tiles."""
+import pandas as pd
 import streamlit as st
 
 from ui import sidebar, state, widgets
@@ -30,7 +31,10 @@ def overview(f: sidebar.Filters, period: periods.Period):
 
 def with_signals(f: sidebar.Filters, period: periods.Period, table):
     """The table with each office's units needing clarification, or marked pending while the signals
-    are computed in the background (they take seconds on a national store; the rest does not wait)."""
+    are computed in the background (they take seconds on a national store; the rest does not wait).
+    Only for viewers with the Integritas page (docs/security.md): the column is left out for others."""
+    if not state.may_see_integrity():
+        return table.drop(columns="integrity"), True
     signals = state.integrity_results(queries.Window(period.start, period.end, f.kanwil_scope), f.pair,
                                       wait=False)
     return views.with_integrity(table, integrity.clarify_counts(signals) if signals is not None else None), \
@@ -50,7 +54,7 @@ def tiles(f: sidebar.Filters, period: periods.Period, registry) -> None:
     st.markdown(f"**{t('headline', kanwil=f.kanwil_name)}**")
     for column, tile in zip(st.columns(len(f.pair)), state.page_data("ringkasan.tiles", headline, f, period)):
         grade = views.grade_label(tile.grade, registry, f.lang)
-        value = num(tile.value, 2) + (" *" if tile.small and tile.value is not None else "")
+        value = views.figure_text(tile.value, tile.n, f.lang) + (" *" if tile.small and pd.notna(tile.value) else "")
         delta = num(tile.delta, 2, signed=True).replace("−", "-") if tile.delta is not None else None
         label = tile.name if tile.four_point else f"{tile.name} (%)"
         column.metric(label, value + (f" · {grade}" if grade else ""), delta=delta, border=True)

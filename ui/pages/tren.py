@@ -1,5 +1,6 @@
 """Tren: the chosen office's (or Kanwil's, pooled) value per period over the grade bands with the
 WBK/WBBM lines and the respondent counts, then the element × period heatmap."""
+import pandas as pd
 import streamlit as st
 
 from ui import sidebar, state, widgets
@@ -48,7 +49,8 @@ def trend_chart(column, f: sidebar.Filters, inst) -> None:
     if len(trend) > 1:
         last, before = trend.iloc[-1], trend.iloc[-2]
         column.metric(t("latest_change", period=last["period"], prev=before["period"]),
-                      num(last["value"], 2) + (" *" if last["small"] else ""),
+                      views.figure_text(last["value"], last["n"], f.lang) + (" *" if last["small"] and
+                                                                            pd.notna(last["value"]) else ""),
                       delta=num(last["delta"], 2, signed=True).replace("−", "-"))
 
 

@@ -46,7 +46,8 @@ def parts(f: sidebar.Filters, instrument: str) -> Parts | None:
             office_figure = charts.office_item_heatmap(matrix, inst, registry.grades, f.lang)
     return Parts(charts.items_bar(items, inst, registry.grades, f.lang),
                  charts.aspects_bar(views.aspects(items), inst, registry.grades, f.lang),
-                 views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang), runs, office_figure, total)
+                 views.formatted(table, {t("col_nrr"): 2, t("col_ni"): 0}, f.lang,
+                                 counts={t("col_nrr"): t("col_ni")}), runs, office_figure, total)
 
 
 def show(tab, inst, found: Parts) -> None:
