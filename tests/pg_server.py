@@ -33,8 +33,8 @@ def _free_port() -> int:
 
 class Server:
     def __init__(self):
+        self.port = _free_port()          # first: no folder is left behind when every port is taken
         self.root = Path(tempfile.mkdtemp(prefix="dasbor-pg-", dir="/tmp"))
-        self.port = _free_port()
         self.user = "postgres" if os.geteuid() == 0 else None
         if self.user:
             shutil.chown(self.root, self.user)
