@@ -52,8 +52,8 @@ def _most_common(patterns: str, count: str, pattern: str) -> str:
 
 
 # 1 when every answered item is at the scale maximum (blank items are NULL and do not count). The one
-# expression written per engine: PostgreSQL has list_min only as a SQL function (~20 µs a row, most of
-# the query at 1M), and on DuckDB `> ANY(list)` took twice as long as its native list_min.
+# expression written per engine: PostgreSQL has list_min only as a SQL function (~20 µs a row against
+# ~0,5 µs for `> ANY`), and on DuckDB `> ANY(list)` took twice as long as its native list_min.
 _ALL_MAX = {"duckdb": "CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END",
             "postgres": "CASE WHEN sc.scale_max > ANY(a.scores) THEN 0 ELSE 1 END"}
 
