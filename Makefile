@@ -62,11 +62,13 @@ postgres:
 test: .venv/.dev chromium report-deps postgres
 	$(PY) -m pytest
 
-bench: .venv/.dev report-deps
+bench: .venv/.dev report-deps postgres
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_import_formats.py
 	$(PY) benchmarks/bench_pages.py
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_postgres.py
+	$(PY) benchmarks/bench_load.py --postgres --replicas 1 2 --sessions 50
 	$(PY) benchmarks/bench_reports.py
 
 clean:

@@ -398,6 +398,7 @@ def cmd_backup(con, args, registry) -> int:
 
 def cmd_restore(args) -> int:
     path = settings.db_path(args.db)
+    store.refuse_postgres_backup(path)         # before asking: the answer could not be acted on
     if not args.yes and not _confirmed(i18n.t("cli_restore_prompt", args.lang, path=path, source=args.source)):
         raise UsageError("restore_not_confirmed", hint="confirm", path=path)
     store.restore_backup(args.source, path)

@@ -3,6 +3,7 @@ on 127.0.0.1, each signed in as its own user and opening the dashboard pages one
 
     python benchmarks/bench_load.py [--sessions 10 20 50] [--seconds 30] [--respondents 1000000]
                                     [--months 24] [--role office|kanwil] [--port 8640]
+                                    [--postgres] [--replicas 1 2]
 
 The store is benchmarks/synthetic.cached_store (built once through the real import path), copied so
 the accounts made here never reach the cache. One `streamlit run server.py` serves every level. Per
@@ -12,20 +13,19 @@ is timed from the rerun request to Streamlit's `script_finished`. First a single
 baseline in the same run; each level is reported as median / p90 per page run and ÷ that baseline,
 with the load average before and after. role=office: every session is a different office's user
 (no two share a scope: the cache's worst case); role=kanwil: sessions spread over the Kanwil users
-(a monev meeting of one region). Writes benchmarks/out/load.md. All data is synthetic.
+(a monev meeting of one region). --postgres: the same rows in a throwaway PostgreSQL; --replicas 1 2:
+the same sessions against one app process, then against two replicas behind HAProxy (deploy/haproxy.cfg,
+tests/servers.py), each with its own baseline. Writes benchmarks/out/load.md (load-postgres.md with --postgres). All data is synthetic.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import synthetic  # noqa: E402
 from benchmarks.bench_core import hardware, machine_load  # noqa: E402
+from tests import servers  # noqa: E402 — the one way the app is started (tests/servers.py)
 
 OUT = HERE / "out" / "load.md"
 WORK = HERE / "out" / "load"
@@ -72,37 +73,14 @@ def make_sessions(db: Path, n: int, role: str) -> list[str]:
         con.close()
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited ({proc.returncode}); see {log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.25)          # polling interval of the health check
-    stop_server(proc)
-    raise RuntimeError(f"server not healthy after 60 s; see {log}")
+def start_server(db, port: int, log: Path) -> subprocess.Popen:
+    try:
+        return servers.start_app(db, port, log, timeout=60)
+    except servers.ServerError as exc:
+        raise RuntimeError(str(exc)) from None
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
+stop_server = servers.stop
 
 
 def cpu_seconds(pid: int) -> float:
@@ -184,6 +162,47 @@ def row(label: str, runs: list, base: float, load: tuple[str, str], cpu: float) 
             f"{cpu / len(runs):.3f} s | {pages} | {load[0]} → {load[1]} |")
 
 
+def measure(port: int, tokens: list[str], sessions: list[int], seconds: float, label: str,
+            pids: list[int]) -> list[str]:
+    """Baseline (one session) then each level, against whatever listens on `port`; table rows. `pids`:
+    the app processes whose CPU time is counted."""
+    cpu = lambda: sum(cpu_seconds(pid) for pid in pids)
+    asyncio.run(level(port, tokens[:1], 0, len(PAGES)))        # one pass: imports, first queries
+    load, before = machine_load()[0], cpu()
+    base_runs = asyncio.run(level(port, tokens[:1], seconds / 2))
+    base = statistics.median(s for _, s, _ in base_runs)
+    lines = [row(f"{label}1 (baseline)", base_runs, base, (load, machine_load()[0]), cpu() - before)]
+    print(lines[-1], flush=True)
+    for n in sessions:
+        load, before = machine_load()[0], cpu()
+        runs = asyncio.run(level(port, tokens[:n], seconds))
+        lines.append(row(f"{label}{n}", runs, base, (load, machine_load()[0]), cpu() - before))
+        print(lines[-1], flush=True)
+    return lines
+
+
+def run_setup(db, replicas: int, port: int, tokens, args) -> tuple[list[str], float]:
+    """One app process on `port`, or two on port+1, port+2 behind HAProxy (deploy/haproxy.cfg) on
+    `port`; the rows of measure() and the largest peak RSS of an app process."""
+    procs = []
+    try:
+        if replicas == 1:
+            procs.append(start_server(db, port, WORK / "server.log"))
+        else:
+            apps = [servers.spawn_app(db, port + i, WORK / f"server{i}.log") for i in (1, 2)]
+            procs += apps
+            for i, proc in zip((1, 2), apps):
+                servers.wait_healthy(proc, f"http://127.0.0.1:{port + i}/_stcore/health", WORK / f"server{i}.log", 60)
+            procs.append(servers.start_haproxy(port, port + 1, port + 2, WORK))
+        label = "" if len(args.replicas) == 1 else f"{replicas} replica{'s' if replicas > 1 else ''}: "
+        lines = measure(port, tokens, args.sessions, args.seconds, label, [p.pid for p in procs[:replicas]])
+        peak = max(rss_mb(p.pid) for p in procs[:replicas])
+    finally:
+        for proc in reversed(procs):
+            stop_server(proc)
+    return lines, peak
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 20, 50])
@@ -192,43 +211,53 @@ def main(argv=None) -> int:
     parser.add_argument("--respondents", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--role", choices=["office", "kanwil"], default="office")
-    parser.add_argument("--port", type=int, default=8640)
+    parser.add_argument("--port", type=int, default=8640, help="where the clients connect (app or proxy); "
+                        "replicas behind the proxy listen on the next ports")
+    parser.add_argument("--postgres", action="store_true", help="the store in a throwaway PostgreSQL (a copy of "
+                        "the cached DuckDB store, benchmarks/pg_copy.py) instead of the DuckDB file")
+    parser.add_argument("--replicas", type=int, nargs="+", choices=[1, 2], default=[1],
+                        help="1: one app process; 2: two behind HAProxy (needs --postgres); '1 2': both in turn")
     args = parser.parse_args(argv)
-    if sum(args.sessions) and (len(args.sessions) + 1) * args.seconds > 120:
+    if 2 in args.replicas and not args.postgres:
+        parser.error("two replicas share one store: add --postgres (a DuckDB file has one writer)")
+    if sum(args.sessions) and (len(args.sessions) + 1) * args.seconds * len(args.replicas) > 120:
         print("note: levels × seconds exceed 2 minutes", file=sys.stderr)
 
     cached, _ = synthetic.cached_store(args.respondents, months=args.months,
                                        progress=lambda m: print(f"  {m}", flush=True))
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    db = WORK / "store.duckdb"
-    shutil.copyfile(cached, db)
-    tokens = make_sessions(db, max(args.sessions), args.role)
-    proc = start_server(db, args.port, WORK / "server.log")
-    lines = []
+    pg = None
+    if args.postgres:
+        from benchmarks import pg_copy
+        from tests.pg_server import Server
+        pg = Server()
+        db = pg.new_database()
+        pg_copy.copy_store(cached, db, progress=lambda m: print(f"  copy {m}", flush=True))
+    else:
+        db = WORK / "store.duckdb"
+        shutil.copyfile(cached, db)
+    lines, peaks = [], []
     try:
-        asyncio.run(level(args.port, tokens[:1], 0, len(PAGES)))     # one pass: imports, first queries
-        load, cpu = machine_load()[0], cpu_seconds(proc.pid)
-        base_runs = asyncio.run(level(args.port, tokens[:1], args.seconds / 2))
-        base = statistics.median(s for _, s, _ in base_runs)
-        lines.append(row("1 (baseline)", base_runs, base, (load, machine_load()[0]), cpu_seconds(proc.pid) - cpu))
-        print(lines[-1], flush=True)
-        for n in args.sessions:
-            load, cpu = machine_load()[0], cpu_seconds(proc.pid)
-            runs = asyncio.run(level(args.port, tokens[:n], args.seconds))
-            lines.append(row(str(n), runs, base, (load, machine_load()[0]), cpu_seconds(proc.pid) - cpu))
-            print(lines[-1], flush=True)
-        peak = rss_mb(proc.pid)
+        tokens = make_sessions(db, max(args.sessions), args.role)
+        for replicas in args.replicas:
+            rows, peak = run_setup(db, replicas, args.port, tokens, args)
+            lines += rows
+            peaks.append(f"{replicas}: {peak:.0f} MB")
     finally:
-        stop_server(proc)
+        if pg:
+            pg.stop()
+    engine = "PostgreSQL (throwaway, 127.0.0.1)" if args.postgres else "the DuckDB file"
+    setups = " vs ".join("one app process" if r == 1 else "two replicas behind HAProxy" for r in args.replicas)
     text = "\n".join([
-        f"# Load: simultaneous sessions on one app process ({args.respondents:_} respondents, role {args.role})"
+        f"# Load: simultaneous sessions, {setups}, on {engine} ({args.respondents:_} respondents, role {args.role})"
         .replace("_", "."), "", hardware(), "",
         "| sessions | page runs | failed | median | p90 | median ÷ baseline | app CPU per run | median per page (s) "
         "| load avg |",
         "|---|---|---|---|---|---|---|---|---|", *lines, "",
-        f"{args.seconds:g} s per level; pages {', '.join(PAGES)} in turn; peak RSS of the app {peak:.0f} MB.", ""])
-    OUT.write_text(text, encoding="utf-8")
+        f"{args.seconds:g} s per level; pages {', '.join(PAGES)} in turn; peak RSS of an app process "
+        f"({'; '.join(peaks)} replica setup).", ""])
+    (OUT.with_name("load-postgres.md") if args.postgres else OUT).write_text(text, encoding="utf-8")
     print(text)
     return 0
 

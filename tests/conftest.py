@@ -15,19 +15,17 @@ from analytics.store import offices
 from analytics.domain import access
 from tests.access_support import FAST_HASHER
 from tests.fixtures.make_fixtures import DEMO_TODAY
+from tests import pg_server as pg
 from tests.pg_server import Server
 
 # The engines the store-level tests run on: make_store(path=POSTGRES) opens a fresh database on the
 # throwaway PostgreSQL this session starts on first use (tests/pg_server.py) and stops at the end.
 POSTGRES = "postgresql"
 ENGINES = (":memory:", POSTGRES)
-_pg: list[Server] = []
 
 
 def pg_server() -> Server:
-    if not _pg:
-        _pg.append(Server())
-    return _pg[0]
+    return pg.shared()
 
 
 def store_target(engine: str, tmp_path: Path | None = None) -> str:
@@ -40,8 +38,7 @@ def store_target(engine: str, tmp_path: Path | None = None) -> str:
 @pytest.fixture(scope="session", autouse=True)
 def _stop_postgres():
     yield
-    if _pg:
-        _pg.pop().stop()
+    pg.stop_shared()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -79,3 +76,17 @@ def demo_db(tmp_path_factory) -> Path:
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg() -> str:
+    """The demo data as of DEMO_TODAY in a PostgreSQL database of the session's throwaway server (its
+    URL): the pages' AppTests run on it as on demo_db. Tests only read it (accounts and sessions aside)."""
+    url = pg_server().new_database()
+    con = store.connect(url)
+    try:
+        demo.load_demo(con, today=DEMO_TODAY)
+    finally:
+        con.close()
+    return url
+

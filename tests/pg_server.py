@@ -37,8 +37,8 @@ def _free_port() -> int:
 
 class Server:
     def __init__(self):
+        self.port = _free_port()          # first: no folder is left behind when every port is taken
         self.root = Path(tempfile.mkdtemp(prefix="dasbor-pg-", dir="/tmp"))
-        self.port = _free_port()
         self.user = "postgres" if os.geteuid() == 0 else None
         if self.user:
             shutil.chown(self.root, self.user)
@@ -67,6 +67,25 @@ class Server:
             self._run(_bin("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+# The one server of a test session. It lives here, not in conftest: pytest imports tests/conftest.py
+# as `conftest`, and tests importing `tests.conftest` get a second copy of that module — a list kept
+# there was two lists, and the server started through the second copy was never stopped (one leaked
+# server per suite run, until 55432–55439 were all taken).
+_SHARED: list[Server] = []
+
+
+def shared() -> Server:
+    """The session's server, started on first use."""
+    if not _SHARED:
+        _SHARED.append(Server())
+    return _SHARED[0]
+
+
+def stop_shared() -> None:
+    while _SHARED:
+        _SHARED.pop().stop()
 
 
 if __name__ == "__main__":      # manual use: start one and print its URL

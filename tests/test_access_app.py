@@ -9,7 +9,7 @@ import pytest
 from streamlit import dataframe_util
 
 from analytics.store import access as db
-from tests.test_app import APP, _clear_caches, app, demo_store, errors, texts  # noqa: F401 — fixtures
+from tests.test_app import APP, _clear_caches, app, demo_on, demo_store, errors, texts  # noqa: F401 — fixtures
 from ui import session, state
 
 JABAR = "Kanwil Kemenkumham Jawa Barat"
@@ -48,9 +48,10 @@ def every_text(at) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgresql"])
 @pytest.mark.parametrize("role", list(ROLE_PAGES))
-def test_each_role_is_offered_its_pages_and_every_one_opens(app, demo_store, role):
-    at = app(demo_store[0], role=None if role == "guest" else role, **ACCOUNTS[role])
+def test_each_role_is_offered_its_pages_and_every_one_opens(app, request, engine, role):
+    at = app(demo_on(engine, request), role=None if role == "guest" else role, **ACCOUNTS[role])
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     for page in ROLE_PAGES[role]:

@@ -140,9 +140,15 @@ def test_demo_button_fills_an_empty_store(app, tmp_path):
 
 # --- demo data ------------------------------------------------------------------------------------
 
+def demo_on(engine: str, request) -> str:
+    """The demo store on this engine: the DuckDB file, or the session's PostgreSQL database."""
+    return request.getfixturevalue("demo_store")[0] if engine == "duckdb" else request.getfixturevalue("demo_pg")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgresql"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_with_demo_data(app, demo_store, page):
-    at = open_page(app(demo_store[0]), page)
+def test_every_page_with_demo_data(app, request, engine, page):
+    at = open_page(app(demo_on(engine, request)), page)
     assert not errors(at)
     assert any(w.startswith("DATA DEMO SINTETIS") for w in texts(at.warning))
     if page == "ringkasan":

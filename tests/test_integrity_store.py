@@ -14,6 +14,7 @@ from analytics import cli, store
 from analytics.domain import integrity as rules_mod
 from analytics.store import integrity, offices, queries
 from analytics.ingest import importer
+from tests.conftest import ENGINES, store_target
 
 
 def ingest_bytes(con, content: bytes, name: str):
@@ -51,9 +52,10 @@ def _honest_rows(rng, office_no: int, office: str):
     return rows
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "integrity.duckdb"
+@pytest.fixture(params=ENGINES)
+def db(tmp_path, request):
+    """The store on both engines: the signals' SQL is one text for DuckDB and PostgreSQL."""
+    path = store_target(request.param, tmp_path)
     con = store.connect(path)
     for name in OFFICES + ["Rutan Tanpa Jam"]:
         offices.add_office(con, name, KANWIL)
@@ -71,7 +73,7 @@ def db(tmp_path):
 
 
 def test_cli_json_flags_the_burst_with_its_evidence(db, capsys):
-    assert cli.main(["integrity", "--db", str(db), "--kanwil", KANWIL, "--from", "2026-01", "--to", "2026-01",
+    assert cli.main(["integrity", "--db", db, "--kanwil", KANWIL, "--from", "2026-01", "--to", "2026-01",
                      "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert {r["period"] for r in records} == {"2026-01"}
@@ -90,12 +92,12 @@ def test_cli_json_flags_the_burst_with_its_evidence(db, capsys):
     assert not any(r["clarify"] for r in quiet)
     no_time = next(r for r in records if r["office"] == "Rutan Tanpa Jam")
     assert {"burst", "burst_pattern", "out_of_hours", "double_submit"} <= set(no_time["unavailable"])
-    assert cli.main(["integrity", "--db", str(db), "--office", "Lapas Uji 1", "--from", "2026-01",
+    assert cli.main(["integrity", "--db", db, "--office", "Lapas Uji 1", "--from", "2026-01",
                      "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == '"office","kanwil","instrument","period","n","clarify","signals","evidence"' and len(lines) == 2
     assert "burst" in lines[1] and "13:05" in lines[1]
-    assert cli.main(["integrity", "--db", str(db), "--office", "Tidak Ada"]) == 2
+    assert cli.main(["integrity", "--db", db, "--office", "Tidak Ada"]) == 2
 
 
 def test_store_counts_equal_a_plain_python_count(db):

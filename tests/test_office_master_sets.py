@@ -10,6 +10,7 @@ from analytics import store
 from analytics.domain.offices import name_key
 from analytics.store import offices
 from analytics.store.offices import MasterError
+from tests.conftest import POSTGRES, store_target
 
 NAMES = ["Lapas Uji", "Rutan Uji", "Bapas Uji", "Kantor Imigrasi Uji", "LPKA Uji"]   # distinct keys
 ALIASES = ["lapas  uji", "RUTAN UJI", "Kanim-Uji", "Lapas Kls IIA Uji", "Lapas Kelas IIA Uji", " "]
@@ -52,6 +53,23 @@ row = st.tuples(st.sampled_from(NAMES), st.sampled_from([None, "Kanwil A", "Kanw
 @given(existing=st.lists(st.sampled_from(NAMES), max_size=2, unique=True), rows=st.lists(row, min_size=1, max_size=6))
 def test_set_statements_equal_the_row_by_row_rules(existing, rows):
     con = store.connect(":memory:")
+    try:
+        check(con, existing, rows)
+    finally:
+        con.close()
+
+
+@settings(max_examples=15, deadline=None)     # a fresh PostgreSQL database per example costs ~0,5 s
+@given(existing=st.lists(st.sampled_from(NAMES), max_size=2, unique=True), rows=st.lists(row, min_size=1, max_size=6))
+def test_set_statements_equal_the_row_by_row_rules_on_postgresql(existing, rows):
+    con = store.connect(store_target(POSTGRES))
+    try:
+        check(con, existing, rows)
+    finally:
+        con.close()
+
+
+def check(con, existing, rows):
     for name in existing:
         offices.add_office(con, name, "Kanwil Lama", None)
     before = stored(con)

@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
+from analytics import cli
 from analytics.store import queries
-from tests.conftest import ENGINES
+from tests.conftest import ENGINES, POSTGRES
 from tests.reference import Respondent
 from tests.fixtures.make_fixtures import canonical_csv, ingest_bytes
 
@@ -32,3 +33,35 @@ def test_half_up_boundary_on_each_engine(make_store, engine, fours, converted, g
     finally:
         con.close()
     assert (row["n"], row["converted"], row["grade"]) == (625, converted, grade)
+
+
+# --- PostgreSQL specifics: connection reuse, backups -------------------------------------------------
+
+def test_postgresql_cursors_reuse_connections_but_never_one_left_in_a_transaction(make_store):
+    con = make_store(path=POSTGRES)
+    try:
+        pid = lambda cur: cur.execute("SELECT pg_backend_pid()").fetchall()[0][0]     # noqa: E731
+        with con.cursor() as first:
+            used = pid(first)
+        with con.cursor() as again, con.cursor() as meanwhile:
+            assert pid(again) == used                      # taken back from the pool
+            assert pid(meanwhile) != used                  # two at once: two connections
+        broken = con.cursor()
+        broken_pid = pid(broken)
+        broken.execute("BEGIN")
+        broken.close()                                     # closed mid-transaction: not pooled
+        with con.cursor() as a, con.cursor() as b, con.cursor() as c:
+            assert broken_pid not in {pid(a), pid(b), pid(c)}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("command", [["backup", "--out", "x.bak"], ["restore", "--from", "x.bak"]])
+def test_backup_and_restore_of_a_postgresql_store_point_to_pg_dump(make_store, command, capsys, monkeypatch):
+    url = make_store(path=POSTGRES)
+    target = url.url
+    url.close()
+    monkeypatch.setattr("builtins.input", lambda *_: pytest.fail("asked before refusing"))
+    assert cli.main([*command, "--db", target]) == 2
+    err = capsys.readouterr().err
+    assert "adalah PostgreSQL" in err and "pg_dump" in err and "pg_restore" in err

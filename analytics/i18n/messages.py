@@ -319,6 +319,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "the backup file {path} is the database itself"},
     "err_backup_unwritable": {"id": "file {path} tidak dapat ditulis ({error})",
                               "en": "file {path} cannot be written ({error})"},
+    "err_backup_postgres": {"id": "database {path} adalah PostgreSQL: backup/restore dasbor hanya menyalin file "
+                                  "DuckDB; cadangkan dengan pg_dump dan pulihkan dengan pg_restore (docs/deploy.md)",
+                            "en": "database {path} is PostgreSQL: the dashboard's backup/restore copies DuckDB files "
+                                  "only; back it up with pg_dump and restore with pg_restore (docs/deploy.md)"},
     "err_backup_not_store": {"id": "{path} bukan cadangan database dasbor (tidak ada tabel schema_version)",
                              "en": "{path} is not a backup of a dashboard database (no schema_version table)"},
     # --- hints: what to supply, per surface -----------------------------------------------------
@@ -382,6 +386,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint_confirm_ui": {"id": "ketik nama file atau nomor batch di kotaknya", "en": "type the file name or batch number in its box"},
     "hint_backup_out_cli": {"id": "pilih file lain untuk --out", "en": "choose another file for --out"},
     "hint_backup_out_ui": {"id": "pilih file lain", "en": "choose another file"},
+    "hint_backup_postgres_cli": {"id": "pg_dump -Fc -f dasbor.dump \"$DASBOR_DB\"; pg_restore --clean -d \"$DASBOR_DB\" dasbor.dump",
+                                 "en": "pg_dump -Fc -f dasbor.dump \"$DASBOR_DB\"; pg_restore --clean -d \"$DASBOR_DB\" dasbor.dump"},
+    "hint_backup_postgres_ui": {"id": "gunakan pg_dump dan pg_restore", "en": "use pg_dump and pg_restore"},
     "hint_backup_from_cli": {"id": "periksa file untuk --from", "en": "check the file given to --from"},
     "hint_backup_from_ui": {"id": "periksa file cadangannya", "en": "check the backup file"},
     "hint_db_locked_ui": {"id": "hentikan proses itu (mis. perintah baris perintah yang sedang menulis), lalu muat "

@@ -708,6 +708,7 @@ def commit(con, prepared: Prepared, options: ImportOptions | None = None,
             raise store.Rollback()
         if before_commit:
             before_commit()
+    store.refresh_statistics(con)
     return report
 
 

@@ -287,6 +287,14 @@ def migrate(con, on_migration: Callable[[str], None] | None = None) -> int:
     return current
 
 
+def refresh_statistics(con) -> None:
+    """After an import on PostgreSQL: ANALYZE the tables it filled. Autovacuum does so only a minute or
+    more later, and until then the planner takes a fresh store for nearly empty — the integrity query
+    on the demo went from ~2 s to minutes (nested loops). DuckDB keeps its statistics itself."""
+    if dialect(con) == "postgres":
+        con.execute("ANALYZE respondents, answer_rows, answer_sums, respondent_counts, pooled_sums, pooled_counts")
+
+
 def has_data(con) -> bool:
     return fetch_one(con, "SELECT count(*) FROM respondents")[0] > 0
 
@@ -325,10 +333,18 @@ def delete_batch(con, batch_id: int, deleted_by: str = "-") -> bool:
 
 # --- backups --------------------------------------------------------------------------------------
 
+def refuse_postgres_backup(path: str | Path) -> None:
+    """backup/restore copy a DuckDB file; a PostgreSQL store is backed up with pg_dump/pg_restore
+    (docs/deploy.md), which also work while the app serves."""
+    if postgres.is_url(str(path)):
+        raise StoreError("backup_postgres", hint="backup_postgres", path=_safe_url(str(path)))
+
+
 def backup(con, path: str | Path, out: str | Path) -> Path:
     """A consistent copy of the store file at `path`, which `con` holds read-write (so nobody else
     writes): CHECKPOINT folds the write-ahead log into the file, then the file is copied to a
     temporary name beside `out` and renamed, so `out` is never half written."""
+    refuse_postgres_backup(path)
     out = Path(out)
     if out.resolve() == Path(path).resolve():
         raise StoreError("backup_same", hint="backup_out", path=str(out))
@@ -346,6 +362,7 @@ def backup(con, path: str | Path, out: str | Path) -> Path:
 def restore_backup(source: str | Path, path: str | Path) -> None:
     """Replace the store at `path` with the backup `source`: it must open as a store this code can
     read; `path` must not be held by another process (the app). The old file's write-ahead log goes."""
+    refuse_postgres_backup(path)
     source, path = Path(source), Path(path)
     if not source.is_file():
         raise StoreError("db_missing", path=str(source))

@@ -41,20 +41,40 @@ def _same(alias: str) -> str:
     return " AND ".join(f"{alias}.{k} = c.{k}" for k in ("office_id", "instrument", "ukind", "ustart"))
 
 
-def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Rules, offset: int) -> str:
+def _most_common(patterns: str, count: str, pattern: str) -> str:
+    """Per unit the most frequent answer vector and its count (DuckDB's arg_max, which PostgreSQL
+    lacks); among equally frequent vectors the smallest, so both engines name the same one."""
+    return f"""SELECT office_id, instrument, ukind, ustart, c AS {count}, scores AS {pattern}
+                  FROM (SELECT *, row_number() OVER (PARTITION BY office_id, instrument, ukind, ustart
+                                                     ORDER BY c DESC, scores) AS rank_in_unit
+                        FROM {patterns}) AS ranked
+                  WHERE rank_in_unit = 1"""
+
+
+# 1 when every answered item is at the scale maximum (blank items are NULL and do not count). The one
+# expression written per engine: PostgreSQL has list_min only as a SQL function (~20 µs a row against
+# ~0,5 µs for `> ANY`), and on DuckDB `> ANY(list)` took twice as long as its native list_min.
+_ALL_MAX = {"duckdb": "CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END",
+            "postgres": "CASE WHEN sc.scale_max > ANY(a.scores) THEN 0 ELSE 1 END"}
+
+
+def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Rules, offset: int,
+         dialect: str = "duckdb") -> str:
     burst, night = rules.signal("burst"), rules.signal("out_of_hours")
     double, rush = rules.signal("double_submit"), rules.signal("end_rush")
     window_s = int(burst["window_minutes"]) * 60 - 1             # [t, t + 10 min)
     double_s = int(double["window_minutes"]) * 60
     closed = ", ".join(str(int(d)) for d in night["closed_days"]) or "0"
-    local = f"(ts + to_hours(CAST({int(offset)} AS BIGINT)))"
+    local = f"(ts + CAST('{int(offset)} hours' AS INTERVAL))"
     last_days = int(rush["last_days"])
+    # the month's last day, as both engines write it (PostgreSQL has no last_day())
+    last_day = "CAST(date_trunc('month', response_date) + INTERVAL '1 month' - INTERVAL '1 day' AS DATE)"
     return f"""
         WITH base AS (
             SELECT r.office_id, a.instrument, u.ukind, u.ustart, r.response_date, r.response_ts AS ts, a.scores,
                    concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''), coalesce(r.education, ''),
                              coalesce(r.occupation, ''), coalesce(r.service_type, '')) AS profile,
-                   CASE WHEN list_min(a.scores) = sc.scale_max THEN 1 ELSE 0 END AS is_max
+                   {_ALL_MAX[dialect]} AS is_max
             FROM answer_rows a
             JOIN respondents r ON r.respondent_id = a.respondent_id
             JOIN {units} u ON u.office_id = r.office_id AND u.instrument = a.instrument AND u.month = r.month
@@ -63,23 +83,22 @@ def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Ru
         counts AS (
             SELECT office_id, instrument, ukind, ustart, count(*) AS n, sum(is_max) AS all_max, count(ts) AS n_timed,
                    count(DISTINCT CASE WHEN ts IS NOT NULL THEN response_date END) AS active_days,
-                   sum(CASE WHEN ts IS NOT NULL AND (hour({local}) >= {int(night['night_from'])}
-                                 OR hour({local}) < {int(night['night_to'])} OR isodow({local}) IN ({closed}))
+                   sum(CASE WHEN ts IS NOT NULL AND (extract(hour FROM {local}) >= {int(night['night_from'])}
+                                 OR extract(hour FROM {local}) < {int(night['night_to'])}
+                                 OR extract(isodow FROM {local}) IN ({closed}))
                        THEN 1 ELSE 0 END) AS out_of_hours,
-                   sum(CASE WHEN response_date > last_day(response_date) - {last_days} THEN 1 ELSE 0 END) AS rush,
-                   avg({last_days} / CAST(extract(day FROM last_day(response_date)) AS DOUBLE PRECISION))
+                   sum(CASE WHEN response_date > {last_day} - {last_days} THEN 1 ELSE 0 END) AS rush,
+                   avg({last_days} / CAST(extract(day FROM {last_day}) AS DOUBLE PRECISION))
                        AS rush_expected
             FROM base GROUP BY 1, 2, 3, 4),
         patterns AS (SELECT office_id, instrument, ukind, ustart, scores, count(*) AS c FROM base
                      GROUP BY 1, 2, 3, 4, 5),
-        modal AS (SELECT office_id, instrument, ukind, ustart, max(c) AS modal_count,
-                         arg_max(scores, c) AS modal_pattern
-                  FROM patterns GROUP BY 1, 2, 3, 4),
+        modal AS ({_most_common('patterns', 'modal_count', 'modal_pattern')}),
         timed AS (
             SELECT office_id, instrument, ukind, ustart, ts, scores,
                    count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts
-                                  RANGE BETWEEN CURRENT ROW AND INTERVAL {window_s} SECOND FOLLOWING) AS in_window,
-                   CASE WHEN ts - lag(ts) OVER w <= INTERVAL {double_s} SECOND
+                                  RANGE BETWEEN CURRENT ROW AND INTERVAL '{window_s} seconds' FOLLOWING) AS in_window,
+                   CASE WHEN ts - lag(ts) OVER w <= INTERVAL '{double_s} seconds'
                              AND scores IS NOT DISTINCT FROM lag(scores) OVER w
                              AND profile = lag(profile) OVER w THEN 1 ELSE 0 END AS is_double
             FROM base WHERE ts IS NOT NULL
@@ -94,11 +113,9 @@ def _sql(units: str, scales: str, where: str, inst_sql: str, rules: rules_mod.Ru
         burst_patterns AS (
             SELECT b.office_id, b.instrument, b.ukind, b.ustart, t.scores, count(*) AS c
             FROM burst b JOIN timed t ON t.office_id = b.office_id AND t.instrument = b.instrument
-                 AND t.ts >= b.burst_start AND t.ts <= b.burst_start + INTERVAL {window_s} SECOND
+                 AND t.ts >= b.burst_start AND t.ts <= b.burst_start + INTERVAL '{window_s} seconds'
             GROUP BY 1, 2, 3, 4, 5),
-        burst_modal AS (SELECT office_id, instrument, ukind, ustart, max(c) AS burst_pattern_count,
-                               arg_max(scores, c) AS burst_pattern
-                        FROM burst_patterns GROUP BY 1, 2, 3, 4)
+        burst_modal AS ({_most_common('burst_patterns', 'burst_pattern_count', 'burst_pattern')})
         SELECT c.office_id, o.name AS office, o.kanwil, c.instrument, c.ukind, c.ustart, c.n, c.all_max, m.modal_count,
                m.modal_pattern, c.n_timed, c.active_days, c.out_of_hours, c.rush, c.rush_expected,
                coalesce(p.burst_count, 0) AS burst_count, b.burst_start,
@@ -135,7 +152,7 @@ def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod
     inst_sql, inst_params = ("AND list_contains(?, a.instrument)", [list(instruments)]) if instruments else ("", [])
     offset = rules_mod.local_offset_hours(settings.get("export_tz"), settings.get("office_tz"))
     with store.registered(con, units) as u, store.registered(con, scales) as sc:
-        rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset),
+        rows = con.execute(_sql(u, sc, where, inst_sql, rules, offset, store.dialect(con)),
                            params + inst_params + [int(rules.signal("burst_pattern")["min_count"])]).fetchall()
     percent = _month_percent(con, wide, instruments, registry)
     out = []

@@ -92,7 +92,7 @@ def save_master(con, frame: pd.DataFrame) -> int:
             raise MasterError("alias_taken", alias=min(clash)[1])
         con.execute(f"""
             INSERT INTO office_aliases (alias_key, alias, office_id)
-            SELECT a.alias_key, arg_min(a.alias, a.ord), min(o.office_id) FROM {a} a JOIN offices o ON o.name = a.name
+            SELECT a.alias_key, (array_agg(a.alias ORDER BY a.ord))[1], min(o.office_id) FROM {a} a JOIN offices o ON o.name = a.name
             WHERE NOT EXISTS (SELECT 1 FROM office_aliases k WHERE k.alias_key = a.alias_key)
             GROUP BY a.alias_key""")
     return len(frame)
@@ -112,6 +112,7 @@ def copy_master(con, offices_frame: pd.DataFrame) -> None:
                     f"SELECT office_id, name, kanwil, office_type FROM {rows}")
         con.execute(f"INSERT INTO office_aliases (alias_key, alias, office_id) "
                     f"SELECT alias_key, alias, office_id FROM {names}")
-    # Offices the import creates get ids after the copied ones.
-    con.execute("SELECT count(nextval('office_id_seq')) FROM range(?)",
+    # Offices the import creates get ids after the copied ones (generate_series: both engines have it;
+    # DuckDB has no setval).
+    con.execute("SELECT count(nextval('office_id_seq')) FROM generate_series(1, ?)",
                 [int(offices_frame["office_id"].max())]).fetchall()

@@ -8,6 +8,7 @@ PostgreSQL migrations, so queries stay identical.
 from __future__ import annotations
 
 import re
+import threading
 
 import pandas as pd
 import pyarrow as pa
@@ -65,12 +66,16 @@ def _sql_type(kind: pa.DataType) -> str:
 
 
 class Connection:
-    """One psycopg connection in autocommit mode: store.transaction() sends BEGIN/COMMIT itself."""
+    """One psycopg connection in autocommit mode: store.transaction() sends BEGIN/COMMIT itself.
+    cursor() hands out connections of a small pool shared with every cursor of this root, so the app
+    does not open a PostgreSQL connection (a server process, ~5 ms) per query."""
     dialect = DIALECT
 
-    def __init__(self, url: str):
-        self._con = psycopg.connect(url, autocommit=True)
+    def __init__(self, url: str, pool: "_Pool | None" = None):
         self.url = url
+        self._pool = pool or _Pool(url)
+        self._con = self._pool.take()
+        self._root = pool is None
 
     def execute(self, sql: str, params=None) -> _Result:
         with self._con.cursor() as cursor:
@@ -90,22 +95,67 @@ class Connection:
             with cursor.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
                 for row in table.to_pylist():
                     copy.write_row(tuple(_plain(value) for value in row.values()))
+            # Autovacuum never analyses temporary tables: without row counts the planner guessed a
+            # dozen rows for the integrity query's units and chose nested loops (minutes, not seconds).
+            cursor.execute(f'ANALYZE "{name}"')
 
     def unregister(self, name: str) -> None:
-        self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        # In a failed transaction nothing runs until ROLLBACK, which drops a table made inside it;
+        # dropping here would hide the statement's own error behind "transaction is aborted".
+        if self._con.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
+            self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     def cursor(self) -> "Connection":
-        """DuckDB's cursor() is a second connection to the same database (one per thread); so here."""
-        return Connection(self.url)
+        """DuckDB's cursor() is a second connection to the same database (one per thread); so here,
+        taken from the pool and given back by close()."""
+        return Connection(self.url, self._pool)
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is None:
+            return
+        con, self._con = self._con, None
+        if self._root:
+            con.close()
+            self._pool.close()
+        else:
+            self._pool.give_back(con)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+class _Pool:
+    """Idle connections kept for the next cursor(): at most KEEP; a connection comes back only when it
+    is idle outside a transaction and has no temporary tables left, else it is closed."""
+    KEEP = 8
+
+    def __init__(self, url: str):
+        self.url, self._idle, self._lock, self._closed = url, [], threading.Lock(), False
+
+    def take(self) -> psycopg.Connection:
+        with self._lock:
+            while self._idle:
+                con = self._idle.pop()
+                if not con.closed:
+                    return con
+        return psycopg.connect(self.url, autocommit=True)
+
+    def give_back(self, con: psycopg.Connection) -> None:
+        clean = not con.closed and con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with self._lock:
+            if clean and not self._closed and len(self._idle) < self.KEEP:
+                self._idle.append(con)
+                return
+        con.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle, self._closed = self._idle, [], True
+        for con in idle:
+            con.close()
 
 
 def _plain(value):

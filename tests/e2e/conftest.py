@@ -13,13 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -31,7 +25,8 @@ from analytics import accounts, store
 from analytics.domain import access
 from analytics.store import access as store_access, offices as store_offices
 from tests import hostile_names as names
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, E2E_USERS, ROOT, RUN_COUNTER_JS, RUN_MS
+from tests import servers
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, E2E_USERS, RUN_COUNTER_JS, RUN_MS
 
 SERVER_START_S = 90
 
@@ -48,19 +43,6 @@ def pytest_collection_modifyitems(items):
 
 # --- the server -----------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _log_tail(path: Path, chars: int = 4000) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
-    except OSError:
-        return "(no log)"
-
-
 class Server:
     def __init__(self, url: str, proc: subprocess.Popen, log: Path, db: Path):
         self.url, self.proc, self.log, self.db = url, proc, log, db
@@ -72,59 +54,22 @@ class Server:
         return f"{self.url}/{path}" + (f"?{query}" if query else "")
 
     def log_tail(self) -> str:
-        return _log_tail(self.log)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server's whole process group: TERM, then KILL; always reap it (no zombies)."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
+        return servers.log_tail(self.log)
 
 
 def _start_server(tmp: Path, db: Path):
-    """`streamlit run app.py` on a free port with DASBOR_DB=db; yields a Server once it is healthy and
-    stops the whole process group afterwards."""
-    port = _free_port()
+    """The app (tests/servers.py) on a free port with DASBOR_DB=db; yields a Server once it is healthy
+    and stops the whole process group afterwards."""
+    port = servers.free_port()
     log = tmp / "streamlit.log"
-    env = {**os.environ, "DASBOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with code {proc.returncode} before it was healthy:\n"
-                            f"{_log_tail(log)}", pytrace=False)
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {SERVER_START_S} s:\n{_log_tail(log)}",
-                            pytrace=False)
-            time.sleep(0.25)   # polling interval of the health check, not a wait for the app
-        yield Server(url, proc, log, db)
+        proc = servers.start_app(db, port, log, SERVER_START_S)
+    except servers.ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", proc, log, db)
     finally:
-        _stop(proc)
+        servers.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -258,8 +203,7 @@ def new_context(browser, request):
 def pytest_runtest_makereport(item, call):
     """A failing browser test carries the end of the server's log (tracebacks land there)."""
     report = yield
-    for name in ("server", "empty_server", "hostile_server"):
-        server = getattr(item, "funcargs", {}).get(name)
-        if report.failed and isinstance(server, Server):
-            report.sections.append((f"{name}: streamlit log (tail)", server.log_tail()))
+    for name, server in getattr(item, "funcargs", {}).items():     # server, empty_server, cluster, …
+        if report.failed and callable(getattr(server, "log_tail", None)):
+            report.sections.append((f"{name}: log (tail)", server.log_tail()))
     return report
