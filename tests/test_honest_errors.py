@@ -38,10 +38,11 @@ def damaged(kind: str, good: Path, out: Path) -> Path:
         out.write_bytes(os.urandom(size))
     elif kind == "empty":
         out.write_bytes(b"")
-    elif kind == "bad-block":                 # a used block overwritten: its checksum no longer matches
-        with open(out, "r+b") as fh:
-            fh.seek(size // 40)
-            fh.write(b"\xff" * 64)
+    elif kind == "bad-block":                 # used blocks overwritten past the 12 KB file header: the middle
+        with open(out, "r+b") as fh:           # of every 4 KB page, so whichever blocks the reading commands
+            for at in range(12288 + 2048, size, 4096):     # use (it changes with the schema) fail their checksum
+                fh.seek(at)
+                fh.write(b"\xff" * 64)
     return out
 
 
