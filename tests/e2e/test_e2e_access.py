@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page, expect
 
 from analytics.demo.generator import OFFICES
-from e2e_support import assert_no_errors, open_page, run_and_wait, screenshot, wait_for_app, widget
+from e2e_support import assert_no_errors, choose, open_page, run_and_wait, screenshot, wait_for_app, widget
 
 SHARED = ("Kantor Imigrasi Kelas I TPI Bandung", "Kantor Imigrasi Kelas II Non TPI Depok")
 QUARTER = ("2026-07", "2026-09")
@@ -68,12 +68,7 @@ def test_kanwil_shares_a_quarter_of_two_offices_then_revokes_it(server, new_cont
     run_and_wait(kanwil, lambda: widget(kanwil, "revoke_link_button").get_by_role("button").click())
     expect(kanwil.get_by_text("dicabut", exact=False).first).to_be_visible()
 
-    box = widget(guest, "granularity").get_by_role("combobox")       # the guest's next interaction
-    def change():
-        box.click()
-        box.fill("Triwulanan")
-        guest.get_by_role("option", name="Triwulanan", exact=True).click()
-    run_and_wait(guest, change)
+    choose(guest, widget(guest, "granularity").get_by_role("combobox"), "Triwulanan")   # its next interaction
     expect(guest.get_by_text("Tautan berbagi ini telah dicabut")).to_be_visible()
     text = visible_text(guest)
     assert not [office for office in SHARED if office in text]

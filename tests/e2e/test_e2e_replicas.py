@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from analytics import accounts, store
 from analytics.domain import access
 from analytics.store import access as access_db, offices
-from e2e_support import assert_no_errors, dataframe_text, open_page, run_and_wait, wait_for_app, widget
+from e2e_support import assert_no_errors, choose, dataframe_text, open_page, run_and_wait, wait_for_app, widget
 from export_builder import write_export
 from tests import servers
 from tests.conftest import pg_server
@@ -153,12 +153,7 @@ def test_a_link_revoked_on_one_replica_is_refused_on_the_other(cluster, new_cont
     run_and_wait(admin, widget(admin, "revoke_link_button").get_by_role("button").click)
     expect(admin.get_by_text("dicabut", exact=False).first).to_be_visible()
 
-    box = widget(guest, "granularity").get_by_role("combobox")       # the guest's next interaction
-    def change():
-        box.click()
-        box.fill("Triwulanan")
-        guest.get_by_role("option", name="Triwulanan", exact=True).click()
-    run_and_wait(guest, change)
+    choose(guest, widget(guest, "granularity").get_by_role("combobox"), "Triwulanan")   # its next interaction
     expect(guest.get_by_text("Tautan berbagi ini telah dicabut")).to_be_visible()
     assert OFFICES[0] not in guest.locator("[data-testid='stApp']").inner_text()
 

@@ -15,6 +15,20 @@ from test_e2e_access import QUARTER, SHARED, pick
 BUILD_MS = 120_000        # a PDF takes seconds, many more on a loaded 2-core machine
 
 
+def download_reports(page, folder) -> dict:
+    """Click both download buttons of a built report; {"pdf": path, "xlsx": path} under the
+    file names the app suggested."""
+    files = {}
+    for key, name in (("download_pdf", "pdf"), ("download_xlsx", "xlsx")):
+        link = widget(page, key).get_by_role("button")
+        expect(link).to_be_visible(timeout=RUN_MS)
+        with page.expect_download(timeout=RUN_MS) as info:
+            link.click()
+        files[name] = folder / info.value.suggested_filename
+        info.value.save_as(files[name])
+    return files
+
+
 def test_report_downloads_open_as_pdf_and_xlsx(page, server, tmp_path):
     open_page(page, server.page_url("laporan", kanwil="Kanwil Kemenkumham Jawa Barat"))
     assert_no_errors(page)
@@ -22,18 +36,10 @@ def test_report_downloads_open_as_pdf_and_xlsx(page, server, tmp_path):
     expect(button).to_be_visible()
     run_and_wait(page, button.click, timeout=BUILD_MS)
     assert_no_errors(page)
-    files = {}
-    for key, name in (("download_pdf", "pdf"), ("download_xlsx", "xlsx")):
-        link = widget(page, key).get_by_role("button")
-        expect(link).to_be_visible(timeout=RUN_MS)
-        with page.expect_download(timeout=RUN_MS) as info:
-            link.click()
-        download = info.value
-        assert download.suggested_filename.startswith("laporan-kanwil-kemenkumham-jawa-barat-")
-        assert download.suggested_filename.endswith(f".{name}")
-        path = tmp_path / download.suggested_filename
-        download.save_as(path)
-        files[name] = path.read_bytes()
+    paths = download_reports(page, tmp_path)
+    for name, path in paths.items():
+        assert path.name.startswith("laporan-kanwil-kemenkumham-jawa-barat-") and path.name.endswith(f".{name}")
+    files = {name: path.read_bytes() for name, path in paths.items()}
     assert files["pdf"].startswith(b"%PDF-") and b"%%EOF" in files["pdf"][-1024:]
     with zipfile.ZipFile(io.BytesIO(files["xlsx"])) as archive:
         assert "xl/workbook.xml" in archive.namelist() and "xl/charts/chart1.xml" in archive.namelist()
@@ -80,15 +86,7 @@ def test_a_guest_link_with_downloads_gets_both_files_and_one_without_gets_none(s
     assert_no_errors(guest)
     run_and_wait(guest, widget(guest, "build_report").get_by_role("button").click, timeout=BUILD_MS)
     assert_no_errors(guest)
-    files = {}
-    for key, name in (("download_pdf", "pdf"), ("download_xlsx", "xlsx")):
-        link = widget(guest, key).get_by_role("button")
-        expect(link).to_be_visible(timeout=RUN_MS)
-        with guest.expect_download(timeout=RUN_MS) as info:
-            link.click()
-        path = tmp_path / info.value.suggested_filename
-        info.value.save_as(path)
-        files[name] = path
+    files = download_reports(guest, tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(files["pdf"]), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert all(office in text for office in SHARED)
