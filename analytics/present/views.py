@@ -404,7 +404,7 @@ def readiness_display(table: pd.DataFrame, lang: str | None) -> tuple[pd.DataFra
                    headers["anti_n"]: 0}
 
 
-def readiness_counts_columns(lang: str | None) -> dict[str, str]:
+def readiness_n_columns(lang: str | None) -> dict[str, str]:
     """The readiness table's value columns and their n columns (for 'data belum cukup')."""
     return {t("col_service_nilai", lang): t("col_service_n", lang),
             t("col_anti_nilai", lang): t("col_anti_n", lang)}

@@ -27,7 +27,7 @@ def assessment_window(f: sidebar.Filters) -> queries.Window | None:
 def styled(f: sidebar.Filters, window: queries.Window):
     table = views.readiness_table(state.readiness(f.rules, window), load_registry(), f.lang)
     return widgets.prerendered(views.formatted(*views.readiness_display(table, f.lang), f.lang,
-                                               counts=views.readiness_counts_columns(f.lang)))
+                                               counts=views.readiness_n_columns(f.lang)))
 
 
 def counts(frame) -> None:
