@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from analytics import settings, store
 from analytics.domain import readiness
 from analytics.present import views
@@ -58,6 +60,15 @@ def test_a_changed_threshold_changes_the_verdict(tmp_path):
     verdict = readiness.readiness(registry.rule_set("zi-2019"), ikm, ipk)
     assert verdict.wbk == "no" and verdict.service_nilai == Decimal("16.25")
     assert "IKM 16,25 — kurang 0,25 untuk WBK (≥ 16,50)" in views.reason_texts(verdict.shortfalls, "id")
+
+
+def test_a_rule_pair_in_the_wrong_order_is_refused_when_the_rules_load(tmp_path):
+    # readiness weighs each instrument by its role, so [ipk, ikm] would silently swap the weights
+    data = copy_data(tmp_path)
+    rules = data / "rules" / "zi-2019.yaml"
+    rules.write_text(rules.read_text().replace("[[ikm, ipk]", "[[ipk, ikm]"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"zi-2019.yaml: pair \['ipk', 'ikm'\] must be \[service, anticorruption\]"):
+        load_registry(data)
 
 
 def test_migrations_apply_once(tmp_path):

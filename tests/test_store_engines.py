@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from analytics import cli
+from analytics.domain.instruments import load_registry
 from analytics.store import queries
 from tests.conftest import ENGINES, POSTGRES
 from tests.reference import Respondent
@@ -33,6 +34,29 @@ def test_half_up_boundary_on_each_engine(make_store, engine, fours, converted, g
     finally:
         con.close()
     assert (row["n"], row["converted"], row["grade"]) == (625, converted, grade)
+
+
+def tie_rows() -> list[Respondent]:
+    """1000 respondents answering every IKM item alike, 199 of them 4 and the rest 3: every NRR and
+    the IKM index are 3,199 exactly, so the ZI 2019 nilai is 3,199 / 4 × 20 = 15,995, a rounding tie
+    (the float product is 15,99499…). IPK all 4."""
+    ikm_items = len(load_registry().get("ikm").items)
+    return [Respondent(OFFICE, None, date(2024, 3, 1 + i % 28),
+                       {"ikm": (4 if i < 199 else 3,) * ikm_items, "ipk": (4,) * 8}) for i in range(1000)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_readiness_rounds_a_nilai_tie_half_up_on_each_engine(make_store, engine):
+    con = make_store({OFFICE: "Kanwil Batas"}, path=engine)
+    try:
+        assert ingest_bytes(con, canonical_csv(tie_rows(), ("ikm", "ipk"))).rows_imported == 1000
+        (row,) = queries.readiness(con, "zi-2019").to_dict("records")
+    finally:
+        con.close()
+    # 15,995 → 16,00 half-up: exactly the WBK threshold, met with ≥; WBBM (18,00) is 2,00 short.
+    assert (row["service_n"], row["service_nilai"], row["wbk"], row["wbbm"]) == (1000, 16.00, "yes", "no")
+    (short,) = row["shortfalls"]
+    assert (short.kind, short.levels, str(short.value), str(short.gap)) == ("nilai", ("wbbm",), "16.00", "2.00")
 
 
 # --- PostgreSQL specifics: connection reuse, backups -------------------------------------------------

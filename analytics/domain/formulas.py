@@ -11,6 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Sequence
 
+import numpy as np
+
 from analytics.domain.instruments import Instrument
 from analytics.domain.rounding import round_half_up
 
@@ -59,9 +61,11 @@ def shown_column(inst: Instrument) -> str:
     return "converted" if inst.is_four_point else "percent"
 
 
-def nilai(index: Fraction, scale_max: int, weight: Decimal) -> Fraction:
-    """Survey result scored against its weight in the ZI evaluation sheet: Index / scale_max × bobot (§5)."""
-    return index / scale_max * Fraction(weight)
+def nilai(index, scale_max, weight):
+    """Survey result scored against its weight in the ZI evaluation sheet: Index / scale_max × bobot (§5).
+    Exact for a Fraction index; float arrays (the SQL path) take the weights as floats, one per value."""
+    exact = isinstance(index, (Fraction, int))
+    return index / scale_max * (Fraction(weight) if exact else np.asarray(weight, dtype="float64"))
 
 
 def index_at_nilai(value: Decimal, scale_max: int, weight: Decimal) -> Fraction:

@@ -160,6 +160,9 @@ def load_registry(data_dir: Path = settings.DATA_DIR) -> Registry:
     rules = {}
     for path in sorted((data_dir / "rules").glob("zi-*.yaml")):
         rs = _rule_set(_read(path))
+        for pair in rs.pairs:     # readiness weighs each instrument by its role: the pair must agree
+            if tuple(instruments[i].role for i in pair) != ("service", "anticorruption"):
+                raise ValueError(f"{path.name}: pair {list(pair)} must be [service, anticorruption] instruments")
         rules[rs.id] = rs
     return Registry(instruments=instruments, label_sets=labels["sets"],
                     not_answered=tuple(labels.get("not_answered", [])), grades=grades, rules=rules)

@@ -18,7 +18,7 @@ class SurveyPart:
     """One instrument's result for a unit in the window, as the readiness rule needs it."""
     instrument: Instrument
     n: int
-    index: Fraction | None        # None when n == 0
+    index: Fraction | None        # None when n == 0, or when readiness() is given the rounded nilai
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,19 @@ def rounded_nilai(part: SurveyPart, rule: RoleRule) -> Decimal | None:
     return round_half_up(formulas.nilai(part.index, part.instrument.scale_max, rule.weight), 2)
 
 
-def readiness(rules: RuleSet, service: SurveyPart, anticorruption: SurveyPart) -> Verdict:
+def rule_for(rules: RuleSet, inst: Instrument) -> RoleRule:
+    """The side of the rule set an instrument scores on (its weight and thresholds)."""
+    return rules.service if inst.role == "service" else rules.anticorruption
+
+
+def readiness(rules: RuleSet, service: SurveyPart, anticorruption: SurveyPart,
+              nilai: tuple[Decimal | None, Decimal | None] | None = None) -> Verdict:
     """WBK/WBBM verdicts with their shortfalls. Below min_respondents it is 'insufficient', never 'no'.
-    Rounded nilai are compared with ≥; a threshold both levels share is one shortfall naming both."""
+    Rounded nilai are compared with ≥; a threshold both levels share is one shortfall naming both.
+    `nilai`: both sides' rounded nilai when the caller has them already (the SQL path rounds floats
+    and decides near-ties exactly, store/queries.readiness); otherwise rounded here from the index."""
     sides = ((service, rules.service), (anticorruption, rules.anticorruption))
-    values = [rounded_nilai(part, rule) for part, rule in sides]
+    values = list(nilai) if nilai is not None else [rounded_nilai(part, rule) for part, rule in sides]
     shortfalls = [Shortfall("respondents", part.instrument.index_name, LEVELS, part.n, rules.min_respondents)
                   for part, _ in sides if part.n < rules.min_respondents]
     enough = not shortfalls
@@ -101,7 +109,7 @@ def pair_for(rules: RuleSet, n_by_instrument: dict[str, int]) -> tuple[str, str]
 def threshold_on_scale(rules: RuleSet, inst: Instrument) -> dict[str, float]:
     """WBK/WBBM thresholds as values on the chart's scale of `inst` (converted or percent), rounded
     to 2 decimals: nilai ÷ bobot × skala maks → index → shown value."""
-    rule = rules.service if inst.role == "service" else rules.anticorruption
+    rule = rule_for(rules, inst)
     return {level: float(round_half_up(formulas.shown_value(
         formulas.index_at_nilai(value, inst.scale_max, rule.weight), inst), 2))
         for level, value in rule.thresholds.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -315,40 +316,45 @@ READINESS_COLUMNS = ["office_id", "office", "kanwil", "rules", "service_instrume
 
 def readiness(con, rules_id: str, window: Window = Window(), registry: Registry | None = None) -> pd.DataFrame:
     """Per office: the pair of instruments the rule set takes, their n and nilai, WBK/WBBM verdicts and
-    the shortfalls (analytics.domain.readiness.Shortfall) behind them."""
+    the shortfalls (analytics.domain.readiness.Shortfall) behind them.
+
+    Float first: the SQL gives each office × instrument its float index over the window; the nilai is
+    rounded in numpy, and only a nilai within a hair of a rounding tie is decided from the exact item
+    sums (a second query for those rows alone), as `indices` does."""
     registry = registry or load_registry()
     rules = registry.rule_set(rules_id)
     where, params = window.where()
-    fetched = con.execute(f"""
-        WITH items AS ({_item_sums_sql('office', 'all', where, '')}),
-             per_unit AS (SELECT ukey, instrument, array_agg(total ORDER BY item_no) AS sums,
-                                 array_agg(n_i ORDER BY item_no) AS counts
-                          FROM items WHERE n_i > 0 GROUP BY ukey, instrument),
-             n AS ({_counts_sql('office', 'all', where, '')})
-        SELECT o.office_id, o.name AS office, o.kanwil, n.instrument, n.n, p.sums, p.counts
-        FROM n JOIN offices o ON o.office_id = n.ukey
-        LEFT JOIN per_unit p ON p.ukey = n.ukey AND p.instrument = n.instrument
-        ORDER BY o.kanwil, o.name
-    """, params + params).fetchall()
-    # Plain tuples, grouped in a dict: a pandas groupby over hundreds of offices costs more than the SQL.
-    by_office: dict[tuple, list] = {}
-    for office_id, office, kanwil, instrument, n, sums, counts in fetched:
-        by_office.setdefault((office_id, office, kanwil), []).append((instrument, n, sums, counts))
+    units, unit_params = _units_sql("office", "all", where, params, "", [])
+    frame = con.execute(f"""
+        SELECT u.ukey, u.pkey, u.instrument, u.n, u.index_float, o.name AS office, o.kanwil
+        FROM ({units}) AS u JOIN offices o ON o.office_id = u.ukey
+        ORDER BY o.kanwil, o.name, u.instrument""", unit_params).fetchdf()
+    frame = frame[frame["instrument"].isin(list(registry.instruments))].reset_index(drop=True)
+    insts = [registry.get(i) for i in frame["instrument"]]
+    scale_max = np.array([inst.scale_max for inst in insts], dtype="int64")
+    weight = [zi.rule_for(rules, inst).weight for inst in insts]
+    raw = formulas.nilai(frame["index_float"].to_numpy(dtype="float64"), scale_max, weight)
+    exact = _exact_for(con, frame, np.flatnonzero(rounding.near_tie(raw, 2)), "office", "all", where, params, "", [])
+    rounded = rounding.half_up_array(raw, 2, lambda i: formulas.nilai(exact[i], int(scale_max[i]), weight[i]))
+    # Plain tuples, grouped in a dict: a pandas groupby over hundreds of offices costs more than this.
+    by_office: dict[tuple, dict] = {}
+    for at, (office_id, office, kanwil, inst, n) in enumerate(zip(
+            frame["ukey"].tolist(), frame["office"].tolist(), frame["kanwil"].tolist(), insts,
+            frame["n"].tolist())):
+        by_office.setdefault((office_id, office, kanwil), {})[inst.id] = (inst, int(n), Decimal(f"{rounded[at]:.2f}"))
     rows = []
-    for (office_id, office, kanwil), group in by_office.items():
-        parts = {instrument: zi.SurveyPart(registry.get(instrument), int(n),
-                                           _exact_index(sums, counts) if n else None)
-                 for instrument, n, sums, counts in group if instrument in registry.instruments}
-        pair = zi.pair_for(rules, {i: part.n for i, part in parts.items()})
+    for (office_id, office, kanwil), parts in by_office.items():
+        pair = zi.pair_for(rules, {i: n for i, (_, n, _) in parts.items()})
         if pair is None:
             continue
-        service, anti = (parts.get(i) or zi.SurveyPart(registry.get(i), 0, None) for i in pair)
-        verdict = zi.readiness(rules, service, anti)
+        sides = [parts.get(i) or (registry.get(i), 0, None) for i in pair]
+        verdict = zi.readiness(rules, *(zi.SurveyPart(inst, n, None) for inst, n, _ in sides),
+                               nilai=tuple(value if n else None for _, n, value in sides))
         rows.append({
             "office_id": office_id, "office": office, "kanwil": None if pd.isna(kanwil) else kanwil,
             "rules": rules.id,
-            "service_instrument": pair[0], "service_n": service.n, "service_nilai": _float(verdict.service_nilai),
-            "anticorruption_instrument": pair[1], "anticorruption_n": anti.n,
+            "service_instrument": pair[0], "service_n": verdict.service.n, "service_nilai": _float(verdict.service_nilai),
+            "anticorruption_instrument": pair[1], "anticorruption_n": verdict.anticorruption.n,
             "anticorruption_nilai": _float(verdict.anticorruption_nilai),
             "wbk": verdict.wbk, "wbbm": verdict.wbbm, "shortfalls": verdict.shortfalls,
         })
