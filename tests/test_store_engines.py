@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
-from analytics import cli
+from analytics import cli, store
 from analytics.domain.instruments import load_registry
 from analytics.store import queries
 from tests.conftest import ENGINES, POSTGRES
+from tests.pg_server import Server
 from tests.reference import Respondent
 from tests.fixtures.make_fixtures import canonical_csv, ingest_bytes
 
@@ -78,6 +79,28 @@ def test_postgresql_cursors_reuse_connections_but_never_one_left_in_a_transactio
             assert broken_pid not in {pid(a), pid(b), pid(c)}
     finally:
         con.close()
+
+
+def test_a_postgresql_restart_costs_no_failed_query():
+    # After a restart (or failover) every pooled and held connection is dead; the next page must not
+    # be the one that finds out. A server of its own: the session's server serves the other tests.
+    server = Server()
+    try:
+        con = store.connect(server.new_database())
+        try:
+            with con.cursor() as cursor:                  # one connection idle in the pool
+                assert store.fetch_one(cursor, "SELECT count(*) FROM offices")[0] == 0
+            server.restart()
+            assert store.fetch_one(con, "SELECT count(*) FROM offices")[0] == 0      # the held one
+            with con.cursor() as cursor:
+                assert store.fetch_one(cursor, "SELECT count(*) FROM offices")[0] == 0   # the pooled one
+            with store.transaction(con):                 # and writes work again
+                con.execute("INSERT INTO offices (office_id, name) VALUES (1, 'Lapas Uji')")
+            assert store.fetch_one(con, "SELECT name FROM offices")[0] == "Lapas Uji"
+        finally:
+            con.close()
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("command", [["backup", "--out", "x.bak"], ["restore", "--from", "x.bak"]])

@@ -8,6 +8,7 @@ PostgreSQL migrations, so queries stay identical.
 from __future__ import annotations
 
 import re
+import select
 import threading
 
 import pandas as pd
@@ -78,6 +79,9 @@ class Connection:
         self._root = pool is None
 
     def execute(self, sql: str, params=None) -> _Result:
+        if not _usable(self._con):        # outside a transaction only: see _usable
+            self._con.close()
+            self._con = self._pool.take()
         with self._con.cursor() as cursor:
             if params:
                 cursor.execute(_placeholders(sql), list(params))
@@ -139,8 +143,9 @@ class _Pool:
         with self._lock:
             while self._idle:
                 con = self._idle.pop()
-                if not con.closed:
+                if _usable(con):
                     return con
+                con.close()
         return psycopg.connect(self.url, autocommit=True)
 
     def give_back(self, con: psycopg.Connection) -> None:
@@ -156,6 +161,20 @@ class _Pool:
             idle, self._idle, self._closed = self._idle, [], True
         for con in idle:
             con.close()
+
+
+def _usable(con: psycopg.Connection) -> bool:
+    """False for a connection that failed (its error has reached the caller; store.transaction() rolls
+    back) or that sits idle outside a transaction while the server has closed it (a restart or failover:
+    the goodbye waits in the socket, so an idle connection with anything to read is dead). Such a
+    connection is replaced before the next statement instead of failing a user's page. One inside a
+    transaction is kept: replacing it would silently drop the transaction's earlier statements."""
+    if con.closed or con.broken:
+        return False
+    if con.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        return True
+    readable, _, _ = select.select([con.fileno()], [], [], 0)
+    return not readable
 
 
 def _plain(value):
