@@ -1,13 +1,13 @@
 """PostgreSQL vs the DuckDB file, same data, same run: the reading queries the pages make.
 
-    python benchmarks/bench_postgres.py [--respondents 1000000] [--months 24] [--repeats 7]
+    python benchmarks/bench_postgres.py [--respondents 1000000] [--months 24] [--repeats 7] [--only reads|integrity]
 
 The DuckDB store is benchmarks/synthetic.cached_store (built once through the real import path); a
 throwaway PostgreSQL (tests/pg_server.py, on 127.0.0.1, fsync off as in the tests) gets the same rows
 (benchmarks/pg_copy.py). Each query runs once cold (first call on a new connection) and `--repeats`
 times warm on each engine, alternating engines so that machine load falls on both alike; the bare
 GROUP BY over pooled_sums is each engine's own baseline. The load average is recorded before and after.
-Writes benchmarks/out/postgres.md. All data is synthetic.
+Writes benchmarks/out/postgres-<respondents>[-<only>].md. All data is synthetic.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 from benchmarks import pg_copy, synthetic  # noqa: E402
 from benchmarks.bench_core import hardware, machine_load  # noqa: E402
 
-OUT = HERE / "out" / "postgres.md"
+OUT = HERE / "out" / "postgres-{respondents}{only}.md"
 BARE = ("SELECT office_id, month, instrument, CAST(sum(score_sum) AS DOUBLE PRECISION) / sum(n_answers) AS mean "
         "FROM pooled_sums GROUP BY 1, 2, 3")
 
@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     parser.add_argument("--respondents", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--only", choices=("reads", "integrity"), help="only the index/readiness reads (with the "
+                        "baseline) or only the integrity signals (with the baseline); default both")
     args = parser.parse_args(argv)
 
     from analytics import store
@@ -65,6 +67,10 @@ def main(argv=None) -> int:
                 lambda con: integrity.examine(con, one_kanwil),
             "baseline: bare GROUP BY over pooled_sums": lambda con: con.execute(BARE).fetchall(),
         }
+        if args.only:
+            keep = (lambda name: name.startswith(("integrity", "baseline"))) if args.only == "integrity" else \
+                (lambda name: not name.startswith("integrity"))
+            work = {name: call for name, call in work.items() if keep(name)}
         load_before = machine_load()[0]
         rows = []
         for name, call in work.items():
@@ -93,8 +99,9 @@ def main(argv=None) -> int:
         lines.append(f"| {name} | {dw:.3f} / {dc:.3f} s | {pw:.3f} / {pc:.3f} s | {pw / dw:.1f}× | "
                      f"{dw / bare['DuckDB'][1]:.1f}× · {pw / bare['PostgreSQL'][1]:.1f}× |")
     text = "\n".join(lines + ["", f"warm = median of {args.repeats} runs after the first (integrity: 1).", ""])
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
+    out = Path(str(OUT).format(respondents=args.respondents, only=f"-{args.only}" if args.only else ""))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
     print(text)
     return 0
 
