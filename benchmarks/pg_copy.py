@@ -54,3 +54,34 @@ def copy_store(duck_path: Path, url: str, progress=print) -> dict[str, int]:
     finally:
         src.close()
     return counts
+
+
+# What a per-replica DuckDB copy of the pooled tables would cost (issue 14: "keep a per-replica DuckDB
+# copy of the pooled sums refreshed when the data version changes — measured, not assumed").
+COPY_TABLES = ("offices", "pooled_sums", "pooled_counts", "pooled_units")
+
+
+def pooled_into_duckdb(url: str):
+    """A new in-memory store (schema by the migrations) holding the offices and pooled tables of the
+    PostgreSQL store at `url`, pulled by COPY … TO STDOUT (lists as text, split again in DuckDB), as
+    a replica would refresh it after each new data version. Returns the connection."""
+    con = store.connect(":memory:")
+    with psycopg.connect(url, autocommit=True) as pg:
+        for table in COPY_TABLES:
+            columns = [c for (c,) in pg.execute("SELECT column_name FROM information_schema.columns "
+                                                 "WHERE table_name = %s ORDER BY ordinal_position", [table])]
+            arrays = {"score_sums", "n_answers"} if table == "pooled_units" else set()
+            select = ", ".join(f"array_to_string({c}, ',')" if c in arrays else c for c in columns)
+            tmp = Path(f"/tmp/pg_pull_{table}.csv")
+            with pg.cursor() as cur, cur.copy(f"COPY (SELECT {select} FROM {table}) TO STDOUT (FORMAT csv)") as copy, \
+                    open(tmp, "wb") as out:
+                for chunk in copy:
+                    out.write(chunk)
+            typed = ", ".join(f"CAST(string_split(column{i:0{len(str(len(columns) - 1))}d}, ',') AS BIGINT[])"
+                              if c in arrays else f"column{i:0{len(str(len(columns) - 1))}d}"
+                              for i, c in enumerate(columns))
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {typed} "
+                        f"FROM read_csv('{tmp}', header = false, all_varchar = false)")
+            tmp.unlink()
+    return con
