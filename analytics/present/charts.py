@@ -16,7 +16,6 @@ import html
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from analytics.i18n import integer, num, plotly_separators, t
 from analytics.domain.instruments import Grade, Instrument
@@ -85,8 +84,12 @@ def _value_axis_title(inst: Instrument, lang) -> str:
 def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict[str, float],
                  lang: str | None, title: str | None = None) -> go.Figure:
     """Line of the value per period over the grade bands (1–4 instruments) with the WBK/WBBM lines,
-    and respondent counts as bars beneath. trend: views.trend()."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.05)
+    and respondent counts as bars beneath. trend: views.trend().
+
+    Built as one layout of plain shapes and annotations (row 1: axes x/y, row 2: x2/y2, as
+    make_subplots names them) instead of add_hrect/add_hline per band and line: Plotly re-validated
+    the whole figure at each of those calls, 0,3–0,4 s per chart, which an office user's first visit
+    of Tren paid for every chart."""
     periods = trend["period"].astype(str).tolist()
     small_sample, line_color = settings.get("small_sample"), settings.get("line_color")
     small_note = t("hover_small", lang, n=small_sample)
@@ -99,58 +102,77 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
         notes,
     ]) if len(trend) else np.empty((0, 3))
     colors = [_grade_color(v, grades, line_color) if inst.is_four_point else line_color for v in trend["value"]]
-    fig.add_trace(go.Scatter(
-        x=periods, y=trend["value"], mode="lines+markers", name=inst.index_name,
+    line = go.Scatter(
+        x=periods, y=trend["value"], mode="lines+markers", name=inst.index_name, xaxis="x", yaxis="y",
         line=dict(color=line_color, width=3),
         marker=dict(size=11, color=colors, line=dict(color=line_color, width=2),
                     symbol=["circle-open" if s else "circle" for s in trend["small"]]),
         customdata=custom,
         hovertemplate=(f"<b>%{{x}}</b><br>{t('hover_value', lang)}: %{{y:.2f}}<br>n = %{{customdata[0]:,}}"
                        f"<br>{t('hover_change', lang)}: %{{customdata[1]}}<br>%{{customdata[2]}}"
-                       f"<extra>{inst.index_name}</extra>"),
-    ), row=1, col=1)
-    fig.add_trace(go.Bar(
-        x=periods, y=trend["n"], name=t("trace_n", lang),
+                       f"<extra>{inst.index_name}</extra>"))
+    bars = go.Bar(
+        x=periods, y=trend["n"], name=t("trace_n", lang), xaxis="x2", yaxis="y2",
         marker_color=[settings.get("small_color") if s else settings.get("bar_color") for s in trend["small"]],
         customdata=custom,
-        hovertemplate="<b>%{x}</b><br>n = %{y:,}<br>%{customdata[2]}<extra></extra>",
-    ), row=2, col=1)
-    fig.add_hline(y=small_sample, line=dict(color=settings.get("small_color"), dash="dot", width=1), row=2, col=1)
+        hovertemplate="<b>%{x}</b><br>n = %{y:,}<br>%{customdata[2]}<extra></extra>")
+    shapes = [_hline(small_sample, dict(color=settings.get("small_color"), dash="dot", width=1), row=2)]
+    annotations = []
     if inst.is_four_point:
-        _add_bands(fig, grades, lang)
-    _add_thresholds(fig, thresholds, lang)
+        _bands(shapes, annotations, grades, lang)
+    _thresholds(shapes, annotations, thresholds, lang)
     low = min([*trend["value"].dropna().tolist(), *thresholds.values(), 100.0])
-    fig.update_yaxes(range=[max(low - 6, 25 if inst.is_four_point else 0), 101], row=1, col=1,
-                     title_text=_value_axis_title(inst, lang), gridcolor="#eeeeee")
-    fig.update_yaxes(title_text=t("axis_n", lang), row=2, col=1, gridcolor="#eeeeee", rangemode="tozero")
-    fig.update_xaxes(type="category", row=1, col=1)
-    fig.update_xaxes(type="category", row=2, col=1)
-    _base_layout(fig, lang, height=470)
+    # The two rows as make_subplots(rows=2, shared_xaxes=True, row_heights=[0.74, 0.26],
+    # vertical_spacing=0.05) lays them out.
+    grid = dict(gridcolor="#eeeeee")
+    layout = dict(
+        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, type="category"),
+        xaxis2=dict(anchor="y2", domain=[0.0, 1.0], type="category"),
+        yaxis=dict(anchor="x", domain=[0.297, 1.0], range=[max(low - 6, 25 if inst.is_four_point else 0), 101],
+                   title=dict(text=_value_axis_title(inst, lang)), **grid),
+        yaxis2=dict(anchor="x2", domain=[0.0, 0.247], title=dict(text=t("axis_n", lang)), rangemode="tozero",
+                    **grid),
+        shapes=shapes, annotations=annotations)
     if title:
-        fig.update_layout(title=dict(text=plain(title), x=0, xanchor="left", font=dict(size=17)))
-    return fig
+        layout["title"] = dict(text=plain(title), x=0, xanchor="left", font=dict(size=17))
+    return _base_layout(go.Figure(data=[line, bars], layout=layout), lang, height=470)
 
 
-def _add_bands(fig: go.Figure, grades, lang) -> None:
+def _axes(row: int) -> tuple[str, str]:
+    """The x-domain and y references of a trend figure's row (1: the values, 2: the n bars)."""
+    return ("x domain", "y") if row == 1 else (f"x{row} domain", f"y{row}")
+
+
+def _hline(value: float, line: dict, row: int = 1, name: str | None = None) -> dict:
+    xref, yref = _axes(row)
+    shape = dict(type="line", xref=xref, x0=0, x1=1, yref=yref, y0=value, y1=value, line=line)
+    return shape | ({"name": name} if name else {})
+
+
+def _bands(shapes: list, annotations: list, grades, lang) -> None:
+    """A shaded band per grade on row 1, its letter at the left edge."""
+    xref, yref = _axes(1)
     for grade, lower, upper in grade_bands(grades):
         label = grade.label_en if lang == "en" else grade.label
-        fig.add_hrect(y0=lower, y1=upper, fillcolor=grade.color, opacity=0.16, line_width=0, layer="below",
-                      name=t("band", lang, grade=grade.grade, label=label),
-                      annotation_text=grade.grade, annotation_position="left",
-                      annotation_font=dict(color=grade.color, size=13), row=1, col=1)
+        shapes.append(dict(type="rect", xref=xref, x0=0, x1=1, yref=yref, y0=lower, y1=upper,
+                           fillcolor=grade.color, opacity=0.16, line=dict(width=0), layer="below",
+                           name=t("band", lang, grade=grade.grade, label=label)))
+        annotations.append(dict(text=grade.grade, showarrow=False, xref=xref, x=0, xanchor="left", yref=yref,
+                                y=(lower + upper) / 2, yanchor="middle", font=dict(color=grade.color, size=13)))
 
 
-def _add_thresholds(fig: go.Figure, thresholds: dict[str, float], lang) -> None:
+def _thresholds(shapes: list, annotations: list, thresholds: dict[str, float], lang) -> None:
     """One dashed line per threshold value; levels sharing a value share the line (IPK: WBK = WBBM)."""
     by_value: dict[float, list[str]] = {}
     color = settings.get("threshold_color")
+    xref, yref = _axes(1)
     for level, value in thresholds.items():
         by_value.setdefault(value, []).append(level.upper())
     for value, levels in sorted(by_value.items()):
         label = t("threshold", lang, level="/".join(levels), value=num(value, 2, lang))
-        fig.add_hline(y=value, line=dict(color=color, dash="dash", width=1.5), name=label,
-                      annotation_text=label, annotation_position="top right",
-                      annotation_font=dict(size=12, color=color), row=1, col=1)
+        shapes.append(_hline(value, dict(color=color, dash="dash", width=1.5), name=label))
+        annotations.append(dict(text=label, showarrow=False, xref=xref, x=1, xanchor="right", yref=yref, y=value,
+                                yanchor="bottom", font=dict(size=12, color=color)))
 
 
 # --- heatmaps -----------------------------------------------------------------------------------
