@@ -32,13 +32,20 @@ def plain(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _base_layout(fig: go.Figure, lang: str | None, height: int) -> go.Figure:
+def _layout(lang: str | None, height: int, **parts) -> dict:
+    """The layout every figure shares, with its own parts (axes, shapes, …): passed to go.Figure at
+    once, because each later update_* call re-validates the whole figure in Plotly."""
     # The legend sits at the bottom of the whole figure (not of the plot area), below rotated tick
     # labels on a narrow phone screen.
-    fig.update_layout(height=height, margin=dict(l=8, r=8, t=36, b=40), font=FONT,
-                      separators=plotly_separators(lang), hovermode="closest",
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
-                      plot_bgcolor="white", paper_bgcolor="white")
+    return dict(height=height, margin=dict(l=8, r=8, t=36, b=40), font=FONT,
+                separators=plotly_separators(lang), hovermode="closest",
+                legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
+                plot_bgcolor="white", paper_bgcolor="white") | parts
+
+
+def _base_layout(fig: go.Figure, lang: str | None, height: int) -> go.Figure:
+    """_layout for a figure built elsewhere (make_subplots)."""
+    fig.update_layout(_layout(lang, height))
     return fig
 
 
@@ -135,7 +142,7 @@ def trend_figure(trend: pd.DataFrame, inst: Instrument, grades, thresholds: dict
         shapes=shapes, annotations=annotations)
     if title:
         layout["title"] = dict(text=plain(title), x=0, xanchor="left", font=dict(size=17))
-    return _base_layout(go.Figure(data=[line, bars], layout=layout), lang, height=470)
+    return go.Figure(data=[line, bars], layout=_layout(lang, 470, **layout))
 
 
 def _axes(row: int) -> tuple[str, str]:
@@ -204,17 +211,14 @@ def _heatmap(frame: pd.DataFrame, x: str, y: str, y_order: list, inst: Instrumen
         if len(y_order) and len(xs) else None
     scale = dict(colorscale=grade_colorscale(grades), zmin=25, zmax=100) if inst.is_four_point else \
         dict(colorscale=_gradient(grades))
-    fig = go.Figure(go.Heatmap(
+    return go.Figure(go.Heatmap(
         z=_heat_values(nrr, inst).to_numpy(), x=xs, y=[plain(v) for v in y_order], text=text,
         texttemplate="%{text}", textfont=dict(size=11), customdata=custom, xgap=1, ygap=1,
         showscale=False, **scale,
         hovertemplate=(f"<b>%{{y}} · %{{x}}</b><br>%{{customdata[1]}}<br>NRR: %{{text}}"
                        f"<br>n_i = %{{customdata[0]:,.0f}}<extra>{hover_name}</extra>"),
-    ))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", side="top")
-    _base_layout(fig, lang, height=height)
-    return fig
+    ), layout=_layout(lang, height, yaxis=dict(autorange="reversed", type="category"),
+                      xaxis=dict(type="category", side="top")))
 
 
 def item_heatmap(items_by_period: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
@@ -244,28 +248,28 @@ def items_bar(items: pd.DataFrame, inst: Instrument, grades, lang: str | None) -
     items, small_sample = items.sort_values(["nrr", "item_no"]), settings.get("small_sample")
     labels = [f"{num(v, 2, lang)} · n_i {integer(n, lang)}" + (" *" if n < small_sample else "")
               for v, n in zip(items["nrr"], items["n"])]
-    fig = go.Figure(go.Bar(
+    return go.Figure(go.Bar(
         x=items["nrr"], y=items["code"], orientation="h", text=labels, textposition="auto",
         marker_color=_bar_colors(items["nrr"], inst, grades),
         customdata=np.column_stack([items["n"].to_numpy(), items["statement"].to_numpy()]) if len(items) else None,
         hovertemplate=(f"<b>%{{y}}</b> %{{customdata[1]}}<br>NRR: %{{x:.2f}}<br>n_i = %{{customdata[0]:,}}"
                        f"<extra>{inst.index_name}</extra>"),
-    ))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[inst.scale_min, inst.scale_max], title_text="NRR")
-    return _base_layout(fig, lang, height=max(240, 26 * len(items) + 80))
+    ), layout=_layout(lang, max(240, 26 * len(items) + 80), **_ranked_axes(inst)))
 
 
 def aspects_bar(aspects: pd.DataFrame, inst: Instrument, grades, lang: str | None) -> go.Figure:
     labels = [num(v, 2, lang) for v in aspects["nrr"]]
-    fig = go.Figure(go.Bar(
+    return go.Figure(go.Bar(
         x=aspects["nrr"], y=aspects["aspect"], orientation="h", text=labels, textposition="auto",
         marker_color=_bar_colors(aspects["nrr"], inst, grades),
         customdata=np.column_stack([aspects["n_min"].to_numpy(), aspects["n_max"].to_numpy(),
                                     aspects["items"].to_numpy()]) if len(aspects) else None,
         hovertemplate=("<b>%{y}</b><br>NRR: %{x:.2f}<br>n_i = %{customdata[0]:,}–%{customdata[1]:,}"
                        f"<extra>{inst.index_name}</extra>"),
-    ))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[inst.scale_min, inst.scale_max], title_text="NRR")
-    return _base_layout(fig, lang, height=max(200, 34 * len(aspects) + 80))
+    ), layout=_layout(lang, max(200, 34 * len(aspects) + 80), **_ranked_axes(inst)))
+
+
+def _ranked_axes(inst: Instrument) -> dict:
+    """Bars ranked top-down on a category axis; NRR across on the instrument's scale."""
+    return dict(yaxis=dict(autorange="reversed", type="category"),
+                xaxis=dict(range=[inst.scale_min, inst.scale_max], title=dict(text="NRR")))
