@@ -27,7 +27,7 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "te
                    autoescape=select_autoescape(["svg.j2"]), trim_blocks=True, lstrip_blocks=True)
 
 WIDTH = 760
-CELL_HEIGHT = 182
+CELL_HEIGHT = 164
 GAP_X, GAP_Y = 14, 8
 LEFT, RIGHT = 24, 22                 # value labels left of the first column, n labels right of the last
 TITLE, X_LABELS = 14, 12             # office name above a cell; period labels under a bottom cell
