@@ -225,7 +225,7 @@ def test_the_pdf_renderer_fetches_nothing_from_the_network(hostile_db, monkeypat
     threading.Thread(target=listener.serve_forever, daemon=True).start()
     try:
         address = f"http://127.0.0.1:{listener.server_port}/x.png"
-        monkeypatch.setattr(pdf, "render_html", lambda report, charts_on=True:
+        monkeypatch.setattr(pdf, "render_html", lambda report, charts_on=True, charts=None:
                             f'<html><body><p>a</p><img src="{address}"></body></html>')
         con = store.connect(hostile_db, read_only=True)
         try:

@@ -206,6 +206,11 @@ def _integrity(con, request: Request, period: periods.Period, registry: Registry
     return [(title, integrity_view.table(results, request.lang))]
 
 
+def _two_periods(frame: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+    """The rows of the report period and the one before it, from a frame over a window holding both."""
+    return frame[frame["period"].isin([period.label, period.previous_label])].reset_index(drop=True)
+
+
 class _Reads:
     """The queries a report makes; for a request with hide_small (guests) every figure from fewer than
     small_sample respondents is blanked by the data door's own rule (present.scoped) as it is read, so
@@ -252,10 +257,21 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
     everything = office_store.list_offices(con)
     offices = everything[everything["office_id"].isin(request.scope)].reset_index(drop=True)
 
-    # Summary and office table: exactly the Ringkasan page (period ending at `end`, and the one before).
-    compare = queries.Window(period.previous_start, period.end, request.pooled_scope)
+    # Trends and elements over the whole window (the Tren and Unsur pages).
     pooled_by = "kanwil" if request.kanwil else "all"
-    pooled_now = reads.indices(by=pooled_by, period=request.granularity, window=compare, instruments=pair_ids)
+    window_indices = reads.indices(by="office", period=request.granularity, window=scope_window,
+                                   instruments=pair_ids)
+    pooled_window = reads.indices(by=pooled_by, period=request.granularity,
+                                  window=queries.Window(request.start, request.end, request.pooled_scope),
+                                  instruments=pair_ids)
+
+    # Summary and office table: exactly the Ringkasan page (period ending at `end`, and the one before).
+    # When the window holds both periods whole, their rows are those of the window's frames (the same
+    # query, grouping and rounding per row); otherwise they are asked for.
+    compare = queries.Window(period.previous_start, period.end, request.pooled_scope)
+    inside = request.granularity != "all" and request.start <= period.previous_start
+    pooled_now = _two_periods(pooled_window, period) if inside else \
+        reads.indices(by=pooled_by, period=request.granularity, window=compare, instruments=pair_ids)
     # A guest's pool is the link's offices, not the Kanwil: say so instead of the Kanwil's name.
     unit = t("r_pooled_link", request.lang, n=len(request.pooled_scope)) if request.hide_small \
         else request.kanwil or t("all_kanwil", request.lang)
@@ -264,19 +280,13 @@ def collect(con, request: Request, registry: Registry | None = None, generated_a
         by_kanwil = reads.indices(by="kanwil", period=request.granularity, window=compare, instruments=pair_ids)
         for kanwil, rows in by_kanwil.groupby(by_kanwil["kanwil"].fillna(""), sort=True):
             summaries.append(Summary(kanwil or "—", views.headline(rows, pair_ids, period, registry)))
-    by_office = reads.indices(by="office", period=request.granularity,
-                              window=queries.Window(period.previous_start, period.end, request.scope),
-                              instruments=pair_ids)
+    by_office = _two_periods(window_indices, period) if inside else \
+        reads.indices(by="office", period=request.granularity,
+                      window=queries.Window(period.previous_start, period.end, request.scope), instruments=pair_ids)
     ready_raw = reads.readiness(rules.id, queries.Window(period.start, period.end, request.scope))
     overview = views.overview(by_office, offices, pair_ids, period, ready_raw, registry)
     ready = views.readiness_table(ready_raw, registry, request.lang)
 
-    # Trends and elements over the whole window (the Tren and Unsur pages).
-    window_indices = reads.indices(by="office", period=request.granularity, window=scope_window,
-                                   instruments=pair_ids)
-    pooled_window = reads.indices(by=pooled_by, period=request.granularity,
-                                  window=queries.Window(request.start, request.end, request.pooled_scope),
-                                  instruments=pair_ids)
     names = dict(zip(offices["office_id"], offices["name"]))
     trends, pooled_trends, items = {}, {}, {}
     for inst in pair:

@@ -6,7 +6,6 @@ watermark is a fixed element (WeasyPrint repeats it on every page) present only 
 """
 from __future__ import annotations
 
-import base64
 import html
 import re
 from pathlib import Path
@@ -23,7 +22,7 @@ from analytics.report.content import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT = '"DejaVu Sans", "Liberation Sans", sans-serif'
-GRID_COLUMNS, GRID_ROWS = 3, 4           # small multiples per page: 3 × 4 offices
+GRID_COLUMNS, GRID_ROWS = 3, 5           # small multiples per page: 3 × 5 offices
 DEMO_MARK = "DATA DEMO SINTETIS"
 
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html.j2"]),
@@ -47,8 +46,13 @@ def inline_markdown(text: str) -> str:
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
 
 
-def _svg_uri(text: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+CHART_SCHEME = "report-chart"
+
+
+def _chart_url(index: int) -> str:
+    """Where the template points a chart: build_pdf's fetcher hands WeasyPrint the SVG itself (a
+    base64 data: URI per figure was 100 KB of HTML for WeasyPrint's parser to walk through)."""
+    return f"{CHART_SCHEME}:{index}"
 
 
 def _grade_cell(letter, report: Report) -> dict:
@@ -66,6 +70,15 @@ def _grade_class(letter: str) -> str:
 def _grade_css(report: Report) -> str:
     return "\n".join(f"td.{_grade_class(g.grade)} {{ background: {g.color}40; }}" for g in report.registry.grades
                      if re.fullmatch(r"#[0-9A-Fa-f]{6}", g.color))
+
+
+def _value_grade(value: dict, grade: dict) -> dict:
+    """One table cell for a figure and its grade ("89,70 * A Sangat Baik", the grade's colour, italics
+    for a small sample): a cell is most of what WeasyPrint spends on a table, the text in it little."""
+    if value["hidden"]:
+        return {"text": value["text"], "class": "hidden"}
+    text = value["text"] if grade["text"] == "—" else f"{value['text']} {grade['text']}"
+    return {"text": text, "class": " ".join(filter(None, ("grade", grade["class"], "small" if value["small"] else "")))}
 
 
 def _number(report: Report, value, n) -> str:
@@ -86,8 +99,8 @@ def _office_rows(report: Report) -> list[dict]:
         row = {"office": r.office, "zi": t(f"zi_{r.zi}", lang) if isinstance(r.zi, str) else t("zi_none", lang)}
         for side in ("svc", "anti"):
             n = getattr(r, f"{side}_n")
-            row[side] = {"value": _value(getattr(r, f"{side}_value"), n, report),
-                         "grade": _grade_cell(getattr(r, f"{side}_grade"), report),
+            row[side] = {**_value_grade(_value(getattr(r, f"{side}_value"), n, report),
+                                        _grade_cell(getattr(r, f"{side}_grade"), report)),
                          "n": integer(n, lang), "small": views.is_small(n),
                          "delta": num(getattr(r, f"{side}_delta"), 2, lang, signed=True)}
         rows.append(row)
@@ -99,8 +112,8 @@ def _summary_rows(report: Report) -> list[dict]:
     for summary in report.summaries:
         cells = []
         for tile in summary.tiles:
-            cells.append({"value": _value(tile.value, tile.n, report),
-                          "grade": _grade_cell(tile.grade, report), "n": integer(tile.n, lang),
+            cells.append({**_value_grade(_value(tile.value, tile.n, report), _grade_cell(tile.grade, report)),
+                          "n": integer(tile.n, lang),
                           "delta": num(tile.delta, 2, lang, signed=True) if tile.delta is not None else "—"})
         rows.append({"name": summary.name, "cells": cells})
     return rows
@@ -117,7 +130,8 @@ def _readiness_rows(report: Report) -> list[dict]:
 
 
 def _trend_pages(report: Report, charts_on: bool) -> list[dict]:
-    """Per instrument, pages of small multiples (GRID_COLUMNS × GRID_ROWS offices each)."""
+    """Per instrument, pages of small multiples (GRID_COLUMNS × GRID_ROWS offices each); each page's
+    SVG under "svg", the template names it by "uri"."""
     pages, per_page = [], GRID_COLUMNS * GRID_ROWS
     for inst in report.pair:
         cells = report.trends.get(inst.id, [])
@@ -129,7 +143,8 @@ def _trend_pages(report: Report, charts_on: bool) -> list[dict]:
             grid = svg.trend_grid(chunk, inst, report.registry.grades, thresholds, columns=GRID_COLUMNS) \
                 if charts_on else None
             pages.append({"title": title, "legend": legend, "part": first // per_page + 1,
-                          "parts": -(-len(cells) // per_page), "uri": _svg_uri(grid.svg) if grid else None,
+                          "parts": -(-len(cells) // per_page), "uri": _chart_url(len(pages)) if grid else None,
+                          "svg": grid.svg if grid else None,
                           "names": grid.names if grid else [],
                           "offices": [name for name, _ in chunk]})
     return pages
@@ -178,6 +193,8 @@ def _method(report: Report) -> dict:
     blocks.append({"title": t("m_sample_h", lang), "text": inline_markdown(t("m_sample", lang, small=settings.get(
         "small_sample"), **{f"k{size}": integer(formulas.krejcie_morgan(size), lang) for size in (100, 1000, 10000)}))})
     blocks.append({"title": t("m_weak_h", lang), "text": inline_markdown(t("m_weak", lang))})
+    # The report's own rule set only (the Metode page and the workbook's Metode sheet list every one).
+    rules_rows = views.rules_table(report.registry, lang)
     instruments = []
     for inst in report.pair:
         name = inst.name_en if lang == "en" else inst.name
@@ -187,12 +204,14 @@ def _method(report: Report) -> dict:
     return {"intro": inline_markdown(t("m_intro", lang)), "blocks": blocks,
             "grades": _frame_rows(views.grade_table(report.registry, lang)),
             "grade_colours": [g.color for g in report.registry.grades],
-            "rules": _frame_rows(views.rules_table(report.registry, lang)), "instruments": instruments,
+            "rules": _frame_rows(rules_rows[rules_rows[t("rules", lang)] == rules.id]), "instruments": instruments,
             "instruments_h": t("m_instruments_h", lang)}
 
 
-def render_html(report: Report, charts_on: bool = True) -> str:
-    """The report's HTML (what WeasyPrint lays out); charts_on=False leaves the SVGs out (tests)."""
+def render_html(report: Report, charts_on: bool = True, charts: dict[str, str] | None = None) -> str:
+    """The report's HTML (what WeasyPrint lays out); charts_on=False leaves the SVGs out (tests).
+    The charts are <img src="report-chart:N">: their SVG texts go into `charts` (URL → SVG) for
+    build_pdf's fetcher."""
     lang = report.lang
     svc, anti = report.pair
     columns = views.overview_columns(tuple(i.id for i in report.pair), report.registry, lang)
@@ -201,6 +220,9 @@ def render_html(report: Report, charts_on: bool = True) -> str:
         font=FONT, stamp=css_string(stamp), header=css_string(f"{t('r_title', lang)} · {report.scope_text}"),
         page_label=css_string(t("r_page", lang) + " "), demo=css_string(DEMO_MARK) if report.is_demo else None,
         grades=_grade_css(report))
+    trend_pages = _trend_pages(report, charts_on)
+    if charts is not None:
+        charts.update((page["uri"], page["svg"]) for page in trend_pages if page["uri"])
     period = report.period
     period_text = t("period_caption", lang, label=period.label,
                     months=views.months_text(period.start, period.end)
@@ -209,16 +231,33 @@ def render_html(report: Report, charts_on: bool = True) -> str:
         t=lambda key, **values: t(key, lang, **values), lang=lang, css=css, report=report, stamp=report.stamp(),
         demo=report.is_demo, demo_mark=DEMO_MARK, svc=svc, anti=anti, columns=columns,
         period_text=period_text, summary=_summary_rows(report), offices=_office_rows(report),
-        readiness=_readiness_rows(report), trend_pages=_trend_pages(report, charts_on),
+        readiness=_readiness_rows(report), pair_text="/".join(i.index_name for i in report.pair),
+        trend_pages=trend_pages,
         weakest=_weakest(report), integrity=[(title, _frame_rows(frame)) for title, frame in report.integrity],
         method=_method(report), small=settings.get("small_sample"),
         unit=lambda inst: t("value_converted" if inst.is_four_point else "value_percent", lang))
 
 
 def build_pdf(report: Report, charts_on: bool = True) -> bytes:
-    """The PDF. WeasyPrint may read only data: and file: URLs (the charts are data: URIs): even if a
+    """The PDF. WeasyPrint may read only the report's own charts and data: and file: URLs: even if a
     name ever slipped past the template's escaping as an <img>, the server would fetch nothing."""
-    from weasyprint import HTML, URLFetcher
+    from weasyprint import HTML
 
-    return HTML(string=render_html(report, charts_on), base_url=str(TEMPLATES),
-                url_fetcher=URLFetcher(allowed_protocols={"data", "file"})).write_pdf()
+    charts: dict[str, str] = {}
+    document = render_html(report, charts_on, charts=charts)
+    return HTML(string=document, base_url=str(TEMPLATES), url_fetcher=_fetcher(charts)).write_pdf()
+
+
+def _fetcher(charts: dict[str, str]):
+    """A WeasyPrint URL fetcher that answers the chart URLs from `charts` and otherwise allows only
+    data: and file:."""
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url in charts:
+                return URLFetcherResponse(url, charts[url].encode("utf-8"), {"Content-Type": "image/svg+xml"})
+            return super().fetch(url, headers)
+
+    return Fetcher(allowed_protocols={"data", "file"})

@@ -50,21 +50,26 @@ class _Book:
                   "demo": add({"bold": True, "font_color": "#b42318", "font_size": 12}),
                   "hidden": add({"italic": True, "font_color": "#8a6d3b", "align": "right"})}
         self.chart_name, self.chart_blocks, self.used = None, [], set()
+        self.guarded: dict[str, str] = {}            # export.guard per distinct text (names repeat per row)
         self.grade_formats = {g.grade: add({"bg_color": g.color, "font_color": "#000000"})
                               for g in report.registry.grades}
 
     # --- cells -------------------------------------------------------------------------------
 
     def text(self, ws, row, col, value, fmt=None):
-        if value is None or (isinstance(value, float) and pd.isna(value)):
+        if value is None or (isinstance(value, float) and value != value):
             ws.write_blank(row, col, None, fmt or self.f["text"])
             return
-        ws.write_string(row, col, export.guard(str(value)), fmt or self.f["text"])
+        value = str(value)
+        guarded = self.guarded.get(value)
+        if guarded is None:
+            guarded = self.guarded[value] = export.guard(value)
+        ws.write_string(row, col, guarded, fmt or self.f["text"])
 
     def number(self, ws, row, col, value, fmt):
         if isinstance(value, str):                  # "data belum cukup" (shown(): a guest's small sample)
             ws.write_string(row, col, value, self.f["hidden"])
-        elif value is None or pd.isna(value):
+        elif value is None or value is pd.NA or value is pd.NaT or value != value:     # NaN, NA: no number
             ws.write_blank(row, col, None, fmt)
         else:
             ws.write_number(row, col, float(value), fmt)
@@ -108,17 +113,18 @@ class _Book:
         for c, col in enumerate(columns):
             ws.write_string(top, c, col.header, self.f["header"])
             ws.set_column(c, c, col.width)
+        # Per column its writer and (plain, small-sample) formats, looked up once, not per cell.
+        plan = [(c, col.kind == "text", self.f.get(col.kind),
+                 self.f["small"] if col.kind == "value" else self.f["small_int"] if col.kind == "int" else None)
+                for c, col in enumerate(columns)]
+        text, number = self.text, self.number
         for r, values in enumerate(rows, start=top + 1):
-            marked = small[r - top - 1] if small else set()
-            for c, (col, value) in enumerate(zip(columns, values)):
-                if col.kind == "text":
-                    self.text(ws, r, c, value)
-                elif col.kind == "value":
-                    self.number(ws, r, c, value, self.f["small"] if c in marked else self.f["value"])
-                elif col.kind == "int":
-                    self.number(ws, r, c, value, self.f["small_int"] if c in marked else self.f["int"])
+            marked = small[r - top - 1] if small else ()
+            for (c, is_text, fmt, small_fmt), value in zip(plan, values):
+                if is_text:
+                    text(ws, r, c, value)
                 else:
-                    self.number(ws, r, c, value, self.f[col.kind])
+                    number(ws, r, c, value, small_fmt if small_fmt is not None and c in marked else fmt)
         last = top + max(len(rows), 1)
         ws.autofilter(top, 0, last, len(columns) - 1)
         if freeze:
@@ -248,7 +254,8 @@ def build_xlsx(report: Report) -> bytes:
         rows, small = [], []
         numbers = []
         for name, trend in trends:
-            by_period = dict(zip(trend["period"].astype(str), zip(trend["value"], trend["small"], trend["n"])))
+            by_period = dict(zip(map(str, trend["period"].tolist()),
+                                 zip(trend["value"].tolist(), trend["small"].tolist(), trend["n"].tolist())))
             rows.append([name] + [book.shown(*by_period[p][::2]) if p in by_period else None for p in labels])
             numbers.append((name, [by_period[p][0] if p in by_period else None for p in labels]))
             small.append({1 + i for i, p in enumerate(labels) if by_period.get(p, (None, False))[1]})
@@ -270,15 +277,19 @@ def build_xlsx(report: Report) -> bytes:
     pooled = {inst.id: report.pooled_trends.get(inst.id, pd.DataFrame()) for inst in report.pair}
     labels = sorted({str(p) for frame in pooled.values() if not frame.empty for p in frame["period"]})
     rows, small, numbers = [], [], {inst.id: ([], []) for inst in report.pair}
+    # period → (value, n, small) of each instrument's pooled trend (its first row of a period)
+    by_period = {inst.id: {} if frame.empty else dict(reversed(list(zip(
+        map(str, frame["period"].tolist()), zip(frame["value"].tolist(), frame["n"].tolist(),
+                                                frame["small"].tolist())))))
+        for inst, frame in ((inst, pooled[inst.id]) for inst in report.pair)}
     for p in labels:
         values, marked = [p], set()
         for side, inst in enumerate(report.pair):
-            frame = pooled[inst.id]
-            match = frame[frame["period"].astype(str) == p] if not frame.empty else frame
-            if len(match):
-                value, n = match["value"].iloc[0], int(match["n"].iloc[0])
+            found = by_period[inst.id].get(p)
+            if found is not None:
+                value, n = found[0], int(found[1])
                 values += [book.shown(value, n), n]
-                if bool(match["small"].iloc[0]):
+                if bool(found[2]):
                     marked |= {1 + side * 2, 2 + side * 2}
             else:
                 value, n = None, None
