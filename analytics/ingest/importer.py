@@ -247,9 +247,17 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
             out[f"{name}_raw"] = raw
         else:
             out[name] = raw
-    masked = [privacy.mask_contacts(v if isinstance(v, str) else None) for v in out["saran"]]
-    out["saran"] = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
-    out["saran_masked"] = [flag for _, flag in masked]
+    out["saran"], out["saran_masked"] = _masked_saran(out["saran"])
+
+
+def _masked_saran(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(saran with contacts masked, whether each was masked): each distinct text is masked once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    masked = [privacy.mask_contacts(u if isinstance(u, str) else None) for u in uniques]
+    texts = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
+    flags = np.array([flag for _, flag in masked] + [False], dtype=bool)
+    return (pd.Series(texts.take(codes, allow_fill=True), index=values.index),
+            flags[codes])          # code -1 (blank) picks the trailing False
 
 
 _OFFICE_BLANK = Message("office_blank")
