@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analytics import store
 from analytics.store import fetch_one, registered
 
 RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
@@ -32,7 +33,9 @@ def next_respondent_id(con) -> int:
 
 def stored_dedup_keys(con, keys: pd.Series) -> set[str]:
     """Which of these dedup keys the store already holds."""
-    frame = pd.DataFrame({"dedup_key": keys.astype(str).unique()})
+    # The keys as they are (an Arrow table: no per-value conversion); a key held twice gives one hit.
+    frame = pa.table({"dedup_key": pa.array(keys.to_numpy(dtype=object), pa.large_string())}) \
+        if not isinstance(keys.dtype, pd.StringDtype) else pa.table({"dedup_key": pa.array(keys.array)})
     with registered(con, frame) as name:
         return {k for (k,) in con.execute(
             f"SELECT dedup_key FROM {name} WHERE dedup_key IN (SELECT dedup_key FROM respondents)").fetchall()}
@@ -106,13 +109,21 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
 def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) one batch's sums of one instrument in the pooled tables;
     rows that reach zero go. Runs inside the import's or the delete's transaction."""
+    # An UPDATE of the keys held, then an INSERT of the new ones: on DuckDB an ON CONFLICT upsert
+    # checks its index row by row (~0,5 s per 600 000 office × month × item rows of a national file).
+    con.execute(f"""
+        UPDATE pooled_sums SET n_answers = pooled_sums.n_answers + {sign} * b.n_answers,
+                               score_sum = pooled_sums.score_sum + {sign} * b.score_sum
+        FROM answer_sums b
+        WHERE b.batch_id = ? AND b.instrument = ? AND pooled_sums.office_id = b.office_id
+          AND pooled_sums.month = b.month AND pooled_sums.instrument = b.instrument
+          AND pooled_sums.item_no = b.item_no""", [batch_id, instrument])
     con.execute(f"""
         INSERT INTO pooled_sums (office_id, month, instrument, item_no, n_answers, score_sum)
         SELECT office_id, month, instrument, item_no, {sign} * n_answers, {sign} * score_sum
-        FROM answer_sums WHERE batch_id = ? AND instrument = ?
-        ON CONFLICT (office_id, month, instrument, item_no) DO UPDATE
-        SET n_answers = pooled_sums.n_answers + excluded.n_answers,
-            score_sum = pooled_sums.score_sum + excluded.score_sum""", [batch_id, instrument])
+        FROM answer_sums b WHERE batch_id = ? AND instrument = ?
+          AND NOT EXISTS (SELECT 1 FROM pooled_sums p WHERE p.office_id = b.office_id AND p.month = b.month
+                          AND p.instrument = b.instrument AND p.item_no = b.item_no)""", [batch_id, instrument])
     con.execute(f"""
         INSERT INTO pooled_counts (office_id, month, instrument, n)
         SELECT office_id, month, instrument, {sign} * n FROM respondent_counts WHERE batch_id = ? AND instrument = ?
@@ -132,17 +143,31 @@ _TOUCHED = """EXISTS (SELECT 1 FROM respondent_counts r WHERE r.batch_id = ? AND
 
 def _refresh_units(con, batch_id: int, instrument: str) -> None:
     """Recompute pooled_units (migration 008) for the keys this batch touches, from the pooled tables
-    just updated: the same statement as the migration's, limited to those keys."""
+    just updated: the same statement as the migration's, limited to those keys. On DuckDB the item
+    lists are built by sorting one list of (item, sum, n) per key: an ordered array_agg sorts each
+    group apart, twice (~0,6 s for 21 600 keys × 21 items); the lists are the same."""
     con.execute(f"DELETE FROM pooled_units WHERE {_TOUCHED.format(t='pooled_units')}", [batch_id, instrument])
+    grouped = f"""
+        FROM pooled_counts c
+        JOIN pooled_sums s ON s.office_id = c.office_id AND s.month = c.month AND s.instrument = c.instrument
+        WHERE s.n_answers > 0 AND {_TOUCHED.format(t='c')}
+        GROUP BY c.office_id, c.month, c.instrument, c.n"""
+    if store.dialect(con) == "duckdb":
+        con.execute(f"""
+            INSERT INTO pooled_units (office_id, month, instrument, n, k, index_float, score_sums, n_answers)
+            SELECT office_id, month, instrument, n, k, index_float,
+                   list_transform(items, lambda x: x.s), list_transform(items, lambda x: x.n)
+            FROM (SELECT c.office_id, c.month, c.instrument, c.n, CAST(count(*) AS INTEGER) AS k,
+                         avg(CAST(s.score_sum AS DOUBLE PRECISION) / s.n_answers) AS index_float,
+                         list_sort(array_agg({{'i': s.item_no, 's': s.score_sum, 'n': s.n_answers}}), 'ASC') AS items
+                  {grouped}) AS per_key""", [batch_id, instrument])
+        return
     con.execute(f"""
         INSERT INTO pooled_units (office_id, month, instrument, n, k, index_float, score_sums, n_answers)
         SELECT c.office_id, c.month, c.instrument, c.n, CAST(count(*) AS INTEGER),
                avg(CAST(s.score_sum AS DOUBLE PRECISION) / s.n_answers),
                array_agg(s.score_sum ORDER BY s.item_no), array_agg(s.n_answers ORDER BY s.item_no)
-        FROM pooled_counts c
-        JOIN pooled_sums s ON s.office_id = c.office_id AND s.month = c.month AND s.instrument = c.instrument
-        WHERE s.n_answers > 0 AND {_TOUCHED.format(t='c')}
-        GROUP BY c.office_id, c.month, c.instrument, c.n""", [batch_id, instrument])
+        {grouped}""", [batch_id, instrument])
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:
