@@ -416,7 +416,8 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
                                 columns=", ".join(h for h in sheet.header[:12] if h))
         mapping.extend(_mapping_rows(sheet, cmap, registry))
         notes.extend(n for n in _incomplete_instruments(cmap, registry) if n not in notes)
-        data = sheet.data.dropna(how="all")
+        filled = sheet.data.notna().to_numpy().any(axis=1)
+        data = sheet.data if filled.all() else sheet.data[filled]      # no copy when no row is blank
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)

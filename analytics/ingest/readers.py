@@ -373,7 +373,8 @@ def _finish(file_name, sheet, header, data, excel_rows, header_row, notes, regis
     data, excel_rows, skipped = _drop_column_number_row(data, excel_rows)
     notes += skipped
     filled = data.notna().to_numpy().any(axis=1)
-    data, excel_rows = data[filled].reset_index(drop=True), excel_rows[filled]
+    if not filled.all():                  # (selecting every row would still copy every column)
+        data, excel_rows = data[filled].reset_index(drop=True), excel_rows[filled]
     if convert:
         data = data.infer_objects()
     data, excel_rows, footer_notes = _drop_footers(data, excel_rows, header, registry)
