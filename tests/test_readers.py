@@ -309,7 +309,10 @@ _BODIES = {
     "leading zeros and minus zero": "007,Kanim Bandung,,04,-0\n",
     "all blank item": "a1,Kanim Bandung,,4,\na2,Kanim Bandung,,3,\n",
     "title line above the header": None,
+    "line break inside a header cell": None,
 }
+_WHOLE = {"title line above the header": "Laporan IKM Januari\n\n" + _HEAD + _BODIES["plain"],
+          "line break inside a header cell": 'ID,Kantor,"Saran\nanda",IKM1,IKM2\n' + _BODIES["plain"]}
 
 
 @pytest.mark.parametrize("case", list(_BODIES))
@@ -319,7 +322,7 @@ def test_csv_read_the_same_by_either_parser(case, monkeypatch):
     to pandas). Whatever the file, the sheet is the same with the Arrow path switched off."""
     from analytics.ingest import readers
 
-    text = ("Laporan IKM Januari\n\n" + _HEAD + _BODIES["plain"]) if _BODIES[case] is None else _HEAD + _BODIES[case]
+    text = _WHOLE[case] if _BODIES[case] is None else _HEAD + _BODIES[case]
     content = text.encode()
     taken = []
     arrow = readers._parse_csv_arrow
@@ -340,3 +343,12 @@ def test_csv_read_the_same_by_either_parser(case, monkeypatch):
     assert fast.truncated_row == slow.truncated_row and fast.notes == slow.notes
     if case in ("plain", "CRLF", "quoted separators and quotes", "blank line inside", "title line above the header"):
         assert taken and taken[0] is not None          # the common exports do take the Arrow path
+
+
+def test_csv_header_cell_with_a_line_break_keeps_every_row():
+    """A Forms question exported with a line break spans two lines in one header record: the rows
+    below are all read (the first one was once skipped with the header), numbered as Excel shows them."""
+    content = ('ID,Kantor,"Saran\nanda",IKM1,IKM2\n' + _BODIES["plain"]).encode()
+    sheet = only(read_file(content, "x.csv"))
+    assert sheet.header[2] == "Saran anda"
+    assert sheet.data[0].tolist() == ["a1", "a2"] and sheet.excel_rows.tolist() == [2, 3]

@@ -599,9 +599,12 @@ def _read_csv(content: bytes, file_name: str, registry: Registry) -> RawSheet:
     width = max(len(r) for r in records[at:max(last + 1, limit + 20)])
     header += [""] * (width - len(header))
     text_cols = [i for i in range(width) if not match_header(header[i], registry).is_item]
-    frame = _parse_csv_body(content, encoding, sep, line_after[last], width, text_cols, file_name)
+    # The body starts after line_after[last] physical lines, which are last + 1 records (a quoted header
+    # cell may span lines): Arrow is given the lines, pandas (whose skiprows counts records) the records.
+    frame = _parse_csv_body(content, encoding, sep, line_after[last], last + 1, width, text_cols, file_name)
     if _beyond_exact(frame):     # 2^64 read as a double would be shown (and judged) as another number
-        frame = _parse_csv_body(content, encoding, sep, line_after[last], width, list(range(width)), file_name)
+        frame = _parse_csv_body(content, encoding, sep, line_after[last], last + 1, width, list(range(width)),
+                                file_name)
     # Excel shows one row per record, blank lines included: the header's last row is record last + 1.
     excel_rows = np.arange(len(frame), dtype=np.int64) + last + 2
     notes = [f"judul kolom di baris {at + 1}; baris di atasnya (judul laporan/keterangan) dilewati"] if at else []
@@ -668,7 +671,7 @@ def _head_records(text: str, sep: str, limit: int) -> tuple[list[list[str]], lis
     return records, line_after
 
 
-def _parse_csv_body(content: bytes, encoding: str, sep: str, skip_lines: int, width: int,
+def _parse_csv_body(content: bytes, encoding: str, sep: str, skip_lines: int, skip_records: int, width: int,
                     text_cols: list[int], file_name: str) -> pd.DataFrame:
     """The records below the header, read by pandas' C parser: item columns are typed by pandas
     (numbers stay numbers), all other columns are text, so '=perbanyak loket' or '007' stay as written.
@@ -682,7 +685,7 @@ def _parse_csv_body(content: bytes, encoding: str, sep: str, skip_lines: int, wi
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             frame = pd.read_csv(io.BytesIO(content), sep=sep, header=None, names=range(width),
-                                skiprows=skip_lines, dtype={i: "string" for i in text_cols},
+                                skiprows=skip_records, dtype={i: "string" for i in text_cols},
                                 encoding=encoding, keep_default_na=False, na_values=[""],
                                 skip_blank_lines=False, engine="c", quotechar='"', index_col=False)
     except pd.errors.EmptyDataError:
