@@ -284,3 +284,71 @@ def test_a_downloaded_rejects_file_reads_back_as_first_written(tmp_path):
     safe_frame(frame).to_excel(path, index=False)
     data = only(read_file(path.read_bytes(), path.name)).data
     assert data[3].tolist() == ["=perbanyak loket", "+tambah kursi"]
+
+
+# --- CSV: the Arrow parser reads what pandas reads, or leaves the file to pandas ----------------------
+
+_HEAD = "ID,Kantor,Saran,IKM1,IKM2\n"
+_BODIES = {
+    "plain": "a1,Kanim Bandung,,4,3\na2,Kanim Bandung,Baik,3,\n",
+    "no final line break": "a1,Kanim Bandung,,4,3\na2,Kanim Bandung,Baik,3,",
+    "blank line inside": "a1,Kanim Bandung,,4,3\n\na2,Kanim Bandung,Baik,3,2\n",
+    "blank lines at the end": "a1,Kanim Bandung,,4,3\n\n\n",
+    "quoted separators and quotes": 'a1,"Kanim, Bandung","kata ""cepat""",4,3\n"a2",Kanim Bandung,"",3,2\n',
+    "line break inside quotes": 'a1,Kanim Bandung,"baris satu\nbaris dua",4,3\na2,Kanim Bandung,x,3,2\n',
+    "quote inside a field": 'a1,Kanim Bandung,kata "cepat" ya,4,3\na2,Kanim Bandung,"ab"c,3,2\n',
+    "CRLF": "a1,Kanim Bandung,,4,3\r\na2,Kanim Bandung,Baik,3,2\r\n",
+    "too few fields": "a1,Kanim Bandung,,4\na2,Kanim Bandung,Baik,3,2\n",
+    "labels": "a1,Kanim Bandung,,Baik,3\na2,Kanim Bandung,,Sangat Baik,2\n",
+    "decimals and signs": "a1,Kanim Bandung,,4.0,+3\na2,Kanim Bandung,,3.5, 2\n",
+    "huge number": "a1,Kanim Bandung,,4,99999999999999999999\n",
+    "2^53": "a1,Kanim Bandung,,4,9007199254740993\n",
+    "NA words stay text": "NA,null,N/A,4,3\nnan,Kanim Bandung,None,3,2\n",
+    "true/false": "a1,Kanim Bandung,,TRUE,3\na2,Kanim Bandung,,FALSE,2\n",
+    "spaces and tabs": "  a1 ,Kanim  Bandung,\tx,4,3\n   ,Kanim Bandung,Baik,3,2\n",
+    "leading zeros and minus zero": "007,Kanim Bandung,,04,-0\n",
+    "all blank item": "a1,Kanim Bandung,,4,\na2,Kanim Bandung,,3,\n",
+    "title line above the header": None,
+    "line break inside a header cell": None,
+}
+_WHOLE = {"title line above the header": "Laporan IKM Januari\n\n" + _HEAD + _BODIES["plain"],
+          "line break inside a header cell": 'ID,Kantor,"Saran\nanda",IKM1,IKM2\n' + _BODIES["plain"]}
+
+
+@pytest.mark.parametrize("case", list(_BODIES))
+def test_csv_read_the_same_by_either_parser(case, monkeypatch):
+    """A CSV body is read by Arrow's parser when it is well-formed UTF-8 with whole-number answers; the
+    frame, header and Excel row numbers must be exactly what pandas' parser gives (or the file goes
+    to pandas). Whatever the file, the sheet is the same with the Arrow path switched off."""
+    from analytics.ingest import readers
+
+    text = _WHOLE[case] if _BODIES[case] is None else _HEAD + _BODIES[case]
+    content = text.encode()
+    taken = []
+    arrow = readers._parse_csv_arrow
+    monkeypatch.setattr(readers, "_parse_csv_arrow", lambda *a: taken.append(arrow(*a)) or taken[-1])
+    try:
+        fast = only(read_file(content, "x.csv"))
+    except ReadError as exc:
+        fast = exc
+    monkeypatch.setattr(readers, "_parse_csv_arrow", lambda *a: None)
+    try:
+        slow = only(read_file(content, "x.csv"))
+    except ReadError as exc:
+        assert isinstance(fast, ReadError) and str(fast) == str(exc)
+        return
+    assert fast.header == slow.header
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    assert fast.excel_rows.tolist() == slow.excel_rows.tolist()
+    assert fast.truncated_row == slow.truncated_row and fast.notes == slow.notes
+    if case in ("plain", "CRLF", "quoted separators and quotes", "blank line inside", "title line above the header"):
+        assert taken and taken[0] is not None          # the common exports do take the Arrow path
+
+
+def test_csv_header_cell_with_a_line_break_keeps_every_row():
+    """A Forms question exported with a line break spans two lines in one header record: the rows
+    below are all read (the first one was once skipped with the header), numbered as Excel shows them."""
+    content = ('ID,Kantor,"Saran\nanda",IKM1,IKM2\n' + _BODIES["plain"]).encode()
+    sheet = only(read_file(content, "x.csv"))
+    assert sheet.header[2] == "Saran anda"
+    assert sheet.data[0].tolist() == ["a1", "a2"] and sheet.excel_rows.tolist() == [2, 3]

@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import store
 from analytics.domain import privacy
@@ -247,9 +249,17 @@ def _add_profile(out: pd.DataFrame, data: pd.DataFrame, cmap: ColumnMap) -> None
             out[f"{name}_raw"] = raw
         else:
             out[name] = raw
-    masked = [privacy.mask_contacts(v if isinstance(v, str) else None) for v in out["saran"]]
-    out["saran"] = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
-    out["saran_masked"] = [flag for _, flag in masked]
+    out["saran"], out["saran_masked"] = _masked_saran(out["saran"])
+
+
+def _masked_saran(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(saran with contacts masked, whether each was masked): each distinct text is masked once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    masked = [privacy.mask_contacts(u if isinstance(u, str) else None) for u in uniques]
+    texts = pd.array([m if isinstance(m, str) else pd.NA for m, _ in masked], dtype="string")
+    flags = np.array([flag for _, flag in masked] + [False], dtype=bool)
+    return (pd.Series(texts.take(codes, allow_fill=True), index=values.index),
+            flags[codes])          # code -1 (blank) picks the trailing False
 
 
 _OFFICE_BLANK = Message("office_blank")
@@ -406,7 +416,8 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
                                 columns=", ".join(h for h in sheet.header[:12] if h))
         mapping.extend(_mapping_rows(sheet, cmap, registry))
         notes.extend(n for n in _incomplete_instruments(cmap, registry) if n not in notes)
-        data = sheet.data.dropna(how="all")
+        filled = sheet.data.notna().to_numpy().any(axis=1)
+        data = sheet.data if filled.all() else sheet.data[filled]      # no copy when no row is blank
         sheet.data, sheet.excel_rows = data, sheet.excel_rows[data.index]
         sheet.data = sheet.data.reset_index(drop=True)
         rows_read += len(sheet.data)
@@ -443,8 +454,9 @@ def prepare(con, content: bytes, file_name: str, options: ImportOptions | None =
             rejected.append({"sheet": sheet.sheet, "source_row": int(sheet.excel_rows[index]),
                              "reasons": "; ".join(str(e.describe()) for e in row_errors),
                              "row_data": _row_data(sheet, index)})
-        good_parts.append(out[~bad])
-    good = pd.concat(good_parts, ignore_index=True) if good_parts else pd.DataFrame()
+        good_parts.append(out[~bad] if bad.any() else out)
+    good = (good_parts[0] if len(good_parts) == 1 and good_parts[0].index.equals(pd.RangeIndex(len(good_parts[0])))
+            else pd.concat(good_parts, ignore_index=True)) if good_parts else pd.DataFrame()
     instruments = sorted({c.split("__")[0] for c in good.columns if "__" in c})
     good, unknown = _resolve_offices(con, good, options, all_errors, rejected, frames)
     good = _reject_in_file_duplicates(good, all_errors, rejected, frames)
@@ -619,13 +631,14 @@ def _resolve_offices(con, good, options, all_errors, rejected, frames):
     if good.empty:
         good["office_id"] = pd.Series(dtype="Int64")
         return good, []
-    names = good["office_name"].unique().tolist()
+    codes, uniques = pd.factorize(good["office_name"], use_na_sentinel=True)
+    names = list(uniques)
     resolved = offices.resolve(con, names)
     unknown = sorted(name for name, office_id in resolved.items() if office_id is None)
     good = good.copy()
-    good["office_id"] = good["office_name"].map(resolved).astype("Int64")
-    keys = {name: name_key(name) for name in names}        # per distinct name, not per row
-    good["office_key"] = good["office_name"].map(keys).astype("string")
+    # per distinct name, spread over the rows by code (a code of -1, no name, gives <NA>)
+    good["office_id"] = pd.array([resolved.get(name) for name in names], dtype="Int64").take(codes, allow_fill=True)
+    good["office_key"] = pd.array([name_key(name) for name in names], dtype="string").take(codes, allow_fill=True)
     if unknown and not options.create_offices:
         mask = good["office_id"].isna()
         good = _reject(good, mask, lambda r: (r["office_name"],
@@ -664,6 +677,9 @@ def _reject_in_file_duplicates(good, all_errors, rejected, frames):
         return good
     good = good.copy()
     good["dedup_key"] = _dedup_keys(good)
+    keys = pa.array(good["dedup_key"].array)
+    if pc.count_distinct(keys).as_py() == len(keys) - keys.null_count:    # the usual case: no key twice
+        return good
     dup = good["dedup_key"].notna() & good.duplicated("dedup_key", keep="first")
     if dup.any():
         first = good[~dup & good["dedup_key"].notna()].set_index("dedup_key")[["sheet", "source_row"]]
@@ -728,8 +744,9 @@ def _write(con, prepared: Prepared, options: ImportOptions, registry: Registry) 
                             ignored_columns=prepared.ignored, message=Notice("all_duplicates", n=duplicates))
     first_id = writes.next_respondent_id(con)
     good["respondent_id"] = np.arange(first_id, first_id + len(good), dtype="int64")
-    good["response_date"] = good["response_ts"].dt.normalize()
-    good["month"] = good["response_ts"].dt.to_period("M").dt.to_timestamp()
+    stamps = good["response_ts"].to_numpy(dtype="datetime64[us]")      # day and month by truncation
+    good["response_date"] = stamps.astype("datetime64[D]").astype("datetime64[us]")
+    good["month"] = stamps.astype("datetime64[M]").astype("datetime64[us]")
     good["response_ts"] = good["response_ts"].where(good["has_time"].astype(bool))
     writes.insert_respondents(con, good, batch_id)
     for inst in prepared.instruments:
