@@ -143,6 +143,7 @@ def connect(path: str | Path, read_only: bool = False, create: bool = True,
             raise StoreError("db_locked", hint="db_locked", path=path) from None
         raise explain(exc, path) or StoreError("db_unopenable", path=path, error=str(exc)) from None
     try:
+        con.execute("SET enable_progress_bar = false")   # a long migration drew one into CLI output and logs
         _refuse_newer(con, path)
         if not read_only:
             if path != ":memory:" and schema_version(con) > 0 and pending_migrations(con):
