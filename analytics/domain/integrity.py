@@ -183,6 +183,45 @@ def _plain(value):
     return value
 
 
+# --- answer vectors as exact integers (migration 010) ------------------------------------------------
+# 3 bits per item, item 1 in the highest bits: digit = the score (1–6), 7 = blank, 0 = past the vector's
+# end. Injective, and the codes sort as the vectors do (lexicographically, a blank above every score, a
+# vector before its extensions — DuckDB's list and PostgreSQL's array order), so the "smallest of equally
+# common vectors" is the smallest code. 21 × 3 = 63 bits: a BIGINT holds any vector of ≤ 21 items.
+PATTERN_BITS, PATTERN_ITEMS, PATTERN_BLANK = 3, 21, 7
+
+
+def pattern_fits(scale_min: int, scale_max: int, k: int) -> bool:
+    """Whether an instrument's answer vectors have an exact code (scores 1–6, at most 21 items)."""
+    return 1 <= scale_min and scale_max < PATTERN_BLANK and k <= PATTERN_ITEMS
+
+
+def encode_patterns(scores, blank):
+    """The code of each row of an (n × k) score matrix (numpy), blank[i, j] = item j left blank."""
+    import numpy as np
+    n, k = scores.shape
+    if k > PATTERN_ITEMS:
+        raise ValueError(f"{k} items: an answer vector's code holds at most {PATTERN_ITEMS}")
+    digits = np.where(blank, PATTERN_BLANK, scores).astype(np.int64)
+    if ((digits < 1) | (digits > PATTERN_BLANK)).any():
+        raise ValueError("a score outside 1–6 has no code")
+    shifts = np.array([PATTERN_BITS * (PATTERN_ITEMS - 1 - j) for j in range(k)], dtype=np.int64)
+    return (digits << shifts).sum(axis=1) if n else np.zeros(0, dtype=np.int64)
+
+
+def decode_pattern(code) -> tuple | None:
+    """The answer vector of a code (None stays None): scores as int, blanks as None."""
+    if code is None:
+        return None
+    code, out = int(code), []
+    for j in range(PATTERN_ITEMS):
+        digit = (code >> (PATTERN_BITS * (PATTERN_ITEMS - 1 - j))) & PATTERN_BLANK
+        if digit == 0:
+            break
+        out.append(None if digit == PATTERN_BLANK else digit)
+    return tuple(out)
+
+
 def pattern_text(pattern) -> str:
     """An answer vector as the user reads it: '4 4 4 – 4' (– = blank)."""
     return " ".join("–" if v is None else str(int(v)) for v in pattern) if pattern is not None else ""

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analytics.domain import integrity as integrity_rules
 from analytics.store import fetch_one, registered
 
 RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
@@ -77,6 +78,7 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
     with registered(con, rows) as name:
         con.execute(f"INSERT INTO answer_rows (respondent_id, batch_id, instrument, scores) "
                     f"SELECT respondent_id, ?, ?, scores FROM {name}", [batch_id, instrument])
+    _insert_integrity_rows(con, good[answered], scores[answered], blank[answered], batch_id, instrument)
     wide = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
     aggs = ", ".join(f'count("{c}") AS "n_{no}", CAST(sum("{c}") AS BIGINT) AS "s_{no}"' for c, no in zip(cols, nos))
     any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
@@ -99,6 +101,34 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
     pool_batch(con, batch_id, instrument)
 
 
+# The five profile fields as the double-submit rule compares them (what the signal query built from
+# respondents before migration 010), for rows with a time of day only: the rule reads no other row.
+_PROFILE = ("CASE WHEN response_ts IS NOT NULL THEN concat_ws('|', "
+            + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in ("gender", "age", "education", "occupation",
+                                                                      "service_type")) + ") END")
+
+
+def _insert_integrity_rows(con, good: pd.DataFrame, scores: np.ndarray, blank: np.ndarray, batch_id: int,
+                           instrument: str) -> None:
+    """integrity_rows (migration 010) of one instrument: one row per respondent with an answer, from the
+    importer's frame and the score matrix insert_answers built (no list, no join)."""
+    frame = pa.table({
+        "respondent_id": good["respondent_id"].to_numpy(dtype="int64"),
+        "office_id": good["office_id"].to_numpy(dtype="int64"),
+        "month": pa.Array.from_pandas(good["month"]), "response_date": pa.Array.from_pandas(good["response_date"]),
+        "response_ts": pa.Array.from_pandas(good["response_ts"]),
+        "pattern": integrity_rules.encode_patterns(scores, blank),
+        "min_score": np.where(blank, 255, scores).min(axis=1).astype("int16"),
+        **{c: pa.Array.from_pandas(good[c].astype("object"), type=pa.string())
+           for c in ("gender", "age", "education", "occupation", "service_type")}})
+    with registered(con, frame) as name:
+        con.execute(f"""INSERT INTO integrity_rows (respondent_id, batch_id, office_id, instrument, month, response_date,
+                                                    response_ts, pattern, min_score, profile)
+                        SELECT respondent_id, ?, office_id, ?, CAST(month AS DATE), CAST(response_date AS DATE),
+                               CAST(response_ts AS TIMESTAMP), pattern, min_score, {_PROFILE}
+                        FROM {name}""", [batch_id, instrument])
+
+
 def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) one batch's sums of one instrument in the pooled tables;
     rows that reach zero go. Runs inside the import's or the delete's transaction."""
@@ -118,6 +148,7 @@ def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
         con.execute("DELETE FROM pooled_sums WHERE n_answers = 0")
         con.execute("DELETE FROM pooled_counts WHERE n = 0")
     _refresh_units(con, batch_id, instrument)
+    _refresh_integrity(con, batch_id, instrument, leaving=sign < 0)
 
 
 # The office × month × instrument keys of one batch and instrument (its rows are still there when a
@@ -139,6 +170,42 @@ def _refresh_units(con, batch_id: int, instrument: str) -> None:
         JOIN pooled_sums s ON s.office_id = c.office_id AND s.month = c.month AND s.instrument = c.instrument
         WHERE s.n_answers > 0 AND {_TOUCHED.format(t='c')}
         GROUP BY c.office_id, c.month, c.instrument, c.n""", [batch_id, instrument])
+
+
+def integrity_months_sql(rows: str) -> str:
+    """The SELECT of integrity_months (migration 010) over the integrity_rows matching `rows` (an SQL
+    condition on integrity_rows): the migration's statement, written once more here for a set of keys."""
+    mins = ", ".join(f"count(*) FILTER (WHERE min_score = {s})" for s in range(1, 7))
+    days = ", ".join(f"count(*) FILTER (WHERE extract(day FROM response_date) = {d})" for d in range(1, 32))
+    return f"""
+        SELECT c.office_id, c.month, c.instrument, c.n, c.min_counts, c.day_counts, c.n_timed, c.active_days,
+               p.c, p.pattern
+        FROM (SELECT office_id, month, instrument, count(*) AS n, ARRAY[{mins}] AS min_counts,
+                     ARRAY[{days}] AS day_counts, count(response_ts) AS n_timed,
+                     CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER)
+                         AS active_days
+              FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3) AS c
+        JOIN (SELECT office_id, month, instrument, pattern, c
+              FROM (SELECT office_id, month, instrument, pattern, count(*) AS c,
+                           row_number() OVER (PARTITION BY office_id, month, instrument
+                                              ORDER BY count(*) DESC, pattern) AS rank_in_month
+                    FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3, 4) AS ranked
+              WHERE rank_in_month = 1) AS p
+          ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument"""
+
+
+INTEGRITY_MONTHS_COLUMNS = ("office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days, "
+                            "modal_count, modal_pattern")
+
+
+def _refresh_integrity(con, batch_id: int, instrument: str, leaving: bool) -> None:
+    """Recompute integrity_months for the keys this batch touches from integrity_rows — without the
+    batch's own rows when it is leaving (a delete pools before it moves the rows to the trash)."""
+    con.execute(f"DELETE FROM integrity_months WHERE {_TOUCHED.format(t='integrity_months')}", [batch_id, instrument])
+    rows = _TOUCHED.format(t="integrity_rows") + (" AND integrity_rows.batch_id <> ?" if leaving else "")
+    params = [batch_id, instrument] + ([batch_id] if leaving else [])
+    con.execute(f"INSERT INTO integrity_months ({INTEGRITY_MONTHS_COLUMNS}) {integrity_months_sql(rows)}",
+                params * 2)
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:

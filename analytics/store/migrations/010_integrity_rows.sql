@@ -1,0 +1,126 @@
+-- 010: what the integrity signals read (issues 12, 14), so the signal query never re-reads and re-joins
+-- every answer vector (answer_rows × respondents with list grouping took 7 s at 5M on DuckDB, 51 s for one
+-- Kanwil's quarter on PostgreSQL at 1M).
+--
+-- integrity_rows: one row per answer_rows row (respondent × instrument with ≥ 1 valid answer), a batch
+-- table (its trash_ twin below) written by the import from the frame it already holds
+-- (writes.insert_answers), with no list: `pattern` is the answer vector as an exact integer, 3 bits per
+-- item, item 1 in the highest bits (digit = the score 1–6, 7 = blank, 0 = past the vector's end), so
+-- equal vectors have equal codes and codes sort as the vectors do (lexicographically, blank above every
+-- score, a shorter vector before its extensions; domain.integrity.encode_patterns, decode_pattern; 21
+-- items of scales within 1–6 fit a BIGINT: the registry refuses an instrument that does not fit);
+-- min_score = the smallest answered score (all-maximum ⇔ min_score = the scale maximum); profile = the
+-- five profile fields as the double-submit rule compares them, only for rows with a time of day.
+--
+-- integrity_months: one row per office × month × instrument, refreshed for the keys a batch touches in
+-- the import, delete and restore transactions (writes.pool_batch), equal to a rebuild from
+-- integrity_rows after each (tests): n, min_counts[s] = forms whose smallest answer is s (s = 1..6),
+-- day_counts[d] = forms on day d of the month (the end-of-month rush for any number of last days),
+-- n_timed and active_days (forms with a time of day and their distinct dates), and the most common
+-- vector (modal_count, modal_pattern: among equally common vectors the smallest, as the signal query
+-- always chose). Time-of-day signals (bursts, double submits, out-of-hours) read integrity_rows at query
+-- time for the examined months only: they depend on the export/office time-zone settings and the rules.
+CREATE TABLE integrity_rows (
+    respondent_id BIGINT NOT NULL,
+    batch_id      INTEGER NOT NULL,
+    office_id     INTEGER NOT NULL,
+    instrument    VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    response_date DATE NOT NULL,
+    response_ts   TIMESTAMP,
+    pattern       BIGINT NOT NULL,
+    min_score     SMALLINT NOT NULL,
+    profile       VARCHAR
+);
+CREATE TABLE trash_integrity_rows (
+    respondent_id BIGINT NOT NULL,
+    batch_id      INTEGER NOT NULL,
+    office_id     INTEGER NOT NULL,
+    instrument    VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    response_date DATE NOT NULL,
+    response_ts   TIMESTAMP,
+    pattern       BIGINT NOT NULL,
+    min_score     SMALLINT NOT NULL,
+    profile       VARCHAR
+);
+CREATE TABLE integrity_months (
+    office_id     INTEGER NOT NULL,
+    month         DATE NOT NULL,
+    instrument    VARCHAR NOT NULL,
+    n             BIGINT NOT NULL,
+    min_counts    BIGINT[] NOT NULL,
+    day_counts    BIGINT[] NOT NULL,
+    n_timed       BIGINT NOT NULL,
+    active_days   INTEGER NOT NULL,
+    modal_count   BIGINT NOT NULL,
+    modal_pattern BIGINT NOT NULL,
+    PRIMARY KEY (office_id, month, instrument)
+);
+
+-- Existing stores: integrity_rows from the stored rows (the trash's too), integrity_months from those.
+INSERT INTO integrity_rows (respondent_id, batch_id, office_id, instrument, month, response_date, response_ts, pattern, min_score, profile)
+SELECT a.respondent_id, a.batch_id, r.office_id, a.instrument, r.month, r.response_date, r.response_ts,
+       CAST(list_sum(list_transform(a.scores, lambda x, i: CAST(coalesce(x, 7) AS BIGINT) << (3 * (21 - i)))) AS BIGINT),
+       list_min(a.scores),
+       CASE WHEN r.response_ts IS NOT NULL THEN concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''),
+                 coalesce(r.education, ''), coalesce(r.occupation, ''), coalesce(r.service_type, '')) END
+FROM answer_rows a JOIN respondents r ON r.respondent_id = a.respondent_id;
+INSERT INTO trash_integrity_rows (respondent_id, batch_id, office_id, instrument, month, response_date, response_ts, pattern, min_score, profile)
+SELECT a.respondent_id, a.batch_id, r.office_id, a.instrument, r.month, r.response_date, r.response_ts,
+       CAST(list_sum(list_transform(a.scores, lambda x, i: CAST(coalesce(x, 7) AS BIGINT) << (3 * (21 - i)))) AS BIGINT),
+       list_min(a.scores),
+       CASE WHEN r.response_ts IS NOT NULL THEN concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''),
+                 coalesce(r.education, ''), coalesce(r.occupation, ''), coalesce(r.service_type, '')) END
+FROM trash_answer_rows a JOIN trash_respondents r ON r.respondent_id = a.respondent_id;
+INSERT INTO integrity_months (office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days,
+                              modal_count, modal_pattern)
+SELECT c.office_id, c.month, c.instrument, c.n, c.min_counts, c.day_counts, c.n_timed, c.active_days,
+       p.c, p.pattern
+FROM (SELECT office_id, month, instrument, count(*) AS n,
+             ARRAY[count(*) FILTER (WHERE min_score = 1),
+                   count(*) FILTER (WHERE min_score = 2),
+                   count(*) FILTER (WHERE min_score = 3),
+                   count(*) FILTER (WHERE min_score = 4),
+                   count(*) FILTER (WHERE min_score = 5),
+                   count(*) FILTER (WHERE min_score = 6)] AS min_counts,
+             ARRAY[count(*) FILTER (WHERE extract(day FROM response_date) = 1),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 2),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 3),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 4),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 5),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 6),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 7),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 8),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 9),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 10),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 11),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 12),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 13),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 14),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 15),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 16),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 17),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 18),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 19),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 20),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 21),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 22),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 23),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 24),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 25),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 26),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 27),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 28),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 29),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 30),
+                   count(*) FILTER (WHERE extract(day FROM response_date) = 31)] AS day_counts,
+             count(response_ts) AS n_timed,
+             CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER) AS active_days
+      FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3) AS c
+JOIN (SELECT office_id, month, instrument, pattern, c
+      FROM (SELECT office_id, month, instrument, pattern, count(*) AS c,
+                   row_number() OVER (PARTITION BY office_id, month, instrument ORDER BY count(*) DESC, pattern) AS rank_in_month
+            FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3, 4) AS ranked
+      WHERE rank_in_month = 1) AS p
+  ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument;
