@@ -21,7 +21,8 @@ from analytics.ingest import importer
 from analytics.store import integrity, offices, queries
 from tests.conftest import ENGINES, store_target
 from tests.integrity_reference_sql import old_examine
-from tests.test_importer import _integrity_rebuilt, _integrity_rows
+from analytics.store import trash
+from tests.test_importer import _integrity_rebuilt, _integrity_rows, _pooled, _rebuilt
 
 KANWIL, OTHER = "Kanwil Uji Pola", "Kanwil Lain"
 OFFICES = [f"Lapas Pola {i}" for i in range(1, 7)]
@@ -125,15 +126,28 @@ WINDOWS = [(None, None), (date(2026, 1, 1), date(2026, 1, 1)), (date(2025, 12, 1
            (date(2026, 2, 1), None)]
 
 
+def _other_windows(rules: rules_mod.Rules) -> rules_mod.Rules:
+    """The rules with a 15-minute burst window and 3-minute double submits: integrity_bursts holds the
+    rules file's 10 and 2 minutes, so the signal query computes these from integrity_rows."""
+    signals = dict(rules.signals)
+    for signal_id, minutes in (("burst", 15), ("double_submit", 3)):
+        signals[signal_id] = dataclasses.replace(signals[signal_id],
+                                                 params={**signals[signal_id].params, "window_minutes": minutes})
+    return dataclasses.replace(rules, signals=signals)
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["bursts-stored", "bursts-from-rows"])
 @pytest.mark.parametrize("span", WINDOWS, ids=lambda s: f"{s[0]}..{s[1]}")
-def test_examine_equals_the_query_before_migration_010(db, span):
+def test_examine_equals_the_query_before_migration_010(db, span, stored):
+    rules = rules_mod.load_rules() if stored else _other_windows(rules_mod.load_rules())
+    assert integrity._bursts_stored_for(db, rules) is stored
     ids = {name: oid for oid, name in db.execute("SELECT office_id, name FROM offices").fetchall()}
     scopes = [None, (ids["Lapas Pola 1"], ids["Lapas Pola 3"], ids["Rutan Tanpa Jam"]), ()]
     checked = 0
     for scope, instruments in product(scopes, [None, ["ipk"], ["ikm", "ipk"], ["ikm"]]):
         window = queries.Window(span[0], span[1], scope)
-        new, old = integrity.examine(db, window, instruments=instruments), old_examine(db, window, instruments=instruments)
-        assert _plain(new) == _plain(old), (scope, instruments)
+        new = integrity.examine(db, window, rules, instruments=instruments)
+        assert _plain(new) == _plain(old_examine(db, window, rules, instruments=instruments)), (scope, instruments)
         checked += len(new)
     assert checked >= 30
 
@@ -166,15 +180,19 @@ def test_the_tables_equal_the_migration_backfill(db):
     path = folder / store.dialect(db) / "010_integrity_rows.sql"
     sql = (path if path.exists() else folder / "010_integrity_rows.sql").read_text(encoding="utf-8")
     inserts = [s for s in re.split(r";\s*\n", re.sub(r"--[^\n]*", "", sql)) if s.strip().startswith("INSERT")]
-    assert len(inserts) == 3
+    assert len(inserts) == 4
+    bursts = db.execute("SELECT * FROM integrity_bursts ORDER BY 1, 2, 3").fetchall()
+    assert bursts
     with store.transaction(db):                     # undone at the end: the module's store stays as imported
         db.execute("DELETE FROM integrity_rows")
         db.execute("DELETE FROM integrity_months")
+        db.execute("DELETE FROM integrity_bursts")
         for statement in inserts:
             db.execute(statement)
         assert _integrity_rows(db) == rows
         assert db.execute("SELECT office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days, "
                           "modal_count, modal_pattern FROM integrity_months ORDER BY 1, 2, 3").fetchall() == months
+        assert db.execute("SELECT * FROM integrity_bursts ORDER BY 1, 2, 3").fetchall() == bursts
         raise store.Rollback()
     assert _integrity_rows(db) == rows
 
@@ -200,3 +218,36 @@ def test_an_instrument_whose_vectors_have_no_code_is_refused():
     with pytest.raises(ValueError, match="1–6"):
         _instrument(doc)
     assert rules_mod.pattern_fits(1, 6, 21) and not rules_mod.pattern_fits(1, 4, 22)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_tables_equal_a_rebuild_through_imports_deletes_and_restores(tmp_path, engine):
+    """Two files of one office that meet at the turn of the year (December's busiest window runs into
+    January's forms, January's first double submit pairs with a December form): deleting or restoring
+    either changes the other's months, and every table equals a rebuild after each step."""
+    con = store.connect(store_target(engine, tmp_path))
+    offices.add_office(con, OFFICES[0], KANWIL)
+    offices.add_office(con, OFFICES[2], KANWIL)
+    rows = _rows(np.random.default_rng(5), 1, OFFICES[0]) + _rows(np.random.default_rng(6), 3, OFFICES[2])
+    early = [r for r in rows if r[1] < datetime(2026, 1, 1)]
+    late = [r for r in rows if r[1] >= datetime(2026, 1, 1)]
+    options = importer.ImportOptions(today=date(2026, 11, 21))
+    first = importer.ingest(con, _export(early), "tahun-lalu.csv", options)
+    second = importer.ingest(con, _export(late), "januari.csv", options)
+    assert (first.status, second.status) == ("imported", "imported")
+    full = _pooled(con)
+    assert full == _rebuilt(con) and full[-1]
+    december = lambda: {(m, i): (cx, cm) for _, m, i, _, _, cx, _, _, _, cm, *_ in _pooled(con)[-1]
+                        if m == date(2025, 12, 1)}
+    with_january = december()
+    assert any(cx > cm for cx, cm in with_january.values())          # the window over New Year
+    store.delete_batch(con, second.batch_id)
+    assert _pooled(con) == _rebuilt(con)
+    assert december() and all(cx == cm for cx, cm in december().values())   # January gone: nothing to run into
+    trash.restore(con, second.batch_id)
+    assert _pooled(con) == full
+    store.delete_batch(con, first.batch_id)
+    assert _pooled(con) == _rebuilt(con) and not december()
+    trash.restore(con, first.batch_id)
+    assert _pooled(con) == full
+    con.close()

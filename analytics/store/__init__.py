@@ -34,8 +34,9 @@ BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents"
 # saran_reviews: migration 007; integrity_rows: migration 010
 # Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004),
 # and the office × month × instrument n, k and float index computed from them (migration 008).
-# integrity_months: the integrity signals' per-month counts from integrity_rows (migration 010).
-POOLED_TABLES = ("pooled_sums", "pooled_counts", "pooled_units", "integrity_months")
+# integrity_months, integrity_bursts: the integrity signals' per-month counts and windows from
+# integrity_rows (migration 010).
+POOLED_TABLES = ("pooled_sums", "pooled_counts", "pooled_units", "integrity_months", "integrity_bursts")
 # Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
 ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
 # Deleted batches, restorable until emptied (migration 006; trash.py).
@@ -295,7 +296,7 @@ def refresh_statistics(con) -> None:
     on the demo went from ~2 s to minutes (nested loops). DuckDB keeps its statistics itself."""
     if dialect(con) == "postgres":
         con.execute("ANALYZE respondents, answer_rows, answer_sums, respondent_counts, pooled_sums, pooled_counts, "
-                    "integrity_rows, integrity_months")
+                    "integrity_rows, integrity_months, integrity_bursts")
 
 
 def has_data(con) -> bool:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics.domain import integrity as integrity_rules
+from analytics.domain import integrity as integrity_rules, periods
 from analytics.store import fetch_one, registered
 
 RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
@@ -149,6 +149,7 @@ def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
         con.execute("DELETE FROM pooled_counts WHERE n = 0")
     _refresh_units(con, batch_id, instrument)
     _refresh_integrity(con, batch_id, instrument, leaving=sign < 0)
+    _refresh_bursts(con, batch_id, instrument, leaving=sign < 0)
 
 
 # The office × month × instrument keys of one batch and instrument (its rows are still there when a
@@ -206,6 +207,91 @@ def _refresh_integrity(con, batch_id: int, instrument: str, leaving: bool) -> No
     params = [batch_id, instrument] + ([batch_id] if leaving else [])
     con.execute(f"INSERT INTO integrity_months ({INTEGRITY_MONTHS_COLUMNS}) {integrity_months_sql(rows)}",
                 params * 2)
+
+
+# integrity_bursts (migration 010): computed for the rules file's windows, which each row records; the
+# signal query uses the rows only when its rules have the same windows (else it reads integrity_rows).
+INTEGRITY_BURSTS_COLUMNS = ("office_id, month, instrument, burst_seconds, double_seconds, count_x, start_x, "
+                            "pattern_count_x, pattern_x, count_m, start_m, pattern_count_m, pattern_m, "
+                            "double_pairs, double_first")
+
+
+def integrity_bursts_sql(source: str, burst_seconds: int, double_seconds: int) -> str:
+    """The SELECT of integrity_bursts over `source`: timed rows (office_id, instrument, month, ts,
+    pattern, profile, is_key) holding every row the key months' windows reach (their neighbour months).
+    Per key month, as the signal query computes them over the office × instrument's timeline: the
+    busiest window [t, t + burst) starting at one of the month's forms (its count, its first start, the
+    most common vector in it) once counting the next month's forms too (x: the next month is read) and
+    once only the month's own (m: the month ends the window read); double submits (a form with the
+    same vector and profile as the form before it, within double_seconds), and the first."""
+    b, d = int(burst_seconds) - 1, int(double_seconds)
+    window = f"RANGE BETWEEN CURRENT ROW AND INTERVAL '{b} seconds' FOLLOWING"
+    same = "w.office_id = s.office_id AND w.instrument = s.instrument"
+    return f"""
+        WITH t AS ({source}),
+        w AS (SELECT office_id, instrument, month, ts, pattern, is_key,
+                     count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts {window}) AS in_x,
+                     count(*) OVER (PARTITION BY office_id, instrument, month ORDER BY ts {window}) AS in_m,
+                     CASE WHEN ts - lag(ts) OVER o <= INTERVAL '{d} seconds' AND pattern = lag(pattern) OVER o
+                               AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
+              FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+        peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
+                        sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
+                 FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
+        starts AS (SELECT p.office_id, p.instrument, p.month, min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
+                          min(CASE WHEN w.in_m = p.count_m THEN w.ts END) AS start_m
+                   FROM peak p JOIN w ON w.office_id = p.office_id AND w.instrument = p.instrument AND w.month = p.month
+                   GROUP BY 1, 2, 3),
+        pat AS (SELECT s.office_id, s.instrument, s.month, 'x' AS variant, w.pattern, count(*) AS c
+                FROM starts s JOIN w ON {same} AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'
+                GROUP BY 1, 2, 3, 4, 5
+                UNION ALL
+                SELECT s.office_id, s.instrument, s.month, 'm' AS variant, w.pattern, count(*) AS c
+                FROM starts s JOIN w ON {same} AND w.month = s.month
+                     AND w.ts >= s.start_m AND w.ts <= s.start_m + INTERVAL '{b} seconds'
+                GROUP BY 1, 2, 3, 4, 5),
+        top AS (SELECT office_id, instrument, month, variant, pattern, c
+                FROM (SELECT *, row_number() OVER (PARTITION BY office_id, instrument, month, variant
+                                                   ORDER BY c DESC, pattern) AS rank_in_month FROM pat) AS ranked
+                WHERE rank_in_month = 1)
+        SELECT p.office_id, p.month, p.instrument, {b + 1}, {d}, p.count_x, s.start_x, tx.c, tx.pattern,
+               p.count_m, s.start_m, tm.c, tm.pattern, p.double_pairs, p.double_first
+        FROM peak p
+        JOIN starts s ON s.office_id = p.office_id AND s.instrument = p.instrument AND s.month = p.month
+        JOIN top tx ON tx.office_id = p.office_id AND tx.instrument = p.instrument AND tx.month = p.month
+                   AND tx.variant = 'x'
+        JOIN top tm ON tm.office_id = p.office_id AND tm.instrument = p.instrument AND tm.month = p.month
+                   AND tm.variant = 'm'"""
+
+
+def _refresh_bursts(con, batch_id: int, instrument: str, leaving: bool) -> None:
+    """Recompute integrity_bursts for the months this batch touches and their neighbours (a form
+    changes the next month's first double submit and the month before's window over the turn of the
+    month), reading two months either side — without the batch's rows when it is leaving."""
+    touched = con.execute("SELECT DISTINCT office_id, month FROM respondent_counts WHERE batch_id = ? AND instrument = ?",
+                          [batch_id, instrument]).fetchall()
+    if not touched:
+        return
+    reach: dict[tuple, int] = {}
+    for office_id, month in touched:
+        for shift in range(-2, 3):
+            key = (int(office_id), periods.add_months(month, shift))
+            reach[key] = max(reach.get(key, 0), int(abs(shift) <= 1))
+    keys = pa.table({"office_id": pa.array([k[0] for k in reach], pa.int64()),
+                     "month": pa.array([k[1] for k in reach], pa.date32()),
+                     "is_key": pa.array(list(reach.values()), pa.int32())})
+    rules = integrity_rules.load_rules()
+    with registered(con, keys) as name:
+        con.execute(f"""DELETE FROM integrity_bursts WHERE instrument = ? AND EXISTS (
+                            SELECT 1 FROM {name} k WHERE k.is_key = 1 AND k.office_id = integrity_bursts.office_id
+                            AND k.month = integrity_bursts.month)""", [instrument])
+        source = (f"SELECT r.office_id, r.instrument, r.month, r.response_ts AS ts, r.pattern, r.profile, k.is_key "
+                  f"FROM integrity_rows r JOIN {name} k ON k.office_id = r.office_id AND k.month = r.month "
+                  f"WHERE r.instrument = ? AND r.response_ts IS NOT NULL" + (" AND r.batch_id <> ?" if leaving else ""))
+        sql = integrity_bursts_sql(source, int(rules.signal("burst")["window_minutes"]) * 60,
+                                   int(rules.signal("double_submit")["window_minutes"]) * 60)
+        con.execute(f"INSERT INTO integrity_bursts ({INTEGRITY_BURSTS_COLUMNS}) {sql}",
+                    [instrument] + ([batch_id] if leaving else []))
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:

@@ -20,6 +20,13 @@
 -- vector (modal_count, modal_pattern: among equally common vectors the smallest, as the signal query
 -- always chose). Time-of-day signals (bursts, double submits, out-of-hours) read integrity_rows at query
 -- time for the examined months only: they depend on the export/office time-zone settings and the rules.
+--
+-- integrity_bursts: one row per office × month × instrument with forms that carry a time of day: the
+-- busiest window of the month (count, first start, its most common vector) counted with and without the
+-- next month's forms, and the double submits, as the signal query computes them over the office ×
+-- instrument's timeline (writes.integrity_bursts_sql) for the rules file's windows (10 and 2 minutes,
+-- recorded in each row: with other windows the query computes from integrity_rows). Refreshed by the
+-- import, delete and restore for the touched months and their neighbours (writes.pool_batch).
 CREATE TABLE integrity_rows (
     respondent_id BIGINT NOT NULL,
     batch_id      INTEGER NOT NULL,
@@ -43,6 +50,24 @@ CREATE TABLE trash_integrity_rows (
     pattern       BIGINT NOT NULL,
     min_score     SMALLINT NOT NULL,
     profile       VARCHAR
+);
+CREATE TABLE integrity_bursts (
+    office_id       INTEGER NOT NULL,
+    month           DATE NOT NULL,
+    instrument      VARCHAR NOT NULL,
+    burst_seconds   INTEGER NOT NULL,     -- the window these rows were computed for (rules: burst.window_minutes)
+    double_seconds  INTEGER NOT NULL,     -- and the double-submit reach (double_submit.window_minutes)
+    count_x         BIGINT NOT NULL,      -- x: the next month's forms counted too (it is read)
+    start_x         TIMESTAMP NOT NULL,
+    pattern_count_x BIGINT NOT NULL,
+    pattern_x       BIGINT NOT NULL,
+    count_m         BIGINT NOT NULL,      -- m: the month's own forms only (it ends what is read)
+    start_m         TIMESTAMP NOT NULL,
+    pattern_count_m BIGINT NOT NULL,
+    pattern_m       BIGINT NOT NULL,
+    double_pairs    BIGINT NOT NULL,
+    double_first    TIMESTAMP,
+    PRIMARY KEY (office_id, month, instrument)
 );
 CREATE TABLE integrity_months (
     office_id     INTEGER NOT NULL,
@@ -124,3 +149,38 @@ JOIN (SELECT office_id, month, instrument, pattern, c
             FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3, 4) AS ranked
       WHERE rank_in_month = 1) AS p
   ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument;
+INSERT INTO integrity_bursts (office_id, month, instrument, burst_seconds, double_seconds, count_x, start_x, pattern_count_x, pattern_x, count_m, start_m, pattern_count_m, pattern_m, double_pairs, double_first)
+WITH t AS (SELECT office_id, instrument, month, response_ts AS ts, pattern, profile, 1 AS is_key FROM integrity_rows WHERE response_ts IS NOT NULL),
+w AS (SELECT office_id, instrument, month, ts, pattern, is_key,
+             count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '599 seconds' FOLLOWING) AS in_x,
+             count(*) OVER (PARTITION BY office_id, instrument, month ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '599 seconds' FOLLOWING) AS in_m,
+             CASE WHEN ts - lag(ts) OVER o <= INTERVAL '120 seconds' AND pattern = lag(pattern) OVER o
+                       AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
+      FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
+                sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
+         FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
+starts AS (SELECT p.office_id, p.instrument, p.month, min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
+                  min(CASE WHEN w.in_m = p.count_m THEN w.ts END) AS start_m
+           FROM peak p JOIN w ON w.office_id = p.office_id AND w.instrument = p.instrument AND w.month = p.month
+           GROUP BY 1, 2, 3),
+pat AS (SELECT s.office_id, s.instrument, s.month, 'x' AS variant, w.pattern, count(*) AS c
+        FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '599 seconds'
+        GROUP BY 1, 2, 3, 4, 5
+        UNION ALL
+        SELECT s.office_id, s.instrument, s.month, 'm' AS variant, w.pattern, count(*) AS c
+        FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.month = s.month
+             AND w.ts >= s.start_m AND w.ts <= s.start_m + INTERVAL '599 seconds'
+        GROUP BY 1, 2, 3, 4, 5),
+top AS (SELECT office_id, instrument, month, variant, pattern, c
+        FROM (SELECT *, row_number() OVER (PARTITION BY office_id, instrument, month, variant
+                                           ORDER BY c DESC, pattern) AS rank_in_month FROM pat) AS ranked
+        WHERE rank_in_month = 1)
+SELECT p.office_id, p.month, p.instrument, 600, 120, p.count_x, s.start_x, tx.c, tx.pattern,
+       p.count_m, s.start_m, tm.c, tm.pattern, p.double_pairs, p.double_first
+FROM peak p
+JOIN starts s ON s.office_id = p.office_id AND s.instrument = p.instrument AND s.month = p.month
+JOIN top tx ON tx.office_id = p.office_id AND tx.instrument = p.instrument AND tx.month = p.month
+           AND tx.variant = 'x'
+JOIN top tm ON tm.office_id = p.office_id AND tm.instrument = p.instrument AND tm.month = p.month
+           AND tm.variant = 'm';
