@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics import settings, store
 from analytics.domain import integrity as rules_mod, periods
@@ -115,8 +116,8 @@ def _counts(q: _Query, units: str, scales: str, f: dict, rules: rules_mod.Rules)
             FROM months GROUP BY 1, 2, 3, 4),
         pooled_patterns AS (
             SELECT u.office_id, u.instrument, u.ukind, u.ustart, r.pattern, count(*) AS c
-            FROM integrity_rows r {_join_units(units, 'r')}
-            WHERE u.ukind <> 'month' AND {f['where_r']} {f['inst_r']}
+            FROM integrity_rows r {_join_units(f['pooled'], 'r')}
+            WHERE {f['where_r']} {f['inst_r']}
             GROUP BY 1, 2, 3, 4, 5),
         pooled_modal AS ({_most_common('pooled_patterns', 'modal_count', 'modal_pattern')}),""",
           f["params_m"] + f["inst"] + f["params_r"] + f["inst"])
@@ -129,11 +130,14 @@ def _timing_from_bursts(q: _Query, units: str, f: dict, rules: rules_mod.Rules, 
     min_count = int(rules.signal("burst_pattern")["min_count"])
     pick = lambda column: f"CASE WHEN {f['with_next']} THEN b.{column}_x ELSE b.{column}_m END"
     q.add(f"""
-        night AS (
-            SELECT u.office_id, u.instrument, u.ukind, u.ustart, sum({_out_of_hours(rules, offset)}) AS out_of_hours
-            FROM integrity_rows r {_join_units(units, 'r')}
+        night_months AS (       -- counted per month before the join: the join then meets ≤ 1 row a month
+            SELECT r.office_id, r.instrument, r.month, sum({_out_of_hours(rules, offset)}) AS out_of_hours
+            FROM integrity_rows r
             WHERE r.response_ts IS NOT NULL AND {f['where_r']} {f['inst_r']} {f['examined_r']}
-            GROUP BY 1, 2, 3, 4),
+            GROUP BY 1, 2, 3),
+        night AS (
+            SELECT u.office_id, u.instrument, u.ukind, u.ustart, sum(r.out_of_hours) AS out_of_hours
+            FROM night_months r {_join_units(units, 'r')} GROUP BY 1, 2, 3, 4),
         month_bursts AS (
             SELECT u.office_id, u.instrument, u.ukind, u.ustart, {pick('count')} AS burst_count,
                    {pick('start')} AS burst_start, {pick('pattern_count')} AS pattern_count, {pick('pattern')} AS pattern,
@@ -250,6 +254,15 @@ def _filters(wide: queries.Window, instruments, timing_from: date | None, rules:
     return f
 
 
+_UNITS = pa.schema([("office_id", pa.int64()), ("instrument", pa.string()), ("month", pa.date32()),
+                    ("ukind", pa.string()), ("ustart", pa.date32())])
+
+
+def _arrow(units: pd.DataFrame) -> pa.Table:
+    """Units as Arrow with fixed types (an empty frame too), which DuckDB scans faster than pandas objects."""
+    return pa.Table.from_pandas(units, schema=_UNITS, preserve_index=False)
+
+
 def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod.Rules | None = None,
                 registry: Registry | None = None, instruments=None) -> list[rules_mod.UnitInputs]:
     """The counts of every office × instrument × period unit in the window and in the history months
@@ -273,7 +286,9 @@ def unit_inputs(con, window: queries.Window = queries.Window(), rules: rules_mod
     timing_from = periods.bucket("quarter", window.start)[0] if window.start else None
     f = _filters(wide, instruments, timing_from, rules)
     offset = rules_mod.local_offset_hours(settings.get("export_tz"), settings.get("office_tz"))
-    with store.registered(con, units) as u, store.registered(con, scales) as sc:
+    pooled = units[units["ukind"] != "month"]
+    with store.registered(con, _arrow(units)) as u, store.registered(con, _arrow(pooled)) as f["pooled"], \
+            store.registered(con, scales) as sc:
         q = _Query()
         _counts(q, u, sc, f, rules)
         if _bursts_stored_for(con, rules):
