@@ -52,12 +52,15 @@ def _same(alias: str) -> str:
 def _most_common(patterns: str, count: str, pattern: str) -> str:
     """Per unit the most frequent vector code and its count; among equally frequent vectors the smallest
     code, which is the smallest vector (the codes sort as the vectors do), so both engines name the
-    same one."""
-    return f"""SELECT office_id, instrument, ukind, ustart, c AS {count}, pattern AS {pattern}
-                  FROM (SELECT *, row_number() OVER (PARTITION BY office_id, instrument, ukind, ustart
-                                                     ORDER BY c DESC, pattern) AS rank_in_unit
-                        FROM {patterns}) AS ranked
-                  WHERE rank_in_unit = 1"""
+    same one. Two groupings, not a row_number() ranking: DuckDB's window over 230 000 pattern counts
+    took 2 s of the query at 1M."""
+    unit = "office_id, instrument, ukind, ustart"
+    return f"""SELECT p.office_id, p.instrument, p.ukind, p.ustart, top.c AS {count}, min(p.pattern) AS {pattern}
+                  FROM {patterns} p
+                  JOIN (SELECT {unit}, max(c) AS c FROM {patterns} GROUP BY 1, 2, 3, 4) AS top
+                    ON top.office_id = p.office_id AND top.instrument = p.instrument AND top.ukind = p.ukind
+                   AND top.ustart = p.ustart AND top.c = p.c
+                  GROUP BY 1, 2, 3, 4, 5"""
 
 
 def _rush_terms(last_days: int) -> str:
@@ -114,11 +117,11 @@ def _counts(q: _Query, units: str, scales: str, f: dict, rules: rules_mod.Rules)
                    max(CASE WHEN ukind = 'month' THEN modal_count END) AS month_modal_count,
                    max(CASE WHEN ukind = 'month' THEN modal_pattern END) AS month_modal_pattern
             FROM months GROUP BY 1, 2, 3, 4),
-        pooled_patterns AS (
-            SELECT u.office_id, u.instrument, u.ukind, u.ustart, r.pattern, count(*) AS c
+        pooled_patterns AS (    -- every pooled unit is a quarter: grouped on integer keys, no text
+            SELECT r.office_id, r.instrument, 'quarter' AS ukind, u.ustart, r.pattern, count(*) AS c
             FROM integrity_rows r {_join_units(f['pooled'], 'r')}
             WHERE {f['where_r']} {f['inst_r']}
-            GROUP BY 1, 2, 3, 4, 5),
+            GROUP BY r.office_id, r.instrument, u.ustart, r.pattern),
         pooled_modal AS ({_most_common('pooled_patterns', 'modal_count', 'modal_pattern')}),""",
           f["params_m"] + f["inst"] + f["params_r"] + f["inst"])
 
@@ -254,7 +257,7 @@ def _filters(wide: queries.Window, instruments, timing_from: date | None, rules:
     return f
 
 
-_UNITS = pa.schema([("office_id", pa.int64()), ("instrument", pa.string()), ("month", pa.date32()),
+_UNITS = pa.schema([("office_id", pa.int32()), ("instrument", pa.string()), ("month", pa.date32()),
                     ("ukind", pa.string()), ("ustart", pa.date32())])
 
 
