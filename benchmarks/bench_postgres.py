@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     parser.add_argument("--respondents", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--before", action="store_true",
+                        help="also time the integrity query before migration 010 once on each engine")
     args = parser.parse_args(argv)
 
     from analytics import store
@@ -65,6 +67,10 @@ def main(argv=None) -> int:
                 lambda con: integrity.examine(con, one_kanwil),
             "baseline: bare GROUP BY over pooled_sums": lambda con: con.execute(BARE).fetchall(),
         }
+        if args.before:       # the signal query before migration 010, same run (tests/integrity_reference_sql.py)
+            from tests.integrity_reference_sql import old_examine
+            work = {f"integrity signals before migration 010 (old query), same Kanwil and quarter":
+                    lambda con: old_examine(con, one_kanwil), **work}
         load_before = machine_load()[0]
         rows = []
         for name, call in work.items():

@@ -7,12 +7,14 @@ Periods: each office × instrument × month, its quarter's small months (n < min
 jumps' history and the funnels' peers.
 
 What is read (migration 010; issues 12, 14): the counts of every unit from integrity_months (one row per
-office × month × instrument, kept current by the import, delete and restore), the most common vector of a
-pooled quarter from its few integrity_rows; the time-of-day signals (bursts, double submits,
-out-of-hours, which depend on the rules and on the export/office time-zone settings) from integrity_rows
-of the examined months only — the units whose signals are evaluated, from the first month of the
-window's quarter on, plus the rows just before them that a double submit could pair with. History
-units carry no time-of-day counts (n_timed 0): nothing reads them. Vectors are exact integer codes
+office × month × instrument, kept current by the import, delete and restore; timed forms and their
+days included), the most common vector of a pooled quarter from its few integrity_rows. Bursts and
+double submits only for the units examine evaluates (from the first month of the window's quarter on):
+from integrity_bursts when it holds the windows of the rules in use (a month's busiest window with the
+next month's forms when that month is read too), else from the examined months' integrity_rows plus the
+rows just before them that a double submit could pair with. Out-of-hours from the examined months'
+timed integrity_rows, shifted by the export/office time-zone settings at query time. History units
+carry no burst, double or out-of-hours counts: nothing reads them. Vectors are exact integer codes
 (domain.integrity.encode_patterns), decoded only for the units' most common ones.
 """
 from __future__ import annotations

@@ -108,6 +108,16 @@ _PROFILE = ("CASE WHEN response_ts IS NOT NULL THEN concat_ws('|', "
                                                                       "service_type")) + ") END")
 
 
+def _text(values: pd.Series) -> pa.Array:
+    """A profile column as Arrow text (pandas' own strings as they are; a column with no value at all may
+    arrive as floats)."""
+    if values.isna().all():
+        return pa.nulls(len(values), pa.string())
+    if pd.api.types.is_string_dtype(values.dtype):
+        return pa.Array.from_pandas(values).cast(pa.string())
+    return pa.Array.from_pandas(values.astype("object"), type=pa.string())
+
+
 def _insert_integrity_rows(con, good: pd.DataFrame, scores: np.ndarray, blank: np.ndarray, batch_id: int,
                            instrument: str) -> None:
     """integrity_rows (migration 010) of one instrument: one row per respondent with an answer, from the
@@ -119,8 +129,7 @@ def _insert_integrity_rows(con, good: pd.DataFrame, scores: np.ndarray, blank: n
         "response_ts": pa.Array.from_pandas(good["response_ts"]),
         "pattern": integrity_rules.encode_patterns(scores, blank),
         "min_score": np.where(blank, 255, scores).min(axis=1).astype("int16"),
-        **{c: pa.Array.from_pandas(good[c].astype("object"), type=pa.string())
-           for c in ("gender", "age", "education", "occupation", "service_type")}})
+        **{c: _text(good[c]) for c in ("gender", "age", "education", "occupation", "service_type")}})
     with registered(con, frame) as name:
         con.execute(f"""INSERT INTO integrity_rows (respondent_id, batch_id, office_id, instrument, month, response_date,
                                                     response_ts, pattern, min_score, profile)
@@ -186,12 +195,16 @@ def integrity_months_sql(rows: str) -> str:
                      CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER)
                          AS active_days
               FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3) AS c
-        JOIN (SELECT office_id, month, instrument, pattern, c
-              FROM (SELECT office_id, month, instrument, pattern, count(*) AS c,
-                           row_number() OVER (PARTITION BY office_id, month, instrument
-                                              ORDER BY count(*) DESC, pattern) AS rank_in_month
-                    FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3, 4) AS ranked
-              WHERE rank_in_month = 1) AS p
+        JOIN (SELECT v.office_id, v.month, v.instrument, v.c, min(v.pattern) AS pattern
+              FROM (SELECT office_id, month, instrument, pattern, count(*) AS c
+                    FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3, 4) AS v
+              JOIN (SELECT office_id, month, instrument, max(c) AS c
+                    FROM (SELECT office_id, month, instrument, count(*) AS c
+                          FROM integrity_rows WHERE {rows} GROUP BY office_id, month, instrument, pattern) AS cs
+                    GROUP BY 1, 2, 3) AS top
+                ON top.office_id = v.office_id AND top.month = v.month AND top.instrument = v.instrument
+               AND top.c = v.c
+              GROUP BY 1, 2, 3, 4) AS p
           ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument"""
 
 
@@ -206,7 +219,7 @@ def _refresh_integrity(con, batch_id: int, instrument: str, leaving: bool) -> No
     rows = _TOUCHED.format(t="integrity_rows") + (" AND integrity_rows.batch_id <> ?" if leaving else "")
     params = [batch_id, instrument] + ([batch_id] if leaving else [])
     con.execute(f"INSERT INTO integrity_months ({INTEGRITY_MONTHS_COLUMNS}) {integrity_months_sql(rows)}",
-                params * 2)
+                params * 3)
 
 
 # integrity_bursts (migration 010): computed for the rules file's windows, which each row records; the
@@ -224,6 +237,8 @@ def integrity_bursts_sql(source: str, burst_seconds: int, double_seconds: int) -
     most common vector in it) once counting the next month's forms too (x: the next month is read) and
     once only the month's own (m: the month ends the window read); double submits (a form with the
     same vector and profile as the form before it, within double_seconds), and the first."""
+    # The window's forms are joined month by month (its own, the next): equal keys, not a range join of
+    # every start with every form of the office × instrument (48 M pairs at 1M respondents).
     b, d = int(burst_seconds) - 1, int(double_seconds)
     window = f"RANGE BETWEEN CURRENT ROW AND INTERVAL '{b} seconds' FOLLOWING"
     same = "w.office_id = s.office_id AND w.instrument = s.instrument"
@@ -238,13 +253,20 @@ def integrity_bursts_sql(source: str, burst_seconds: int, double_seconds: int) -
         peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
                         sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
                  FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
-        starts AS (SELECT p.office_id, p.instrument, p.month, min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
+        starts AS (SELECT p.office_id, p.instrument, p.month, CAST(p.month + INTERVAL '1 month' AS DATE) AS next_month,
+                          min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
                           min(CASE WHEN w.in_m = p.count_m THEN w.ts END) AS start_m
                    FROM peak p JOIN w ON w.office_id = p.office_id AND w.instrument = p.instrument AND w.month = p.month
-                   GROUP BY 1, 2, 3),
-        pat AS (SELECT s.office_id, s.instrument, s.month, 'x' AS variant, w.pattern, count(*) AS c
-                FROM starts s JOIN w ON {same} AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'
-                GROUP BY 1, 2, 3, 4, 5
+                   GROUP BY 1, 2, 3, 4),
+        in_x AS (SELECT s.office_id, s.instrument, s.month, w.pattern
+                 FROM starts s JOIN w ON {same} AND w.month = s.month
+                      AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'
+                 UNION ALL
+                 SELECT s.office_id, s.instrument, s.month, w.pattern
+                 FROM starts s JOIN w ON {same} AND w.month = s.next_month
+                      AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'),
+        pat AS (SELECT office_id, instrument, month, 'x' AS variant, pattern, count(*) AS c
+                FROM in_x GROUP BY 1, 2, 3, 4, 5
                 UNION ALL
                 SELECT s.office_id, s.instrument, s.month, 'm' AS variant, w.pattern, count(*) AS c
                 FROM starts s JOIN w ON {same} AND w.month = s.month

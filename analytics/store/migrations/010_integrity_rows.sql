@@ -18,8 +18,8 @@
 -- day_counts[d] = forms on day d of the month (the end-of-month rush for any number of last days),
 -- n_timed and active_days (forms with a time of day and their distinct dates), and the most common
 -- vector (modal_count, modal_pattern: among equally common vectors the smallest, as the signal query
--- always chose). Time-of-day signals (bursts, double submits, out-of-hours) read integrity_rows at query
--- time for the examined months only: they depend on the export/office time-zone settings and the rules.
+-- always chose). Out-of-hours forms are counted from integrity_rows at query time, for the examined
+-- months only: the export/office time-zone settings decide the hours and may change.
 --
 -- integrity_bursts: one row per office × month × instrument with forms that carry a time of day: the
 -- busiest window of the month (count, first start, its most common vector) counted with and without the
@@ -98,56 +98,24 @@ SELECT a.respondent_id, a.batch_id, r.office_id, a.instrument, r.month, r.respon
        CASE WHEN r.response_ts IS NOT NULL THEN concat_ws('|', coalesce(r.gender, ''), coalesce(r.age_band, ''),
                  coalesce(r.education, ''), coalesce(r.occupation, ''), coalesce(r.service_type, '')) END
 FROM trash_answer_rows a JOIN trash_respondents r ON r.respondent_id = a.respondent_id;
-INSERT INTO integrity_months (office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days,
-                              modal_count, modal_pattern)
+INSERT INTO integrity_months (office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days, modal_count, modal_pattern)
 SELECT c.office_id, c.month, c.instrument, c.n, c.min_counts, c.day_counts, c.n_timed, c.active_days,
        p.c, p.pattern
-FROM (SELECT office_id, month, instrument, count(*) AS n,
-             ARRAY[count(*) FILTER (WHERE min_score = 1),
-                   count(*) FILTER (WHERE min_score = 2),
-                   count(*) FILTER (WHERE min_score = 3),
-                   count(*) FILTER (WHERE min_score = 4),
-                   count(*) FILTER (WHERE min_score = 5),
-                   count(*) FILTER (WHERE min_score = 6)] AS min_counts,
-             ARRAY[count(*) FILTER (WHERE extract(day FROM response_date) = 1),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 2),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 3),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 4),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 5),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 6),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 7),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 8),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 9),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 10),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 11),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 12),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 13),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 14),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 15),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 16),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 17),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 18),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 19),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 20),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 21),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 22),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 23),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 24),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 25),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 26),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 27),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 28),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 29),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 30),
-                   count(*) FILTER (WHERE extract(day FROM response_date) = 31)] AS day_counts,
-             count(response_ts) AS n_timed,
-             CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER) AS active_days
+FROM (SELECT office_id, month, instrument, count(*) AS n, ARRAY[count(*) FILTER (WHERE min_score = 1), count(*) FILTER (WHERE min_score = 2), count(*) FILTER (WHERE min_score = 3), count(*) FILTER (WHERE min_score = 4), count(*) FILTER (WHERE min_score = 5), count(*) FILTER (WHERE min_score = 6)] AS min_counts,
+             ARRAY[count(*) FILTER (WHERE extract(day FROM response_date) = 1), count(*) FILTER (WHERE extract(day FROM response_date) = 2), count(*) FILTER (WHERE extract(day FROM response_date) = 3), count(*) FILTER (WHERE extract(day FROM response_date) = 4), count(*) FILTER (WHERE extract(day FROM response_date) = 5), count(*) FILTER (WHERE extract(day FROM response_date) = 6), count(*) FILTER (WHERE extract(day FROM response_date) = 7), count(*) FILTER (WHERE extract(day FROM response_date) = 8), count(*) FILTER (WHERE extract(day FROM response_date) = 9), count(*) FILTER (WHERE extract(day FROM response_date) = 10), count(*) FILTER (WHERE extract(day FROM response_date) = 11), count(*) FILTER (WHERE extract(day FROM response_date) = 12), count(*) FILTER (WHERE extract(day FROM response_date) = 13), count(*) FILTER (WHERE extract(day FROM response_date) = 14), count(*) FILTER (WHERE extract(day FROM response_date) = 15), count(*) FILTER (WHERE extract(day FROM response_date) = 16), count(*) FILTER (WHERE extract(day FROM response_date) = 17), count(*) FILTER (WHERE extract(day FROM response_date) = 18), count(*) FILTER (WHERE extract(day FROM response_date) = 19), count(*) FILTER (WHERE extract(day FROM response_date) = 20), count(*) FILTER (WHERE extract(day FROM response_date) = 21), count(*) FILTER (WHERE extract(day FROM response_date) = 22), count(*) FILTER (WHERE extract(day FROM response_date) = 23), count(*) FILTER (WHERE extract(day FROM response_date) = 24), count(*) FILTER (WHERE extract(day FROM response_date) = 25), count(*) FILTER (WHERE extract(day FROM response_date) = 26), count(*) FILTER (WHERE extract(day FROM response_date) = 27), count(*) FILTER (WHERE extract(day FROM response_date) = 28), count(*) FILTER (WHERE extract(day FROM response_date) = 29), count(*) FILTER (WHERE extract(day FROM response_date) = 30), count(*) FILTER (WHERE extract(day FROM response_date) = 31)] AS day_counts, count(response_ts) AS n_timed,
+             CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER)
+                 AS active_days
       FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3) AS c
-JOIN (SELECT office_id, month, instrument, pattern, c
-      FROM (SELECT office_id, month, instrument, pattern, count(*) AS c,
-                   row_number() OVER (PARTITION BY office_id, month, instrument ORDER BY count(*) DESC, pattern) AS rank_in_month
-            FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3, 4) AS ranked
-      WHERE rank_in_month = 1) AS p
+JOIN (SELECT v.office_id, v.month, v.instrument, v.c, min(v.pattern) AS pattern
+      FROM (SELECT office_id, month, instrument, pattern, count(*) AS c
+            FROM integrity_rows WHERE TRUE GROUP BY 1, 2, 3, 4) AS v
+      JOIN (SELECT office_id, month, instrument, max(c) AS c
+            FROM (SELECT office_id, month, instrument, count(*) AS c
+                  FROM integrity_rows WHERE TRUE GROUP BY office_id, month, instrument, pattern) AS cs
+            GROUP BY 1, 2, 3) AS top
+        ON top.office_id = v.office_id AND top.month = v.month AND top.instrument = v.instrument
+       AND top.c = v.c
+      GROUP BY 1, 2, 3, 4) AS p
   ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument;
 INSERT INTO integrity_bursts (office_id, month, instrument, burst_seconds, double_seconds, count_x, start_x, pattern_count_x, pattern_x, count_m, start_m, pattern_count_m, pattern_m, double_pairs, double_first)
 WITH t AS (SELECT office_id, instrument, month, response_ts AS ts, pattern, profile, 1 AS is_key FROM integrity_rows WHERE response_ts IS NOT NULL),
@@ -160,13 +128,20 @@ w AS (SELECT office_id, instrument, month, ts, pattern, is_key,
 peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
                 sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
          FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
-starts AS (SELECT p.office_id, p.instrument, p.month, min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
+starts AS (SELECT p.office_id, p.instrument, p.month, CAST(p.month + INTERVAL '1 month' AS DATE) AS next_month,
+                  min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
                   min(CASE WHEN w.in_m = p.count_m THEN w.ts END) AS start_m
            FROM peak p JOIN w ON w.office_id = p.office_id AND w.instrument = p.instrument AND w.month = p.month
-           GROUP BY 1, 2, 3),
-pat AS (SELECT s.office_id, s.instrument, s.month, 'x' AS variant, w.pattern, count(*) AS c
-        FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '599 seconds'
-        GROUP BY 1, 2, 3, 4, 5
+           GROUP BY 1, 2, 3, 4),
+in_x AS (SELECT s.office_id, s.instrument, s.month, w.pattern
+         FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.month = s.month
+              AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '599 seconds'
+         UNION ALL
+         SELECT s.office_id, s.instrument, s.month, w.pattern
+         FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.month = s.next_month
+              AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '599 seconds'),
+pat AS (SELECT office_id, instrument, month, 'x' AS variant, pattern, count(*) AS c
+        FROM in_x GROUP BY 1, 2, 3, 4, 5
         UNION ALL
         SELECT s.office_id, s.instrument, s.month, 'm' AS variant, w.pattern, count(*) AS c
         FROM starts s JOIN w ON w.office_id = s.office_id AND w.instrument = s.instrument AND w.month = s.month
