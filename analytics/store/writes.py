@@ -238,18 +238,29 @@ def integrity_bursts_sql(source: str, burst_seconds: int, double_seconds: int) -
     once only the month's own (m: the month ends the window read); double submits (a form with the
     same vector and profile as the form before it, within double_seconds), and the first."""
     # The window's forms are joined month by month (its own, the next): equal keys, not a range join of
-    # every start with every form of the office × instrument (48 M pairs at 1M respondents).
+    # every start with every form of the office × instrument (48 M pairs at 1M respondents). The month's
+    # own count (in_m) needs no second window pass (1,5 s at 1M): it is in_x when the window ends inside
+    # the month, else the month's forms from this one on (the month's size less the forms before it).
     b, d = int(burst_seconds) - 1, int(double_seconds)
     window = f"RANGE BETWEEN CURRENT ROW AND INTERVAL '{b} seconds' FOLLOWING"
     same = "w.office_id = s.office_id AND w.instrument = s.instrument"
     return f"""
         WITH t AS ({source}),
-        w AS (SELECT office_id, instrument, month, ts, pattern, is_key,
-                     count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts {window}) AS in_x,
-                     count(*) OVER (PARTITION BY office_id, instrument, month ORDER BY ts {window}) AS in_m,
-                     CASE WHEN ts - lag(ts) OVER o <= INTERVAL '{d} seconds' AND pattern = lag(pattern) OVER o
-                               AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
-              FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+        w0 AS (SELECT office_id, instrument, month, ts, pattern, is_key,
+                      count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts {window}) AS in_x,
+                      rank() OVER o AS position,
+                      CASE WHEN ts - lag(ts) OVER o <= INTERVAL '{d} seconds' AND pattern = lag(pattern) OVER o
+                                AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
+               FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+        sizes AS (SELECT office_id, instrument, month, count(*) AS m_total,
+                         CAST(sum(count(*)) OVER (PARTITION BY office_id, instrument ORDER BY month) - count(*) + 1
+                              AS BIGINT) AS m_first
+                  FROM t GROUP BY 1, 2, 3),
+        w AS (SELECT w0.office_id, w0.instrument, w0.month, w0.ts, w0.pattern, w0.is_key, w0.in_x, w0.is_double,
+                     CASE WHEN w0.ts < CAST(w0.month + INTERVAL '1 month' AS TIMESTAMP) - INTERVAL '{b} seconds'
+                          THEN w0.in_x ELSE s.m_total - (w0.position - s.m_first) END AS in_m
+              FROM w0 JOIN sizes s ON s.office_id = w0.office_id AND s.instrument = w0.instrument
+                                  AND s.month = w0.month),
         peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
                         sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
                  FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),

@@ -119,12 +119,21 @@ JOIN (SELECT v.office_id, v.month, v.instrument, v.c, min(v.pattern) AS pattern
   ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument;
 INSERT INTO integrity_bursts (office_id, month, instrument, burst_seconds, double_seconds, count_x, start_x, pattern_count_x, pattern_x, count_m, start_m, pattern_count_m, pattern_m, double_pairs, double_first)
 WITH t AS (SELECT office_id, instrument, month, response_ts AS ts, pattern, profile, 1 AS is_key FROM integrity_rows WHERE response_ts IS NOT NULL),
-w AS (SELECT office_id, instrument, month, ts, pattern, is_key,
-             count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '599 seconds' FOLLOWING) AS in_x,
-             count(*) OVER (PARTITION BY office_id, instrument, month ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '599 seconds' FOLLOWING) AS in_m,
-             CASE WHEN ts - lag(ts) OVER o <= INTERVAL '120 seconds' AND pattern = lag(pattern) OVER o
-                       AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
-      FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+w0 AS (SELECT office_id, instrument, month, ts, pattern, is_key,
+              count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '599 seconds' FOLLOWING) AS in_x,
+              rank() OVER o AS position,
+              CASE WHEN ts - lag(ts) OVER o <= INTERVAL '120 seconds' AND pattern = lag(pattern) OVER o
+                        AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
+       FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+sizes AS (SELECT office_id, instrument, month, count(*) AS m_total,
+                 CAST(sum(count(*)) OVER (PARTITION BY office_id, instrument ORDER BY month) - count(*) + 1
+                      AS BIGINT) AS m_first
+          FROM t GROUP BY 1, 2, 3),
+w AS (SELECT w0.office_id, w0.instrument, w0.month, w0.ts, w0.pattern, w0.is_key, w0.in_x, w0.is_double,
+             CASE WHEN w0.ts < CAST(w0.month + INTERVAL '1 month' AS TIMESTAMP) - INTERVAL '599 seconds'
+                  THEN w0.in_x ELSE s.m_total - (w0.position - s.m_first) END AS in_m
+      FROM w0 JOIN sizes s ON s.office_id = w0.office_id AND s.instrument = w0.instrument
+                          AND s.month = w0.month),
 peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
                 sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
          FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
