@@ -35,7 +35,7 @@ from benchmarks.bench_core import code_fingerprint, hardware, machine_load  # no
 OUT = HERE / "out" / "integrity.md"
 
 
-def _worker(db: str, repeats: int) -> None:
+def _worker(db: str, repeats: int, before: bool = False) -> None:
     from analytics import store
     from analytics.domain import periods
     from analytics.store import integrity, queries
@@ -54,6 +54,11 @@ def _worker(db: str, repeats: int) -> None:
             got["times"].append(time.perf_counter() - started)
             got["cpu"].append(time.process_time() - cpu)
             got["rows"] = len(result)
+    if before:      # the query before migration 010 (tests/integrity_reference_sql.py), once: same store, same run
+        from tests.integrity_reference_sql import old_examine
+        started, cpu = time.perf_counter(), time.process_time()
+        rows = len(old_examine(con, window))
+        out["before"] = {"times": [time.perf_counter() - started], "cpu": [time.process_time() - cpu], "rows": rows}
     results = integrity.examine(con, window)
     out["clarify"] = sum(r.clarify for r in results)
     out["with_signal"] = sum(bool(r.signals) for r in results)
@@ -73,10 +78,12 @@ def main(argv=None) -> int:
     parser.add_argument("--work-dir")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--out", default=str(OUT))
-    parser.add_argument("--worker", nargs=2, metavar=("DB", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--before", action="store_true",
+                        help="also time the query before migration 010 once (tests/integrity_reference_sql.py)")
+    parser.add_argument("--worker", nargs=3, metavar=("DB", "REPEATS", "BEFORE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        _worker(args.worker[0], int(args.worker[1]))
+        _worker(args.worker[0], int(args.worker[1]), args.worker[2] == "1")
         return 0
     say = lambda message: print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
     load_before = machine_load()
@@ -95,7 +102,8 @@ def main(argv=None) -> int:
                       + f", {built.n_offices} offices, {built.months} months ({time.perf_counter() - started:.0f} s)")
     try:
         say("timing")
-        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(db), str(args.repeats)],
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(db), str(args.repeats),
+                               "1" if args.before else "0"],
                               capture_output=True, text=True, cwd=ROOT)
         if done.returncode != 0:
             raise RuntimeError(done.stderr)
@@ -121,6 +129,11 @@ def main(argv=None) -> int:
         f"| first run, fresh process | {first['integrity']:.3f} s | {first['indices']:.3f} s | "
         f"{first['integrity'] / first['indices']:.1f}× |",
         f"| result rows | {r['integrity']['rows']} units | {r['indices']['rows']} rows | — |",
+    ] + ([
+        f"| before migration 010 (old query, one run after the above) | {r['before']['times'][0]:.3f} s "
+        f"(CPU {r['before']['cpu'][0]:.3f} s) | {med['indices']:.3f} s | {r['before']['times'][0] / med['indices']:.1f}× |",
+    ] if "before" in r else []) + [
+        f"| machine load (1 min) before / after | {load_before[0]} / {load_after[0]} | | |",
         "",
         f"Units needing clarification: {r['clarify']} of {r['integrity']['rows']} "
         f"({r['with_signal']} with any signal) — synthetic data, no fabrication injected.",

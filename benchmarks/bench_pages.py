@@ -158,8 +158,10 @@ def report(stores: dict[str, tuple[tuple[int, int], dict]]) -> str:
     lines += ["", f"Aim: < {AIM_S:.0f} s per page on the large store. cold = first run in a fresh session "
               "with Streamlit's caches cleared; warm = median rerun (queries cached). Default view: all "
               "Kanwil, all offices, IKM/IPK, monthly, the last 12 months with data.",
-              "", "Ringkasan's integrity column is computed in the background after the cold run; "
-              "filled in after: " + "; ".join(f"{n} {stores[n][1]['ringkasan'][2]:.2f} s" for n in names) + "."]
+              ]
+    if "ringkasan" in PAGES:
+        lines += ["", "Ringkasan's integrity column is computed in the background after the cold run; "
+                  "filled in after: " + "; ".join(f"{n} {stores[n][1]['ringkasan'][2]:.2f} s" for n in names) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -173,7 +175,14 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--big-db", type=Path, help="reuse (or create) the large store at this path")
     parser.add_argument("--skip-big", action="store_true", help="only the demo store")
+    parser.add_argument("--pages", nargs="+", choices=PAGES,
+                        help="only these pages (e.g. tren integritas: a page and a baseline page in one run)")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    if args.pages:
+        PAGES[:] = [p for p in PAGES if p in args.pages]
+    from benchmarks.bench_core import machine_load
+    load_before = machine_load()[0]
 
     with tempfile.TemporaryDirectory(prefix="bench_pages_") as tmp:
         stores = {}
@@ -193,9 +202,10 @@ def main(argv=None) -> int:
             stores[label] = (store_size(big), time_pages(big, args.repeats))
     import resource
     text = report(stores) + (f"\nPeak RSS of this process (AppTest and the app in one): "
-                             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.\n")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
+                             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.\n"
+                             f"Machine load before: {load_before}; after: {machine_load()[0]}.\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
     print()
     print(text)
     return 0

@@ -38,6 +38,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--only", choices=("reads", "integrity"), help="only the index/readiness reads (with the "
                         "baseline) or only the integrity signals (with the baseline); default both")
+    parser.add_argument("--before", action="store_true",
+                        help="also time the integrity query before migration 010 once on each engine")
     args = parser.parse_args(argv)
 
     from analytics import store
@@ -71,6 +73,10 @@ def main(argv=None) -> int:
             keep = (lambda name: name.startswith(("integrity", "baseline"))) if args.only == "integrity" else \
                 (lambda name: not name.startswith("integrity"))
             work = {name: call for name, call in work.items() if keep(name)}
+        if args.before:       # the signal query before migration 010, same run (tests/integrity_reference_sql.py)
+            from tests.integrity_reference_sql import old_examine
+            work = {f"integrity signals before migration 010 (old query), same Kanwil and quarter":
+                    lambda con: old_examine(con, one_kanwil), **work}
         load_before = machine_load()[0]
         rows = []
         for name, call in work.items():

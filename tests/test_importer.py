@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import ENGINES
 
-from analytics.store import queries
+from analytics.store import queries, writes
 from analytics import store
 from tests.reference import Respondent
 from tests.fixtures.make_fixtures import canonical_csv, export_grid, ingest_bytes, write_xlsx
@@ -149,7 +149,47 @@ def _pooled(con):
     units = [(o, m, i, n, k, round(x, 9), list(sums), list(answers)) for o, m, i, n, k, x, sums, answers in
              con.execute("SELECT office_id, month, instrument, n, k, index_float, score_sums, n_answers "
                          "FROM pooled_units ORDER BY 1, 2, 3").fetchall()]
-    return sums, counts, units
+    return sums, counts, units, _integrity_rows(con), [
+        (o, m, i, n, list(mins), list(days), n_timed, days_active, c, pattern)
+        for o, m, i, n, mins, days, n_timed, days_active, c, pattern in con.execute(
+            "SELECT office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days, modal_count, "
+            "modal_pattern FROM integrity_months ORDER BY 1, 2, 3").fetchall()], \
+        con.execute("SELECT * FROM integrity_bursts ORDER BY 1, 2, 3").fetchall()
+
+
+def _integrity_rows(con):
+    return con.execute("SELECT respondent_id, batch_id, office_id, instrument, month, response_date, response_ts, "
+                       "pattern, min_score, profile FROM integrity_rows ORDER BY 1, 4").fetchall()
+
+
+def _code(scores) -> int:
+    """An answer vector's code (migration 010) worked out here: 3 bits an item, 7 = blank, item 1 highest."""
+    return sum((7 if x is None else int(x)) << (3 * (20 - j)) for j, x in enumerate(scores))
+
+
+def _integrity_rebuilt(con):
+    """integrity_rows and integrity_months (migration 010) rebuilt in Python from answer_rows × respondents."""
+    rows = []
+    for rid, batch, office, inst, month, day, ts, scores, *profile in con.execute(
+            "SELECT a.respondent_id, a.batch_id, r.office_id, a.instrument, r.month, r.response_date, r.response_ts, "
+            "a.scores, r.gender, r.age_band, r.education, r.occupation, r.service_type "
+            "FROM answer_rows a JOIN respondents r USING (respondent_id) ORDER BY 1, 4").fetchall():
+        rows.append((rid, batch, office, inst, month, day, ts, _code(scores), min(x for x in scores if x is not None),
+                     "|".join(p or "" for p in profile) if ts is not None else None))
+    groups = {}
+    for row in rows:
+        groups.setdefault((row[2], row[4], row[3]), []).append(row)
+    months = []
+    for (office, month, inst), members in sorted(groups.items()):
+        counts = {}
+        for row in members:
+            counts[row[7]] = counts.get(row[7], 0) + 1
+        modal = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        months.append((office, month, inst, len(members), [sum(r[8] == s for r in members) for s in range(1, 7)],
+                       [sum(r[5].day == d for r in members) for d in range(1, 32)],
+                       sum(r[6] is not None for r in members), len({r[5] for r in members if r[6] is not None}),
+                       modal[1], modal[0]))
+    return rows, months
 
 
 def _rebuilt(con):
@@ -165,7 +205,11 @@ def _rebuilt(con):
                  if (o, m, i) == (office, month, instrument) and n_i > 0]
         units.append((office, month, instrument, n, len(items), round(sum(t / c for t, c in items) / len(items), 9),
                       [t for t, _ in items], [c for _, c in items]))
-    return sums, counts, units
+    source = ("SELECT office_id, instrument, month, response_ts AS ts, pattern, profile, 1 AS is_key "
+              "FROM integrity_rows WHERE response_ts IS NOT NULL")
+    bursts = con.execute(f"SELECT * FROM ({writes.integrity_bursts_sql(source, 600, 120)}) AS b ORDER BY 1, 2, 3"
+                         ).fetchall()                 # every month at once, as migration 010 fills it
+    return (sums, counts, units) + _integrity_rebuilt(con) + (bursts,)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -185,7 +229,7 @@ def test_pooled_sums_equal_a_rebuild_after_imports_and_deletes(make_store, engin
     assert not any(row[0] == _office_id(con, "Lapas Uji") for row in _pooled(con)[1])   # zero rows go
     for batch in (first.batch_id, third.batch_id):
         store.delete_batch(con, batch)
-    assert _pooled(con) == ([], [], [])
+    assert _pooled(con) == ([], [], [], [], [], [])
 
 
 def _office_id(con, name):

@@ -206,14 +206,21 @@ def test_a_backup_is_taken_before_a_schema_migration(tmp_path, capsys):
     path = tmp_path / "lama.duckdb"
     con = store.connect(path)
     ingest_bytes(con, canonical_csv(people([1])), "a.csv", create_offices=True)
-    for table in store.TRASH_TABLES + ("saran_reviews", "pooled_units"):   # back to schema 5: an older app
+    newer = ("saran_reviews", "pooled_units", "integrity_rows", "integrity_months", "integrity_bursts")
+    for table in store.TRASH_TABLES + newer:            # back to schema 5: an older app
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE respondents DROP COLUMN saran_masked")
     con.execute("DELETE FROM schema_version WHERE version >= 6")
     con.close()
     code, _, err = run("batches", "--db", str(path), capsys=capsys)
-    backup = tmp_path / "lama.duckdb.pre-008.bak"   # named after the newest migration
+    backup = tmp_path / f"lama.duckdb.pre-{store.migrations()[-1][0]:03d}.bak"   # named after the newest migration
     assert code == 0 and f"cadangan sebelum migrasi ditulis: {backup.name}" in err and "006_trash_privacy.sql" in err
+    migrated = store.connect(path, read_only=True)      # migration 010 filled its tables from the stored rows
+    assert migrated.execute("SELECT count(*) FROM integrity_rows").fetchall() == \
+        migrated.execute("SELECT count(*) FROM answer_rows").fetchall() != [(0,)]
+    assert migrated.execute("SELECT sum(n) FROM integrity_months").fetchall() == \
+        migrated.execute("SELECT sum(n) FROM pooled_counts").fetchall()
+    migrated.close()
     old = store.connect(backup, read_only=True)
     assert store.schema_version(old) == 5 and old.execute("SELECT count(*) FROM respondents").fetchall() == [(3,)]
     old.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from analytics import settings
+from analytics.domain.integrity import pattern_fits
 from analytics.errors import UnknownName
 
 
@@ -122,6 +123,11 @@ def _instrument(doc: dict) -> Instrument:
     )
     if [it.no for it in items] != list(range(1, len(items) + 1)):
         raise ValueError(f"instrument {doc['id']}: items must be numbered 1..k in order")
+    scale = (int(doc["scale"]["min"]), int(doc["scale"]["max"]))
+    if not pattern_fits(scale[0], scale[1], len(items)):
+        # the integrity signals store each answer vector as an exact 63-bit code (migration 010)
+        raise ValueError(f"instrument {doc['id']}: the integrity signals need a scale within 1–6 and at most "
+                         f"21 items (scale {scale[0]}–{scale[1]}, {len(items)} items)")
     return Instrument(
         id=doc["id"], name=doc["name"], name_en=doc.get("name_en", doc["name"]),
         index_name=doc.get("index_name", doc["id"].upper()), role=doc["role"],

@@ -145,7 +145,7 @@ class UnitInputs:
 
     @property
     def quarter(self) -> date:
-        return periods.bucket("quarter", self.start)[0]
+        return date(self.start.year, (self.start.month - 1) // 3 * 3 + 1, 1)     # periods.bucket's, inline: hot
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,43 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+# --- answer vectors as exact integers (migration 010) ------------------------------------------------
+# 3 bits per item, item 1 in the highest bits: digit = the score (1–6), 7 = blank, 0 = past the vector's
+# end. Injective, and the codes sort as the vectors do (lexicographically, a blank above every score, a
+# vector before its extensions — DuckDB's list and PostgreSQL's array order), so the "smallest of equally
+# common vectors" is the smallest code. 21 × 3 = 63 bits: a BIGINT holds any vector of ≤ 21 items.
+PATTERN_BITS, PATTERN_ITEMS, PATTERN_BLANK = 3, 21, 7
+
+
+def pattern_fits(scale_min: int, scale_max: int, k: int) -> bool:
+    """Whether an instrument's answer vectors have an exact code (scores 1–6, at most 21 items)."""
+    return 1 <= scale_min and scale_max < PATTERN_BLANK and k <= PATTERN_ITEMS
+
+
+def encode_patterns(scores, blank):
+    """The code of each row of an (n × k) score matrix (numpy), blank[i, j] = item j left blank."""
+    import numpy as np
+    n, k = scores.shape
+    if k > PATTERN_ITEMS:
+        raise ValueError(f"{k} items: an answer vector's code holds at most {PATTERN_ITEMS}")
+    digits = np.where(blank, PATTERN_BLANK, scores).astype(np.int64)
+    if ((digits < 1) | (digits > PATTERN_BLANK)).any():
+        raise ValueError("a score outside 1–6 has no code")
+    shifts = np.array([PATTERN_BITS * (PATTERN_ITEMS - 1 - j) for j in range(k)], dtype=np.int64)
+    return (digits << shifts).sum(axis=1) if n else np.zeros(0, dtype=np.int64)
+
+
+_DIGITS = {str(d): d for d in range(1, PATTERN_BLANK)} | {str(PATTERN_BLANK): None}
+
+
+def decode_pattern(code) -> tuple | None:
+    """The answer vector of a code (None stays None): scores as int, blanks as None. With 3 bits an
+    item the code's octal digits are the items (21 digits; trailing zeros are past the vector's end)."""
+    if code is None:
+        return None
+    return tuple(_DIGITS[d] for d in format(int(code), f"0{PATTERN_ITEMS}o").rstrip("0"))
 
 
 def pattern_text(pattern) -> str:

@@ -30,10 +30,13 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 
 # Every table with survey data, children first: the order a batch's rows are deleted in.
 BATCH_TABLES = ("answer_rows", "answer_sums", "respondent_counts", "respondents", "rejected_rows",
-                "reject_errors", "saran_reviews", "batches")     # saran_reviews: migration 007
+                "reject_errors", "saran_reviews", "integrity_rows", "batches")
+# saran_reviews: migration 007; integrity_rows: migration 010
 # Σ over batches of answer_sums / respondent_counts, kept current by writes.pool_batch (migration 004),
 # and the office × month × instrument n, k and float index computed from them (migration 008).
-POOLED_TABLES = ("pooled_sums", "pooled_counts", "pooled_units")
+# integrity_months, integrity_bursts: the integrity signals' per-month counts and windows from
+# integrity_rows (migration 010).
+POOLED_TABLES = ("pooled_sums", "pooled_counts", "pooled_units", "integrity_months", "integrity_bursts")
 # Accounts, sessions, share links, audit log (migration 005; SQL in access.py).
 ACCESS_TABLES = ("users", "share_links", "sessions", "audit_log")
 # Deleted batches, restorable until emptied (migration 006; trash.py).
@@ -293,7 +296,8 @@ def refresh_statistics(con) -> None:
     more later, and until then the planner takes a fresh store for nearly empty — the integrity query
     on the demo went from ~2 s to minutes (nested loops). DuckDB keeps its statistics itself."""
     if dialect(con) == "postgres":
-        con.execute("ANALYZE respondents, answer_rows, answer_sums, respondent_counts, pooled_sums, pooled_counts")
+        con.execute("ANALYZE respondents, answer_rows, answer_sums, respondent_counts, pooled_sums, pooled_counts, "
+                    "integrity_rows, integrity_months, integrity_bursts")
 
 
 def has_data(con) -> bool:

@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import store
+from analytics.domain import integrity as integrity_rules, periods
 from analytics.store import fetch_one, registered
 
 RESPONDENT_COLUMNS = ("respondent_id", "batch_id", "sheet", "source_row", "office_id", "response_date", "month",
@@ -84,6 +85,7 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
     with registered(con, rows) as name:
         con.execute(f"INSERT INTO answer_rows (respondent_id, batch_id, instrument, scores) "
                     f"SELECT respondent_id, ?, ?, scores FROM {name}", [batch_id, instrument])
+    _insert_integrity_rows(con, good[answered], scores[answered], blank[answered], batch_id, instrument)
     wide = pa.Table.from_pandas(good[["office_id", "month"] + cols], preserve_index=False)
     aggs = ", ".join(f'count("{c}") AS "n_{no}", CAST(sum("{c}") AS BIGINT) AS "s_{no}"' for c, no in zip(cols, nos))
     any_answer = " OR ".join(f'"{c}" IS NOT NULL' for c in cols)
@@ -104,6 +106,43 @@ def insert_answers(con, good: pd.DataFrame, batch_id: int, instrument: str, k: i
     finally:
         con.execute("DROP TABLE staged_sums")
     pool_batch(con, batch_id, instrument)
+
+
+# The five profile fields as the double-submit rule compares them (what the signal query built from
+# respondents before migration 010), for rows with a time of day only: the rule reads no other row.
+_PROFILE = ("CASE WHEN response_ts IS NOT NULL THEN concat_ws('|', "
+            + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in ("gender", "age", "education", "occupation",
+                                                                      "service_type")) + ") END")
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """A profile column as Arrow text (pandas' own strings as they are; a column with no value at all may
+    arrive as floats)."""
+    if values.isna().all():
+        return pa.nulls(len(values), pa.string())
+    if pd.api.types.is_string_dtype(values.dtype):
+        return pa.Array.from_pandas(values).cast(pa.string())
+    return pa.Array.from_pandas(values.astype("object"), type=pa.string())
+
+
+def _insert_integrity_rows(con, good: pd.DataFrame, scores: np.ndarray, blank: np.ndarray, batch_id: int,
+                           instrument: str) -> None:
+    """integrity_rows (migration 010) of one instrument: one row per respondent with an answer, from the
+    importer's frame and the score matrix insert_answers built (no list, no join)."""
+    frame = pa.table({
+        "respondent_id": good["respondent_id"].to_numpy(dtype="int64"),
+        "office_id": good["office_id"].to_numpy(dtype="int64"),
+        "month": pa.Array.from_pandas(good["month"]), "response_date": pa.Array.from_pandas(good["response_date"]),
+        "response_ts": pa.Array.from_pandas(good["response_ts"]),
+        "pattern": integrity_rules.encode_patterns(scores, blank),
+        "min_score": np.where(blank, 255, scores).min(axis=1).astype("int16"),
+        **{c: _text(good[c]) for c in ("gender", "age", "education", "occupation", "service_type")}})
+    with registered(con, frame) as name:
+        con.execute(f"""INSERT INTO integrity_rows (respondent_id, batch_id, office_id, instrument, month, response_date,
+                                                    response_ts, pattern, min_score, profile)
+                        SELECT respondent_id, ?, office_id, ?, CAST(month AS DATE), CAST(response_date AS DATE),
+                               CAST(response_ts AS TIMESTAMP), pattern, min_score, {_PROFILE}
+                        FROM {name}""", [batch_id, instrument])
 
 
 def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
@@ -133,6 +172,8 @@ def pool_batch(con, batch_id: int, instrument: str, sign: int = 1) -> None:
         con.execute("DELETE FROM pooled_sums WHERE n_answers = 0")
         con.execute("DELETE FROM pooled_counts WHERE n = 0")
     _refresh_units(con, batch_id, instrument)
+    _refresh_integrity(con, batch_id, instrument, leaving=sign < 0)
+    _refresh_bursts(con, batch_id, instrument, leaving=sign < 0)
 
 
 # The office × month × instrument keys of one batch and instrument (its rows are still there when a
@@ -190,6 +231,151 @@ def _insert_units_from_rows(con, batch_id: int, instrument: str) -> None:
         con.execute(f"INSERT INTO pooled_units (office_id, month, instrument, n, k, index_float, score_sums, n_answers) "
                     f"SELECT office_id, CAST(month AS DATE), ?, n, k, index_float, score_sums, n_answers FROM {name}",
                     [instrument])
+
+
+def integrity_months_sql(rows: str) -> str:
+    """The SELECT of integrity_months (migration 010) over the integrity_rows matching `rows` (an SQL
+    condition on integrity_rows): the migration's statement, written once more here for a set of keys."""
+    mins = ", ".join(f"count(*) FILTER (WHERE min_score = {s})" for s in range(1, 7))
+    days = ", ".join(f"count(*) FILTER (WHERE extract(day FROM response_date) = {d})" for d in range(1, 32))
+    return f"""
+        SELECT c.office_id, c.month, c.instrument, c.n, c.min_counts, c.day_counts, c.n_timed, c.active_days,
+               p.c, p.pattern
+        FROM (SELECT office_id, month, instrument, count(*) AS n, ARRAY[{mins}] AS min_counts,
+                     ARRAY[{days}] AS day_counts, count(response_ts) AS n_timed,
+                     CAST(count(DISTINCT CASE WHEN response_ts IS NOT NULL THEN response_date END) AS INTEGER)
+                         AS active_days
+              FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3) AS c
+        JOIN (SELECT v.office_id, v.month, v.instrument, v.c, min(v.pattern) AS pattern
+              FROM (SELECT office_id, month, instrument, pattern, count(*) AS c
+                    FROM integrity_rows WHERE {rows} GROUP BY 1, 2, 3, 4) AS v
+              JOIN (SELECT office_id, month, instrument, max(c) AS c
+                    FROM (SELECT office_id, month, instrument, count(*) AS c
+                          FROM integrity_rows WHERE {rows} GROUP BY office_id, month, instrument, pattern) AS cs
+                    GROUP BY 1, 2, 3) AS top
+                ON top.office_id = v.office_id AND top.month = v.month AND top.instrument = v.instrument
+               AND top.c = v.c
+              GROUP BY 1, 2, 3, 4) AS p
+          ON p.office_id = c.office_id AND p.month = c.month AND p.instrument = c.instrument"""
+
+
+INTEGRITY_MONTHS_COLUMNS = ("office_id, month, instrument, n, min_counts, day_counts, n_timed, active_days, "
+                            "modal_count, modal_pattern")
+
+
+def _refresh_integrity(con, batch_id: int, instrument: str, leaving: bool) -> None:
+    """Recompute integrity_months for the keys this batch touches from integrity_rows — without the
+    batch's own rows when it is leaving (a delete pools before it moves the rows to the trash)."""
+    con.execute(f"DELETE FROM integrity_months WHERE {_TOUCHED.format(t='integrity_months')}", [batch_id, instrument])
+    rows = _TOUCHED.format(t="integrity_rows") + (" AND integrity_rows.batch_id <> ?" if leaving else "")
+    params = [batch_id, instrument] + ([batch_id] if leaving else [])
+    con.execute(f"INSERT INTO integrity_months ({INTEGRITY_MONTHS_COLUMNS}) {integrity_months_sql(rows)}",
+                params * 3)
+
+
+# integrity_bursts (migration 010): computed for the rules file's windows, which each row records; the
+# signal query uses the rows only when its rules have the same windows (else it reads integrity_rows).
+INTEGRITY_BURSTS_COLUMNS = ("office_id, month, instrument, burst_seconds, double_seconds, count_x, start_x, "
+                            "pattern_count_x, pattern_x, count_m, start_m, pattern_count_m, pattern_m, "
+                            "double_pairs, double_first")
+
+
+def integrity_bursts_sql(source: str, burst_seconds: int, double_seconds: int) -> str:
+    """The SELECT of integrity_bursts over `source`: timed rows (office_id, instrument, month, ts,
+    pattern, profile, is_key) holding every row the key months' windows reach (their neighbour months).
+    Per key month, as the signal query computes them over the office × instrument's timeline: the
+    busiest window [t, t + burst) starting at one of the month's forms (its count, its first start, the
+    most common vector in it) once counting the next month's forms too (x: the next month is read) and
+    once only the month's own (m: the month ends the window read); double submits (a form with the
+    same vector and profile as the form before it, within double_seconds), and the first."""
+    # The window's forms are joined month by month (its own, the next): equal keys, not a range join of
+    # every start with every form of the office × instrument (48 M pairs at 1M respondents). The month's
+    # own count (in_m) needs no second window pass (1,5 s at 1M): it is in_x when the window ends inside
+    # the month, else the month's forms from this one on (the month's size less the forms before it).
+    b, d = int(burst_seconds) - 1, int(double_seconds)
+    window = f"RANGE BETWEEN CURRENT ROW AND INTERVAL '{b} seconds' FOLLOWING"
+    same = "w.office_id = s.office_id AND w.instrument = s.instrument"
+    return f"""
+        WITH t AS ({source}),
+        w0 AS (SELECT office_id, instrument, month, ts, pattern, is_key,
+                      count(*) OVER (PARTITION BY office_id, instrument ORDER BY ts {window}) AS in_x,
+                      rank() OVER o AS position,
+                      CASE WHEN ts - lag(ts) OVER o <= INTERVAL '{d} seconds' AND pattern = lag(pattern) OVER o
+                                AND profile = lag(profile) OVER o THEN 1 ELSE 0 END AS is_double
+               FROM t WINDOW o AS (PARTITION BY office_id, instrument ORDER BY ts)),
+        sizes AS (SELECT office_id, instrument, month, count(*) AS m_total,
+                         CAST(sum(count(*)) OVER (PARTITION BY office_id, instrument ORDER BY month) - count(*) + 1
+                              AS BIGINT) AS m_first
+                  FROM t GROUP BY 1, 2, 3),
+        w AS (SELECT w0.office_id, w0.instrument, w0.month, w0.ts, w0.pattern, w0.is_key, w0.in_x, w0.is_double,
+                     CASE WHEN w0.ts < CAST(w0.month + INTERVAL '1 month' AS TIMESTAMP) - INTERVAL '{b} seconds'
+                          THEN w0.in_x ELSE s.m_total - (w0.position - s.m_first) END AS in_m
+              FROM w0 JOIN sizes s ON s.office_id = w0.office_id AND s.instrument = w0.instrument
+                                  AND s.month = w0.month),
+        peak AS (SELECT office_id, instrument, month, max(in_x) AS count_x, max(in_m) AS count_m,
+                        sum(is_double) AS double_pairs, min(CASE WHEN is_double = 1 THEN ts END) AS double_first
+                 FROM w WHERE is_key = 1 GROUP BY 1, 2, 3),
+        starts AS (SELECT p.office_id, p.instrument, p.month, CAST(p.month + INTERVAL '1 month' AS DATE) AS next_month,
+                          min(CASE WHEN w.in_x = p.count_x THEN w.ts END) AS start_x,
+                          min(CASE WHEN w.in_m = p.count_m THEN w.ts END) AS start_m
+                   FROM peak p JOIN w ON w.office_id = p.office_id AND w.instrument = p.instrument AND w.month = p.month
+                   GROUP BY 1, 2, 3, 4),
+        in_x AS (SELECT s.office_id, s.instrument, s.month, w.pattern
+                 FROM starts s JOIN w ON {same} AND w.month = s.month
+                      AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'
+                 UNION ALL
+                 SELECT s.office_id, s.instrument, s.month, w.pattern
+                 FROM starts s JOIN w ON {same} AND w.month = s.next_month
+                      AND w.ts >= s.start_x AND w.ts <= s.start_x + INTERVAL '{b} seconds'),
+        pat AS (SELECT office_id, instrument, month, 'x' AS variant, pattern, count(*) AS c
+                FROM in_x GROUP BY 1, 2, 3, 4, 5
+                UNION ALL
+                SELECT s.office_id, s.instrument, s.month, 'm' AS variant, w.pattern, count(*) AS c
+                FROM starts s JOIN w ON {same} AND w.month = s.month
+                     AND w.ts >= s.start_m AND w.ts <= s.start_m + INTERVAL '{b} seconds'
+                GROUP BY 1, 2, 3, 4, 5),
+        top AS (SELECT office_id, instrument, month, variant, pattern, c
+                FROM (SELECT *, row_number() OVER (PARTITION BY office_id, instrument, month, variant
+                                                   ORDER BY c DESC, pattern) AS rank_in_month FROM pat) AS ranked
+                WHERE rank_in_month = 1)
+        SELECT p.office_id, p.month, p.instrument, {b + 1}, {d}, p.count_x, s.start_x, tx.c, tx.pattern,
+               p.count_m, s.start_m, tm.c, tm.pattern, p.double_pairs, p.double_first
+        FROM peak p
+        JOIN starts s ON s.office_id = p.office_id AND s.instrument = p.instrument AND s.month = p.month
+        JOIN top tx ON tx.office_id = p.office_id AND tx.instrument = p.instrument AND tx.month = p.month
+                   AND tx.variant = 'x'
+        JOIN top tm ON tm.office_id = p.office_id AND tm.instrument = p.instrument AND tm.month = p.month
+                   AND tm.variant = 'm'"""
+
+
+def _refresh_bursts(con, batch_id: int, instrument: str, leaving: bool) -> None:
+    """Recompute integrity_bursts for the months this batch touches and their neighbours (a form
+    changes the next month's first double submit and the month before's window over the turn of the
+    month), reading two months either side — without the batch's rows when it is leaving."""
+    touched = con.execute("SELECT DISTINCT office_id, month FROM respondent_counts WHERE batch_id = ? AND instrument = ?",
+                          [batch_id, instrument]).fetchall()
+    if not touched:
+        return
+    reach: dict[tuple, int] = {}
+    for office_id, month in touched:
+        for shift in range(-2, 3):
+            key = (int(office_id), periods.add_months(month, shift))
+            reach[key] = max(reach.get(key, 0), int(abs(shift) <= 1))
+    keys = pa.table({"office_id": pa.array([k[0] for k in reach], pa.int64()),
+                     "month": pa.array([k[1] for k in reach], pa.date32()),
+                     "is_key": pa.array(list(reach.values()), pa.int32())})
+    rules = integrity_rules.load_rules()
+    with registered(con, keys) as name:
+        con.execute(f"""DELETE FROM integrity_bursts WHERE instrument = ? AND EXISTS (
+                            SELECT 1 FROM {name} k WHERE k.is_key = 1 AND k.office_id = integrity_bursts.office_id
+                            AND k.month = integrity_bursts.month)""", [instrument])
+        source = (f"SELECT r.office_id, r.instrument, r.month, r.response_ts AS ts, r.pattern, r.profile, k.is_key "
+                  f"FROM integrity_rows r JOIN {name} k ON k.office_id = r.office_id AND k.month = r.month "
+                  f"WHERE r.instrument = ? AND r.response_ts IS NOT NULL" + (" AND r.batch_id <> ?" if leaving else ""))
+        sql = integrity_bursts_sql(source, int(rules.signal("burst")["window_minutes"]) * 60,
+                                   int(rules.signal("double_submit")["window_minutes"]) * 60)
+        con.execute(f"INSERT INTO integrity_bursts ({INTEGRITY_BURSTS_COLUMNS}) {sql}",
+                    [instrument] + ([batch_id] if leaving else []))
 
 
 def insert_rejects(con, rejected: pd.DataFrame, errors: pd.DataFrame, batch_id: int) -> None:
