@@ -77,11 +77,9 @@ def pooled_into_duckdb(url: str):
                     open(tmp, "wb") as out:
                 for chunk in copy:
                     out.write(chunk)
-            typed = ", ".join(f"CAST(string_split(column{i:0{len(str(len(columns) - 1))}d}, ',') AS BIGINT[])"
-                              if c in arrays else f"column{i:0{len(str(len(columns) - 1))}d}"
-                              for i, c in enumerate(columns))
+            typed = ", ".join(f"CAST(string_split({c}, ',') AS BIGINT[])" if c in arrays else c for c in columns)
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {typed} "
-                        f"FROM read_csv('{tmp}', header = false, all_varchar = false)")
+                        f"FROM read_csv('{tmp}', header = false, names = {columns!r})")
             tmp.unlink()
     return con
